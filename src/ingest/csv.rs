@@ -1,0 +1,287 @@
+//! CSV lists: encoding, delimiter and header detection, then a parallel
+//! column-wise parse of the data rows by polars.
+//!
+//! Every column is read as text: typing is validation's job, where a bad
+//! cell rejects its row instead of failing the file. The schema carries a few
+//! spare columns beyond the header so that a row with too many cells (an
+//! unquoted `,` inside `1,000,000`) is seen and rejected, never silently cut.
+
+use std::io::Cursor;
+use std::sync::Arc;
+
+use polars::prelude::{ChunkFullNull, CsvReadOptions, DataType, Schema, SerReader};
+
+use super::decode::{Encoding, decode};
+use super::header::{looks_like_header, map_header};
+use super::{IngestError, SourceFormat, Table};
+use crate::reference::ColumnAliases;
+
+/// Rows looked at for the header.
+const HEADER_SCAN: usize = 30;
+/// Spare columns that catch rows with more cells than the header.
+const SPARE_COLUMNS: usize = 8;
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// Where the header is for one delimiter.
+struct HeaderAt {
+    delimiter: u8,
+    row: u32,
+    cells: Vec<String>,
+    titles: Vec<String>,
+    data_offset: usize,
+}
+
+/// Finds the header using `delimiter`, if one is within the first rows.
+fn find_header(text: &[u8], delimiter: u8, aliases: &ColumnAliases) -> Option<HeaderAt> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text);
+    let mut titles = Vec::new();
+    let mut record = ::csv::StringRecord::new();
+    for _ in 0..HEADER_SCAN {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            _ => return None,
+        }
+        let cells: Vec<String> = record.iter().map(crate::text::clean).collect();
+        if looks_like_header(&cells, aliases) {
+            let mut data_offset = reader.position().byte() as usize;
+            // The csv reader may stop between the `\r` and `\n` of a CRLF.
+            if data_offset > 0
+                && text.get(data_offset - 1) == Some(&b'\r')
+                && text.get(data_offset) == Some(&b'\n')
+            {
+                data_offset += 1;
+            }
+            // Lines up to the end of the header: blank lines count, as they
+            // are rows in a spreadsheet.
+            let consumed = &text[..data_offset.min(text.len())];
+            let newlines = consumed.iter().filter(|b| **b == b'\n').count();
+            let row = newlines + usize::from(!consumed.ends_with(b"\n"));
+            return Some(HeaderAt {
+                delimiter,
+                row: row as u32,
+                cells,
+                titles,
+                data_offset,
+            });
+        }
+        let title = cells
+            .iter()
+            .filter(|c| !c.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !title.is_empty() {
+            titles.push(title);
+        }
+    }
+    None
+}
+
+/// Reads a CSV list.
+pub fn read(
+    file_name: &str,
+    sha256: String,
+    bytes: &[u8],
+    aliases: &ColumnAliases,
+) -> Result<Table, IngestError> {
+    let (text, encoding) = decode(bytes).ok_or_else(|| IngestError::Undecodable {
+        file: file_name.to_owned(),
+        tried: Encoding::TRIED.to_owned(),
+    })?;
+    let header = DELIMITERS
+        .iter()
+        .filter_map(|d| find_header(&text, *d, aliases))
+        .max_by_key(|h| {
+            (
+                h.cells
+                    .iter()
+                    .filter(|c| aliases.field(c).is_some())
+                    .count(),
+                std::cmp::Reverse(h.row),
+            )
+        })
+        .ok_or_else(|| IngestError::NoHeader {
+            file: file_name.to_owned(),
+            scanned: HEADER_SCAN,
+        })?;
+    let columns = map_header(&header.cells, aliases).map_err(|d| IngestError::DuplicateColumn {
+        file: file_name.to_owned(),
+        row: header.row,
+        field: d.field,
+        first: header.cells[d.first].clone(),
+        second: header.cells[d.second].clone(),
+    })?;
+    if let Some(missing) = columns.first_missing() {
+        return Err(IngestError::MissingColumn {
+            file: file_name.to_owned(),
+            row: header.row,
+            missing,
+            looked_for: aliases.aliases(missing).to_vec(),
+        });
+    }
+    let width = header.cells.len();
+    let data = &text[header.data_offset.min(text.len())..];
+    let (cells, overflow, height) = if data.iter().all(|b| b.is_ascii_whitespace()) {
+        (Vec::new(), Vec::new(), 0)
+    } else {
+        parse_rows(file_name, data, header.delimiter, width)?
+    };
+    let cells = if cells.is_empty() {
+        (0..width)
+            .map(|_| polars::prelude::StringChunked::full_null("".into(), 0))
+            .collect()
+    } else {
+        cells
+    };
+    Ok(Table {
+        file_name: file_name.to_owned(),
+        sha256,
+        format: SourceFormat {
+            kind: "csv",
+            encoding,
+            delimiter: char::from(header.delimiter),
+        },
+        title_lines: header.titles,
+        header_row: header.row,
+        headers: header.cells,
+        columns,
+        cells,
+        overflow,
+        height,
+    })
+}
+
+type Columns = Vec<polars::prelude::StringChunked>;
+
+/// Parses the data rows into text columns, in parallel.
+fn parse_rows(
+    file_name: &str,
+    data: &[u8],
+    delimiter: u8,
+    width: usize,
+) -> Result<(Columns, Columns, usize), IngestError> {
+    let mut schema = Schema::default();
+    for i in 0..width + SPARE_COLUMNS {
+        schema.with_column(format!("c{i}").into(), DataType::String);
+    }
+    let frame = CsvReadOptions::default()
+        .with_has_header(false)
+        .with_schema(Some(Arc::new(schema)))
+        .with_rechunk(true)
+        .with_raise_if_empty(false)
+        .map_parse_options(|p| p.with_separator(delimiter).with_missing_is_null(true))
+        .into_reader_with_file_handle(Cursor::new(data))
+        .finish()
+        .map_err(|e| IngestError::Malformed {
+            file: file_name.to_owned(),
+            message: format!(
+                "the CSV structure is broken ({e}); look for an unclosed quote or a row with more \
+                 than {} cells",
+                width + SPARE_COLUMNS
+            ),
+        })?;
+    let height = frame.height();
+    let mut columns: Columns = frame
+        .columns()
+        .iter()
+        .map(|c| c.str().expect("every column is read as text").clone())
+        .collect();
+    let overflow = columns.split_off(width);
+    Ok((columns, overflow, height))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::{Field, Reference};
+
+    fn read_str(text: &str) -> Result<Table, IngestError> {
+        let aliases = Reference::builtin().unwrap().columns;
+        super::super::read_bytes("list.csv", text.as_bytes(), &aliases)
+    }
+
+    #[test]
+    fn rows_keep_their_spreadsheet_numbers() {
+        let table = read_str(
+            "name,account_number,bank,amount\r\nAn,1,agribank,5\r\n\r\n\"Bình\nHai\",2,vcb,6\r\nChi,3,bidv,7\r\n",
+        )
+        .unwrap();
+        assert_eq!(table.height(), 4);
+        assert_eq!(table.row_number(0), 2);
+        assert!(table.is_blank(1));
+        assert_eq!(table.get(Field::Name, 2), "Bình\nHai");
+        assert_eq!(table.row_number(3), 5);
+        assert_eq!(table.get(Field::Amount, 3), "7");
+    }
+
+    #[test]
+    fn semicolons_bom_and_vietnamese_headers() {
+        let table = read_str(
+            "\u{feff}STT;Họ và tên;Số tài khoản;Ngân hàng;Số tiền\r\n1;Lê Văn Tám;3700205123456;Agribank;\"1.000.000\"\r\n",
+        )
+        .unwrap();
+        assert_eq!(table.format.delimiter, ';');
+        assert_eq!(table.format.encoding, Encoding::Utf8Bom);
+        assert_eq!(table.get(Field::Amount, 0), "1.000.000");
+        assert_eq!(table.get(Field::Name, 0), "Lê Văn Tám");
+    }
+
+    #[test]
+    fn quoted_delimiters_stay_in_their_cell_and_extra_cells_are_seen() {
+        let table = read_str(
+            "name,account_number,bank,amount\nAn,1,agribank,\"1,000,000\"\nBa,2,vcb,1,000,000\n",
+        )
+        .unwrap();
+        assert_eq!(table.get(Field::Amount, 0), "1,000,000");
+        assert!(!table.has_overflow(0));
+        assert!(table.has_overflow(1));
+    }
+
+    #[test]
+    fn title_rows_above_the_header_are_kept_as_titles() {
+        let table = read_str(
+            "DANH SÁCH CHI TRẢ THÁNG 07/2024\n\nHọ tên,STK,Ngân hàng,Số tiền\nAn,1,agribank,5\n",
+        )
+        .unwrap();
+        assert_eq!(table.header_row, 3);
+        assert_eq!(table.row_number(0), 4);
+        assert_eq!(
+            table.title_lines,
+            vec!["DANH SÁCH CHI TRẢ THÁNG 07/2024".to_owned()]
+        );
+    }
+
+    #[test]
+    fn a_missing_required_column_names_what_was_looked_for() {
+        let err = read_str("name,bank,amount,note\nAn,agribank,5,x\n").unwrap_err();
+        assert!(matches!(
+            err,
+            IngestError::MissingColumn {
+                missing: Field::AccountNumber,
+                row: 1,
+                ..
+            }
+        ));
+        assert!(err.hint().unwrap().contains("`Số tài khoản`"));
+    }
+
+    #[test]
+    fn a_file_without_a_header_is_refused() {
+        let err = read_str("a,b,c\n1,2,3\n").unwrap_err();
+        assert!(matches!(err, IngestError::NoHeader { .. }));
+        assert!(matches!(
+            read_str("  \n").unwrap_err(),
+            IngestError::Empty { .. }
+        ));
+    }
+
+    #[test]
+    fn a_header_only_list_has_no_rows() {
+        let table = read_str("name,account_number,bank,amount\n").unwrap();
+        assert_eq!(table.height(), 0);
+    }
+}

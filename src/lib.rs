@@ -1,0 +1,13 @@
+//! `disburse` pays monthly social assistance into beneficiaries' bank
+//! accounts: a beneficiary list goes in; one ISO 20022 pain.001 file per
+//! receiving bank and a reconciliation come out.
+//!
+//! The pipeline, one module a stage: [`ingest`] (files to rows), [`validate`]
+//! (rows to accepted payments and diagnostics), [`route`] (payments to one
+//! batch per bank), [`write`] (batches to XML and the manifest, published
+//! atomically) and [`report`] (listings and reconciliation).
+
+pub mod cells;
+pub mod ingest;
+pub mod reference;
+pub mod text;

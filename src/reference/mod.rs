@@ -1,0 +1,179 @@
+//! Reference data: the tables in `schemas/` that change without a code change
+//! (bank directory, bank aliases, column aliases, base levels, province
+//! codes). The copies shipped in `schemas/` are compiled in, so the binary
+//! works on its own; a configuration may point at a directory of edited
+//! copies, which are loaded and checked the same way.
+
+mod banks;
+mod base_levels;
+mod columns;
+mod provinces;
+
+use std::path::{Path, PathBuf};
+
+pub use banks::{AccountRule, Bank, BankDirectory, BankId, BankMatch};
+pub use base_levels::BaseLevels;
+pub use columns::{ColumnAliases, Field};
+pub use provinces::Provinces;
+
+/// A reference table that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ReferenceError {
+    /// The file could not be read.
+    #[error("cannot read `{path}`")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line of the table is wrong.
+    #[error("`{file}` line {line}: {message}")]
+    Malformed {
+        /// The table's file name.
+        file: String,
+        /// The line, counting the header as line 1.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Every reference table a run needs.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// Receiving banks and how to recognise them.
+    pub banks: BankDirectory,
+    /// Header names that identify each input column.
+    pub columns: ColumnAliases,
+    /// The monthly base level of social assistance by effective date.
+    pub base_levels: BaseLevels,
+    /// Province codes of citizen IDs.
+    pub provinces: Provinces,
+}
+
+const BANKS: &str = include_str!("../../schemas/banks.csv");
+const BANK_ALIASES: &str = include_str!("../../schemas/bank_aliases.csv");
+const COLUMNS: &str = include_str!("../../schemas/columns.csv");
+const BASE_LEVELS: &str = include_str!("../../schemas/base_levels.csv");
+const PROVINCES: &str = include_str!("../../schemas/provinces.csv");
+
+impl Reference {
+    /// The tables shipped in `schemas/`, compiled into the binary.
+    pub fn builtin() -> Result<Reference, ReferenceError> {
+        Reference::from_texts(|name| {
+            Ok(match name {
+                "banks.csv" => BANKS.to_owned(),
+                "bank_aliases.csv" => BANK_ALIASES.to_owned(),
+                "columns.csv" => COLUMNS.to_owned(),
+                "base_levels.csv" => BASE_LEVELS.to_owned(),
+                _ => PROVINCES.to_owned(),
+            })
+        })
+    }
+
+    /// The tables from a directory laid out like `schemas/`.
+    pub fn load(dir: &Path) -> Result<Reference, ReferenceError> {
+        Reference::from_texts(|name| {
+            let path = dir.join(name);
+            std::fs::read_to_string(&path).map_err(|source| ReferenceError::Read { path, source })
+        })
+    }
+
+    fn from_texts(
+        read: impl Fn(&str) -> Result<String, ReferenceError>,
+    ) -> Result<Reference, ReferenceError> {
+        Ok(Reference {
+            banks: BankDirectory::parse(&read("banks.csv")?, &read("bank_aliases.csv")?)?,
+            columns: ColumnAliases::parse(&read("columns.csv")?)?,
+            base_levels: BaseLevels::parse(&read("base_levels.csv")?)?,
+            provinces: Provinces::parse(&read("provinces.csv")?)?,
+        })
+    }
+}
+
+/// One record of a reference table, read by column name.
+struct Record<'a> {
+    headers: &'a csv::StringRecord,
+    record: &'a csv::StringRecord,
+}
+
+impl Record<'_> {
+    /// The trimmed value of the named column, empty when absent.
+    fn get(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .and_then(|i| self.record.get(i))
+            .unwrap_or("")
+            .trim()
+    }
+}
+
+/// Reads a small CSV table with a header, handing each record and its line
+/// number to `each`; an `Err` from `each` becomes a `Malformed` error.
+fn read_table(
+    file: &str,
+    text: &str,
+    expected: &[&str],
+    mut each: impl FnMut(Record<'_>) -> Result<(), String>,
+) -> Result<(), ReferenceError> {
+    let malformed = |line: u64, message: String| ReferenceError::Malformed {
+        file: file.to_owned(),
+        line,
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| malformed(1, e.to_string()))?
+        .clone();
+    for name in expected {
+        if !headers.iter().any(|h| h == *name) {
+            return Err(malformed(1, format!("missing column `{name}`")));
+        }
+    }
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            malformed(line, e.to_string())
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        each(Record {
+            headers: &headers,
+            record: &record,
+        })
+        .map_err(|m| malformed(line, m))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_tables_load() {
+        let reference = Reference::builtin().unwrap();
+        assert_eq!(reference.banks.len(), 65);
+        assert_eq!(reference.provinces.len(), 63);
+    }
+
+    #[test]
+    fn shipped_tables_load_from_the_schemas_directory_too() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+        let reference = Reference::load(&dir).unwrap();
+        assert_eq!(reference.banks.len(), 65);
+    }
+
+    #[test]
+    fn a_malformed_table_names_file_and_line() {
+        let err =
+            BaseLevels::parse("effective_from,base_vnd,source\n2021-07-01,abc,x\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`base_levels.csv` line 2: `abc` is not a whole number of đồng"
+        );
+    }
+}

@@ -1,0 +1,157 @@
+//! Vietnamese text: the normal form every cell is stored in, the folded form
+//! used wherever two pieces of text are compared, and the upper-case ASCII
+//! form that banks hold account-holder names in.
+//!
+//! Lists arrive in NFC or NFD, with old-style ("hoà", "thuỷ") or new-style
+//! ("hòa", "thủy") tone placement, and with stray spaces. Storing NFC and
+//! comparing folded text makes all of those equal without losing what the
+//! office wrote.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// NFC, trimmed, with every run of white space (including no-break spaces)
+/// collapsed to one ASCII space.
+pub fn clean(s: &str) -> String {
+    let simple = s.is_ascii()
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && !s.bytes().any(|b| b.is_ascii_whitespace() && b != b' ');
+    if simple {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.nfc() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Removes diacritics: NFD, combining marks dropped, `đ`/`Đ` mapped to
+/// `d`/`D` (Đ does not decompose).
+fn strip_marks(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.nfd().filter(|c| !is_combining_mark(*c)).map(|c| match c {
+        'đ' => 'd',
+        'Đ' => 'D',
+        other => other,
+    })
+}
+
+/// The comparison key of a header, a bank name or a person's name: lower-case
+/// ASCII letters and digits in words separated by one space. Punctuation
+/// separates words, so `NHNo&PTNT`, `NHNo & PTNT` and `nhno ptnt` are equal.
+pub fn fold_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in strip_marks(s) {
+        if c.is_ascii_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// Characters every ISO 20022 implementation accepts in names and remittance
+/// text (the SWIFT "x" character set).
+fn is_swift_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || " /-?:().,'+".contains(c)
+}
+
+/// The form banks hold a name in: diacritics removed, upper case, only
+/// characters of the SWIFT set, single spaces, at most `max` characters (cut
+/// at a word boundary where one exists). `Đặng Văn Đức` becomes `DANG VAN DUC`.
+pub fn bank_ascii(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in strip_marks(s) {
+        let c = c.to_ascii_uppercase();
+        if is_swift_char(c) && c != ' ' {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(c);
+        } else {
+            pending_space = true;
+        }
+    }
+    truncate_words(out, max)
+}
+
+/// Cuts ASCII text to at most `max` bytes, at the last space before the limit
+/// when there is one.
+fn truncate_words(mut s: String, max: usize) -> String {
+    if s.len() <= max {
+        return s;
+    }
+    let cut = match s[..=max].rfind(' ') {
+        Some(space) if space > 0 => space,
+        _ => max,
+    };
+    s.truncate(cut);
+    s.truncate(s.trim_end().len());
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bank_form_strips_diacritics_and_maps_d_with_stroke() {
+        assert_eq!(bank_ascii("Đặng Văn Đức", 140), "DANG VAN DUC");
+        assert_eq!(bank_ascii("  Nguyễn   Thị  Hoà ", 140), "NGUYEN THI HOA");
+        assert_eq!(bank_ascii("Lê <script>&amp;", 140), "LE SCRIPT AMP");
+    }
+
+    #[test]
+    fn bank_form_is_the_same_for_nfc_and_nfd_input() {
+        let nfc = "Trần Thị Thuỷ";
+        let nfd: String = nfc.nfd().collect();
+        assert_ne!(nfc, nfd);
+        assert_eq!(bank_ascii(nfc, 140), bank_ascii(&nfd, 140));
+    }
+
+    #[test]
+    fn bank_form_cuts_at_a_word_boundary() {
+        let long = "NGUYEN ".repeat(30);
+        let cut = bank_ascii(&long, 140);
+        assert!(cut.len() <= 140);
+        assert!(cut.ends_with("NGUYEN"));
+        assert_eq!(bank_ascii("ABCDEFGHIJ", 4), "ABCD");
+    }
+
+    #[test]
+    fn fold_key_ignores_case_marks_punctuation_and_tone_placement() {
+        assert_eq!(fold_key(" Số  CCCD "), "so cccd");
+        assert_eq!(fold_key("Xã/Phường"), "xa phuong");
+        assert_eq!(fold_key("NHNo&PTNT"), fold_key("nhno & ptnt"));
+        assert_eq!(fold_key("hoà"), fold_key("hòa"));
+        assert_eq!(fold_key("thuỷ"), fold_key("thủy"));
+        assert_eq!(fold_key("Đắk Lắk"), "dak lak");
+    }
+
+    #[test]
+    fn clean_normalises_to_nfc_and_collapses_space() {
+        let nfd: String = "Phạm Thị Hằng".nfd().collect();
+        assert_eq!(clean(&format!("  {nfd}\u{a0}\t ")), "Phạm Thị Hằng");
+        assert_eq!(clean("plain"), "plain");
+        assert_eq!(clean("a\r\nb"), "a b");
+    }
+}
