@@ -5,9 +5,22 @@
 //! The pipeline, one module a stage: [`ingest`] (files to rows), [`validate`]
 //! (rows to accepted payments and diagnostics), [`route`] (payments to one
 //! batch per bank), [`write`] (batches to XML and the manifest, published
-//! atomically) and [`report`] (listings and reconciliation).
+//! atomically) and [`report`] (listings and reconciliation); [`batch`] runs
+//! them in order.
 
+pub mod batch;
 pub mod cells;
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod generate;
+pub mod ids;
 pub mod ingest;
+pub mod period;
 pub mod reference;
+pub mod report;
+pub mod route;
 pub mod text;
+pub mod validate;
+pub mod write;

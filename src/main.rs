@@ -1,1 +1,41 @@
-fn main() {}
+//! The `disburse` binary: parses the command line, runs a command, maps the
+//! outcome to an exit code. Everything else lives in the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use disburse::cli::{Cli, Command};
+use disburse::commands::{self, Failure};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let default_level = if cli.quiet { "error" } else { "warn" };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DISBURSE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
+        )
+        .without_time()
+        .init();
+    let result = match &cli.command {
+        Command::Run(args) => commands::run::run(args, cli.quiet),
+        Command::Generate(args) => commands::generate::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => report(&failure),
+    }
+}
+
+/// Prints a failure as `error: ...`, its causes and a hint.
+fn report(failure: &Failure) -> ExitCode {
+    eprintln!("error: {}", failure.error);
+    for cause in failure.error.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
+    if let Some(hint) = &failure.hint {
+        eprintln!("hint: {hint}");
+    }
+    failure.exit_code()
+}

@@ -1,0 +1,242 @@
+//! The settings of one paying office (`--config FILE`, TOML): who pays, from
+//! which account, when, and how strict each validation rule is. The defaults
+//! in `schemas/config.default.toml` are compiled in and serve the sample.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::validate::{Code, Severity};
+
+const DEFAULT: &str = include_str!("../schemas/config.default.toml");
+
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read the configuration `{path}`")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not valid TOML or not the expected keys.
+    #[error("the configuration `{file}` is invalid: {message}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The paying office.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Office {
+    /// 1 to 8 capital letters or digits, used in every identifier.
+    pub code: String,
+    /// The office's name (initiating party).
+    pub name: String,
+}
+
+/// The account the money leaves from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Debtor {
+    /// Account holder.
+    pub name: String,
+    /// Account number.
+    pub account: String,
+    /// The debtor's bank by BIC.
+    pub agent_bic: Option<String>,
+    /// The debtor's bank by name, when it has no BIC.
+    pub agent_name: Option<String>,
+}
+
+/// How payments are requested.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentSettings {
+    /// Day of the paid month to request execution on.
+    #[serde(default = "default_execution_day")]
+    pub execution_day: u32,
+    /// A fixed execution date instead.
+    pub execution_date: Option<NaiveDate>,
+    /// Opening words of every remittance text.
+    #[serde(default = "default_remittance")]
+    pub remittance: String,
+    /// Ask the bank to book the batch as one debit.
+    #[serde(default = "default_true")]
+    pub batch_booking: bool,
+    /// A base level that replaces the national one (provinces may pay more).
+    pub base_level_vnd: Option<i64>,
+}
+
+fn default_execution_day() -> u32 {
+    10
+}
+fn default_remittance() -> String {
+    "Trợ cấp xã hội".to_owned()
+}
+fn default_true() -> bool {
+    true
+}
+
+impl Default for PaymentSettings {
+    fn default() -> Self {
+        PaymentSettings {
+            execution_day: default_execution_day(),
+            execution_date: None,
+            remittance: default_remittance(),
+            batch_booking: true,
+            base_level_vnd: None,
+        }
+    }
+}
+
+/// Everything a run is configured with.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The paying office.
+    pub office: Office,
+    /// The paying account.
+    pub debtor: Debtor,
+    /// How payments are requested.
+    #[serde(default)]
+    pub payment: PaymentSettings,
+    /// Severity per rule code, for the rules that may be downgraded.
+    #[serde(default)]
+    pub rules: BTreeMap<String, Severity>,
+    /// A directory of edited reference tables laid out like `schemas/`.
+    pub schemas_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// The compiled-in defaults.
+    pub fn builtin() -> Config {
+        Config::parse("config.default.toml", DEFAULT).expect("the shipped configuration is valid")
+    }
+
+    /// Reads and checks a configuration file. A relative `schemas_dir` is
+    /// taken relative to the file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut config = Config::parse(&path.display().to_string(), &text)?;
+        if let Some(dir) = &config.schemas_dir {
+            if dir.is_relative() {
+                let base = path.parent().unwrap_or(Path::new("."));
+                config.schemas_dir = Some(base.join(dir));
+            }
+        }
+        Ok(config)
+    }
+
+    /// Parses configuration text; `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            file: file.to_owned(),
+            message,
+        };
+        let config: Config = toml::from_str(text).map_err(|e| invalid(e.message().to_owned()))?;
+        let code = &config.office.code;
+        if code.is_empty()
+            || code.len() > 8
+            || !code
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
+            return Err(invalid(format!(
+                "office.code `{code}` must be 1 to 8 capital letters or digits"
+            )));
+        }
+        if !(1..=28).contains(&config.payment.execution_day) {
+            return Err(invalid(format!(
+                "payment.execution_day `{}` must be from 1 to 28",
+                config.payment.execution_day
+            )));
+        }
+        if config.debtor.agent_bic.is_none() && config.debtor.agent_name.is_none() {
+            return Err(invalid("debtor needs agent_bic or agent_name".to_owned()));
+        }
+        if config.payment.base_level_vnd.is_some_and(|b| b <= 0) {
+            return Err(invalid(
+                "payment.base_level_vnd must be positive".to_owned(),
+            ));
+        }
+        for (name, severity) in &config.rules {
+            let code = Code::from_name(name)
+                .ok_or_else(|| invalid(format!("rules: unknown rule `{name}`")))?;
+            if *severity == Severity::Warn && !code.may_warn() {
+                return Err(invalid(format!(
+                    "rules: `{name}` always rejects: {}",
+                    code.why_always_rejects()
+                )));
+            }
+        }
+        Ok(config)
+    }
+
+    /// The severity in force for a rule.
+    pub fn severity(&self, code: Code) -> Severity {
+        self.rules
+            .get(code.as_str())
+            .copied()
+            .unwrap_or_else(|| code.default_severity())
+    }
+
+    /// The requested execution date for a period.
+    pub fn execution_date(&self, period: crate::period::Period) -> NaiveDate {
+        self.payment
+            .execution_date
+            .unwrap_or_else(|| period.day(self.payment.execution_day))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_defaults_are_valid() {
+        let config = Config::builtin();
+        assert_eq!(config.office.code, "HUYENX");
+        assert_eq!(config.severity(Code::SharedAccount), Severity::Warn);
+        assert_eq!(config.severity(Code::UnknownBank), Severity::Reject);
+    }
+
+    #[test]
+    fn rules_that_make_payment_impossible_cannot_be_warnings() {
+        let text = DEFAULT.replace("[rules]", "[rules]\nBAD_AMOUNT = \"warn\"");
+        let err = Config::parse("office.toml", &text).unwrap_err();
+        assert!(
+            err.to_string().contains("`BAD_AMOUNT` always rejects"),
+            "{err}"
+        );
+        let text = DEFAULT.replace("[rules]", "[rules]\nDUPLICATE_BENEFICIARY = \"warn\"");
+        assert!(Config::parse("office.toml", &text).is_err());
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_codes_are_refused() {
+        assert!(
+            Config::parse("x", &DEFAULT.replace("[payment]", "[payment]\ncolour = 1")).is_err()
+        );
+        assert!(Config::parse("x", &DEFAULT.replace("\"HUYENX\"", "\"huyen x\"")).is_err());
+        assert!(
+            Config::parse(
+                "x",
+                &DEFAULT.replace("[rules]", "[rules]\nNO_SUCH = \"warn\"")
+            )
+            .is_err()
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! Identifiers that travel to the banks and come back in their answers:
+//! batch, message (`MsgId`), payment information (`PmtInfId`) and end-to-end
+//! (`EndToEndId`) ids. All are derived from what is paid, never random, so
+//! the same input gives the same ids and a rerun cannot mint a second
+//! identity for the same payment. All fit ISO 20022's Max35Text.
+
+use sha2::{Digest, Sha256};
+
+use crate::period::Period;
+
+/// The batch a list becomes: office, period and the input's sha256 (so a
+/// supplementary list for the same month gets ids of its own).
+/// `HUYENX-202407-1A2B3C4D`, at most 24 characters.
+pub fn batch_id(office: &str, period: Period, input_sha256: &str) -> String {
+    format!(
+        "{office}-{}-{}",
+        period.compact(),
+        input_sha256[..8].to_ascii_uppercase()
+    )
+}
+
+/// The message id of a batch's file for one bank: at most 31 characters.
+pub fn message_id(batch_id: &str, bank_bin: &str) -> String {
+    format!("{batch_id}-{bank_bin}")
+}
+
+/// The payment information id inside that message: at most 33 characters.
+pub fn payment_info_id(message_id: &str) -> String {
+    format!("{message_id}-1")
+}
+
+/// The end-to-end id of one payment: office, period and 64 bits of a hash
+/// of office, period, payment type, beneficiary and attempt.
+/// `HUYENX202407-9F86D081884C7D65`, at most 31 characters. Attempt 1 is the
+/// first payment; a re-issue after a failure is attempt 2 and so on.
+pub fn end_to_end_id(
+    office: &str,
+    period: Period,
+    payment_type: &str,
+    beneficiary: &str,
+    attempt: u32,
+) -> String {
+    let mut hasher = Sha256::new();
+    for part in [office, &period.to_string(), payment_type, beneficiary] {
+        hasher.update(part.as_bytes());
+        hasher.update([0x1f]);
+    }
+    hasher.update(attempt.to_be_bytes());
+    let digest = hasher.finalize();
+    format!(
+        "{office}{}-{}",
+        period.compact(),
+        hex::encode_upper(&digest[..8])
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_deterministic_distinct_and_short() {
+        let p: Period = "2024-07".parse().unwrap();
+        let a = end_to_end_id("OFFICE12", p, "monthly", "cid:019148001234", 1);
+        assert_eq!(
+            a,
+            end_to_end_id("OFFICE12", p, "monthly", "cid:019148001234", 1)
+        );
+        assert_ne!(
+            a,
+            end_to_end_id("OFFICE12", p, "monthly", "cid:019148001234", 2)
+        );
+        assert_ne!(
+            a,
+            end_to_end_id("OFFICE12", p, "arrears", "cid:019148001234", 1)
+        );
+        assert_ne!(
+            a,
+            end_to_end_id(
+                "OFFICE12",
+                "2024-08".parse().unwrap(),
+                "monthly",
+                "cid:019148001234",
+                1
+            )
+        );
+        assert!(a.len() <= 35 && a.starts_with("OFFICE12202407-"));
+        let batch = batch_id("OFFICE12", p, &"ab".repeat(32));
+        assert_eq!(batch, "OFFICE12-202407-ABABABAB");
+        assert!(payment_info_id(&message_id(&batch, "970405")).len() <= 35);
+    }
+}

@@ -1,0 +1,150 @@
+//! `BAD_CITIZEN_ID`: the citizen ID is not 12 digits (nor a 9-digit legacy
+//! CMND), opens with an unknown province code, or its century/sex digit
+//! disagrees with the birth year or the sex column.
+//!
+//! A 12-digit ID is province (3 digits) + century/sex (1: 0/1 for the
+//! 1900s, 2/3 for the 2000s, 4/5 for the 2100s; even male, odd female) +
+//! birth year (2) + serial (6). There is no check digit.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::reference::Provinces;
+use crate::text::fold_key;
+
+/// The normalised ID, `None` when the cell is empty.
+pub fn check(
+    cell: &str,
+    birth: Option<NaiveDate>,
+    sex: &str,
+    provinces: &Provinces,
+) -> Result<Option<String>, String> {
+    let id: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    if id.is_empty() {
+        return Ok(None);
+    }
+    if !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("the citizen ID `{id}` is not all digits"));
+    }
+    match id.len() {
+        9 => return Ok(Some(id)),
+        12 => {}
+        11 | 8 => {
+            return Err(format!(
+                "the citizen ID `{id}` has {} digits: a leading 0 was probably lost in Excel",
+                id.len()
+            ));
+        }
+        n => {
+            return Err(format!(
+                "the citizen ID `{id}` has {n} digits, not 12 (or 9 for an old CMND)"
+            ));
+        }
+    }
+    let province = &id[..3];
+    if provinces.name(province).is_none() {
+        return Err(format!(
+            "the citizen ID `{id}` opens with `{province}`, which is no province code"
+        ));
+    }
+    let digit = u32::from(id.as_bytes()[3] - b'0');
+    let century = 1900 + 100 * (digit / 2) as i32;
+    let year = century + id[4..6].parse::<i32>().expect("two digits");
+    if let Some(birth) = birth {
+        if birth.year() != year {
+            return Err(format!(
+                "the citizen ID `{id}` is for someone born in {year}, the birth date says {}",
+                birth.year()
+            ));
+        }
+    }
+    let female = digit % 2 == 1;
+    let stated = match fold_key(sex).as_str() {
+        "nu" | "f" | "female" => Some(true),
+        "nam" | "m" | "male" => Some(false),
+        _ => None,
+    };
+    if stated.is_some_and(|s| s != female) {
+        let says = if female { "a woman" } else { "a man" };
+        return Err(format!(
+            "the citizen ID `{id}` is for {says}, the sex column says `{}`",
+            sex.trim()
+        ));
+    }
+    Ok(Some(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::Reference;
+
+    fn run(
+        cell: &str,
+        birth: Option<(i32, u32, u32)>,
+        sex: &str,
+    ) -> Result<Option<String>, String> {
+        let provinces = Reference::builtin().unwrap().provinces;
+        let birth = birth.map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        check(cell, birth, sex, &provinces)
+    }
+
+    #[test]
+    fn valid_ids_pass() {
+        assert_eq!(
+            run("019148001234", Some((1948, 3, 7)), "Nữ")
+                .unwrap()
+                .as_deref(),
+            Some("019148001234")
+        );
+        assert_eq!(
+            run("001 205 001234", Some((2005, 1, 1)), "")
+                .unwrap()
+                .as_deref(),
+            Some("001205001234")
+        );
+        assert_eq!(
+            run("123456789", None, "").unwrap().as_deref(),
+            Some("123456789")
+        );
+        assert_eq!(run("", None, "").unwrap(), None);
+    }
+
+    #[test]
+    fn bad_ids_say_why() {
+        assert!(
+            run("01914800123", None, "")
+                .unwrap_err()
+                .contains("leading 0 was probably lost")
+        );
+        assert!(
+            run("0191480012345", None, "")
+                .unwrap_err()
+                .contains("13 digits")
+        );
+        assert!(
+            run("01914800123A", None, "")
+                .unwrap_err()
+                .contains("not all digits")
+        );
+        assert!(
+            run("003148001234", None, "")
+                .unwrap_err()
+                .contains("no province code")
+        );
+        assert!(
+            run("019148001234", Some((1958, 1, 1)), "")
+                .unwrap_err()
+                .contains("born in 1948")
+        );
+        assert!(
+            run("019048001234", Some((1948, 1, 1)), "Nữ")
+                .unwrap_err()
+                .contains("for a man")
+        );
+        assert!(
+            run("019348001234", Some((1948, 1, 1)), "")
+                .unwrap_err()
+                .contains("born in 2048")
+        );
+    }
+}

@@ -1,0 +1,218 @@
+//! One row read into typed values, with the diagnostics of the row rules.
+
+use chrono::NaiveDate;
+
+use super::{
+    Code, Context, Diagnostic, amount_mismatch, bad_account, bad_amount, bad_birth_date,
+    bad_citizen_id, malformed_row, missing_name, unknown_bank,
+};
+use crate::ingest::Table;
+use crate::reference::{BankId, Field};
+use crate::text::{clean, fold_key};
+
+/// The value of a rule's result, or `None` with its diagnostic recorded.
+fn record<T>(
+    diagnostics: &mut Vec<Diagnostic>,
+    code: Code,
+    field: Option<Field>,
+    result: Result<T, String>,
+) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(message) => {
+            diagnostics.push(Diagnostic::new(code, field, message));
+            None
+        }
+    }
+}
+
+/// A row on its way to becoming a payment.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Data row index in the table.
+    pub index: usize,
+    /// Spreadsheet row number.
+    pub row: u32,
+    /// Beneficiary name (NFC, single spaces).
+    pub name: String,
+    /// Account holder when not the beneficiary.
+    pub holder: Option<String>,
+    /// Citizen ID (12 digits) or legacy CMND (9), when valid.
+    pub citizen_id: Option<String>,
+    /// The office's beneficiary code.
+    pub code: Option<String>,
+    /// Date of birth.
+    pub birth_date: Option<NaiveDate>,
+    /// Receiving bank.
+    pub bank: Option<BankId>,
+    /// Account number (upper case, no spaces).
+    pub account: Option<String>,
+    /// Amount in đồng.
+    pub amount: Option<i64>,
+    /// Category, as written.
+    pub category: String,
+    /// Coefficient in thousandths.
+    pub coefficient: Option<u32>,
+    /// Payment type (`monthly` unless the row says otherwise).
+    pub payment_type: String,
+    /// Problems found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Not to be paid.
+    pub rejected: bool,
+}
+
+impl Candidate {
+    /// Reads data row `i` and applies the row rules.
+    pub fn read(table: &Table, i: usize, ctx: &Context<'_>) -> Candidate {
+        let mut diagnostics = Vec::new();
+        let cell = |f: Field| table.get(f, i);
+
+        if let Err(message) = malformed_row::check(table, i) {
+            // The cells are shifted: reading them would only add noise.
+            let diagnostic = Diagnostic::new(Code::MalformedRow, None, message);
+            return Candidate::malformed(table, i, diagnostic);
+        }
+        let bank = record(
+            &mut diagnostics,
+            Code::UnknownBank,
+            Some(Field::Bank),
+            unknown_bank::check(cell(Field::Bank), &ctx.reference.banks),
+        );
+        let bank_entry = bank.map(|id| ctx.reference.banks.get(id));
+        let account = record(
+            &mut diagnostics,
+            Code::BadAccount,
+            Some(Field::AccountNumber),
+            bad_account::check(cell(Field::AccountNumber), bank_entry),
+        );
+        let name = record(
+            &mut diagnostics,
+            Code::MissingName,
+            Some(Field::Name),
+            missing_name::check(cell(Field::Name)),
+        );
+        let amount = record(
+            &mut diagnostics,
+            Code::BadAmount,
+            Some(Field::Amount),
+            bad_amount::check(cell(Field::Amount)),
+        );
+        let birth_date = record(
+            &mut diagnostics,
+            Code::BadBirthDate,
+            Some(Field::BirthDate),
+            bad_birth_date::check(cell(Field::BirthDate), ctx.period),
+        )
+        .flatten();
+        let citizen_id = record(
+            &mut diagnostics,
+            Code::BadCitizenId,
+            Some(Field::CitizenId),
+            bad_citizen_id::check(
+                cell(Field::CitizenId),
+                birth_date,
+                cell(Field::Sex),
+                &ctx.reference.provinces,
+            ),
+        )
+        .flatten();
+        let coefficient = crate::cells::parse_coefficient(cell(Field::Coefficient));
+        if let Some(amount) = amount {
+            let arrears = crate::cells::parse_amount(cell(Field::Arrears)).ok();
+            if let Some(message) =
+                amount_mismatch::check(amount, cell(Field::Coefficient), arrears, ctx.base_level())
+            {
+                diagnostics.push(Diagnostic::new(
+                    Code::AmountMismatch,
+                    Some(Field::Amount),
+                    message,
+                ));
+            }
+        }
+        let holder = clean(cell(Field::AccountHolder));
+        let code = clean(cell(Field::BeneficiaryCode));
+        let payment_type = fold_key(cell(Field::PaymentType)).replace(' ', "-");
+        Candidate {
+            index: i,
+            row: table.row_number(i),
+            name: name.unwrap_or_default(),
+            holder: (!fold_key(&holder).is_empty()).then_some(holder),
+            citizen_id,
+            code: (!code.is_empty()).then_some(code),
+            birth_date,
+            bank,
+            account,
+            amount,
+            category: clean(cell(Field::Category)),
+            coefficient,
+            payment_type: if payment_type.is_empty() {
+                "monthly".to_owned()
+            } else {
+                payment_type
+            },
+            diagnostics,
+            rejected: false,
+        }
+    }
+
+    /// A row whose cells cannot be trusted.
+    fn malformed(table: &Table, i: usize, diagnostic: Diagnostic) -> Candidate {
+        Candidate {
+            index: i,
+            row: table.row_number(i),
+            name: String::new(),
+            holder: None,
+            citizen_id: None,
+            code: None,
+            birth_date: None,
+            bank: None,
+            account: None,
+            amount: None,
+            category: String::new(),
+            coefficient: None,
+            payment_type: "monthly".to_owned(),
+            diagnostics: vec![diagnostic],
+            rejected: true,
+        }
+    }
+
+    /// Who this row pays, as the ledger and the duplicate rules know them:
+    /// the citizen ID, else the office's code, else name, birth date and
+    /// account together.
+    pub fn beneficiary_key(&self) -> String {
+        if let Some(id) = &self.citizen_id {
+            return format!("cid:{id}");
+        }
+        if let Some(code) = &self.code {
+            return format!("code:{}", fold_key(code));
+        }
+        format!(
+            "name:{}|{}|{}|{}",
+            fold_key(&self.name),
+            self.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            self.bank.map(|b| b.to_string()).unwrap_or_default(),
+            self.account.as_deref().unwrap_or("")
+        )
+    }
+
+    /// The codes of every diagnostic, `;`-separated, in rule order.
+    pub fn codes(&self) -> String {
+        let mut codes: Vec<_> = self.diagnostics.iter().map(|d| d.code).collect();
+        codes.sort();
+        codes.dedup();
+        codes
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
+    /// Every diagnostic's message, `; `-separated.
+    pub fn messages(&self) -> String {
+        self.diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}

@@ -1,0 +1,143 @@
+//! Rule codes and severities. A code never changes once released: it is
+//! what offices, reports and scripts key on.
+
+use serde::{Deserialize, Serialize};
+
+/// What the rule does to a row that breaks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The row is not paid.
+    Reject,
+    /// The row is paid and listed for review.
+    Warn,
+}
+
+/// The stable code of a validation rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    /// The row has more cells than the header.
+    MalformedRow,
+    /// No bank of the directory, or several.
+    UnknownBank,
+    /// Account number empty, damaged or against the bank's rule.
+    BadAccount,
+    /// No beneficiary name.
+    MissingName,
+    /// Amount empty, fractional, zero or negative.
+    BadAmount,
+    /// Citizen ID malformed or inconsistent with the birth date.
+    BadCitizenId,
+    /// Birth date unreadable or impossible.
+    BadBirthDate,
+    /// Same citizen ID or beneficiary code on more than one row.
+    DuplicateBeneficiary,
+    /// Same bank account as a different beneficiary.
+    SharedAccount,
+    /// Amount differs from base level × coefficient.
+    AmountMismatch,
+    /// Already paid for this period (ledger).
+    AlreadyPaid,
+}
+
+impl Code {
+    /// Every code.
+    pub const ALL: [Code; 11] = [
+        Code::MalformedRow,
+        Code::UnknownBank,
+        Code::BadAccount,
+        Code::MissingName,
+        Code::BadAmount,
+        Code::BadCitizenId,
+        Code::BadBirthDate,
+        Code::DuplicateBeneficiary,
+        Code::SharedAccount,
+        Code::AmountMismatch,
+        Code::AlreadyPaid,
+    ];
+
+    /// The code as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::MalformedRow => "MALFORMED_ROW",
+            Code::UnknownBank => "UNKNOWN_BANK",
+            Code::BadAccount => "BAD_ACCOUNT",
+            Code::MissingName => "MISSING_NAME",
+            Code::BadAmount => "BAD_AMOUNT",
+            Code::BadCitizenId => "BAD_CITIZEN_ID",
+            Code::BadBirthDate => "BAD_BIRTH_DATE",
+            Code::DuplicateBeneficiary => "DUPLICATE_BENEFICIARY",
+            Code::SharedAccount => "SHARED_ACCOUNT",
+            Code::AmountMismatch => "AMOUNT_MISMATCH",
+            Code::AlreadyPaid => "ALREADY_PAID",
+        }
+    }
+
+    /// The code named `name`.
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// The severity when the configuration says nothing.
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Code::SharedAccount | Code::AmountMismatch | Code::BadBirthDate => Severity::Warn,
+            _ => Severity::Reject,
+        }
+    }
+
+    /// False for rules whose rows cannot be paid, or paid only once, if let
+    /// through.
+    pub fn may_warn(self) -> bool {
+        self.why_always_rejects().is_empty()
+    }
+
+    /// Why a rule can never be downgraded to a warning ("" when it can).
+    pub fn why_always_rejects(self) -> &'static str {
+        match self {
+            Code::MalformedRow => "the row's cells cannot be trusted",
+            Code::UnknownBank | Code::BadAccount => "there is no account to pay into",
+            Code::MissingName => "a bank needs the creditor's name",
+            Code::BadAmount => "there is no amount to pay",
+            Code::DuplicateBeneficiary | Code::AlreadyPaid => "it would pay someone twice",
+            _ => "",
+        }
+    }
+
+    /// The fix to ask the office for.
+    pub fn fix(self) -> &'static str {
+        match self {
+            Code::MalformedRow => {
+                "quote cells that contain the delimiter, or save the list again from Excel"
+            }
+            Code::UnknownBank => {
+                "write the bank's name, short name or NAPAS BIN (e.g. Agribank or 970405)"
+            }
+            Code::BadAccount => {
+                "check the account number with the beneficiary's bank book; format the column as text in Excel"
+            }
+            Code::MissingName => "fill in the beneficiary's full name",
+            Code::BadAmount => "write the amount as a whole number of đồng, e.g. 540000 or 540.000",
+            Code::BadCitizenId => "check the 12-digit citizen ID against the ID card",
+            Code::BadBirthDate => "write the date as dd/mm/yyyy",
+            Code::DuplicateBeneficiary => "keep one row per beneficiary and send the list again",
+            Code::SharedAccount => {
+                "confirm the account holder receives for each of these beneficiaries"
+            }
+            Code::AmountMismatch => "check the coefficient and amount, or note the arrears",
+            Code::AlreadyPaid => "remove the beneficiary: this month's payment was already made",
+        }
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,109 @@
+//! Rows to payments: every non-blank row of a [`Table`] becomes a
+//! [`Candidate`] with typed values and the [`Diagnostic`]s of the rules it
+//! breaks, and ends accepted or rejected. A bad row is data, never an error.
+//!
+//! One rule a file, named for the problem it finds. Row rules read one row
+//! (in parallel); list rules ([`duplicate_beneficiary`], [`shared_account`])
+//! compare rows with each other.
+
+pub mod amount_mismatch;
+pub mod bad_account;
+pub mod bad_amount;
+pub mod bad_birth_date;
+pub mod bad_citizen_id;
+mod candidate;
+mod code;
+pub mod duplicate_beneficiary;
+pub mod malformed_row;
+pub mod missing_name;
+pub mod shared_account;
+pub mod unknown_bank;
+
+use rayon::prelude::*;
+
+pub use candidate::Candidate;
+pub use code::{Code, Severity};
+
+use crate::config::Config;
+use crate::ingest::Table;
+use crate::period::Period;
+use crate::reference::{Field, Reference};
+
+/// One problem found in one row.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// The rule's stable code.
+    pub code: Code,
+    /// The field at fault, when one is.
+    pub field: Option<Field>,
+    /// What is wrong, in words an officer can act on.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic for `code` about `field`.
+    pub fn new(code: Code, field: Option<Field>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// What validation needs besides the rows.
+pub struct Context<'a> {
+    /// Reference tables.
+    pub reference: &'a Reference,
+    /// The office's settings.
+    pub config: &'a Config,
+    /// The month being paid.
+    pub period: Period,
+}
+
+impl Context<'_> {
+    /// The base level in force for the period.
+    pub fn base_level(&self) -> Option<i64> {
+        self.config
+            .payment
+            .base_level_vnd
+            .or_else(|| self.reference.base_levels.on(self.period.first_day()))
+    }
+}
+
+/// The result of validating a list.
+#[derive(Debug)]
+pub struct Validated {
+    /// Every non-blank row, in input order.
+    pub candidates: Vec<Candidate>,
+    /// Rows with no text at all, which are not beneficiaries.
+    pub blank_rows: usize,
+}
+
+/// Validates every row of `table`; list rules see all rows.
+pub fn validate(table: &Table, ctx: &Context<'_>) -> Validated {
+    let mut candidates: Vec<Candidate> = (0..table.height())
+        .into_par_iter()
+        .filter(|i| !table.is_blank(*i))
+        .map(|i| Candidate::read(table, i, ctx))
+        .collect();
+    let blank_rows = table.height() - candidates.len();
+    duplicate_beneficiary::check(&mut candidates);
+    shared_account::check(&mut candidates);
+    settle(&mut candidates, ctx.config);
+    Validated {
+        candidates,
+        blank_rows,
+    }
+}
+
+/// Decides each candidate's fate from its diagnostics and the configured
+/// severities.
+pub fn settle(candidates: &mut [Candidate], config: &Config) {
+    for c in candidates {
+        c.rejected = c
+            .diagnostics
+            .iter()
+            .any(|d| config.severity(d.code) == Severity::Reject);
+    }
+}

@@ -1,0 +1,99 @@
+//! `manifest.json`: what a batch is (period, office, input and its sha256,
+//! totals) and every file it holds with its sha256 and size, so that anyone
+//! can check later that nothing was changed.
+
+use serde::Serialize;
+
+/// The batch's manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    /// Manifest format version.
+    pub format: u32,
+    /// The `disburse` version that wrote it.
+    pub generator: String,
+    /// Batch id.
+    pub batch_id: String,
+    /// Paid month, `YYYY-MM`.
+    pub period: String,
+    /// Office code.
+    pub office: String,
+    /// When the batch was made (the messages' `CreDtTm`).
+    pub created: String,
+    /// Requested execution date.
+    pub execution_date: String,
+    /// The input list.
+    pub input: InputInfo,
+    /// Counts and amounts.
+    pub totals: Totals,
+    /// Every file of the batch but the manifest.
+    pub files: Vec<FileEntry>,
+}
+
+/// The input list.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputInfo {
+    /// File name.
+    pub file: String,
+    /// sha256 of its bytes.
+    pub sha256: String,
+    /// Beneficiary rows (blank rows not counted).
+    pub rows: usize,
+    /// `csv`.
+    pub format: &'static str,
+    /// Text encoding.
+    pub encoding: crate::ingest::Encoding,
+    /// CSV delimiter.
+    pub delimiter: String,
+    /// Spreadsheet row of the header.
+    pub header_row: u32,
+}
+
+/// Counts and amounts of a batch.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Totals {
+    /// Beneficiary rows in the input.
+    pub rows: usize,
+    /// Rows paid.
+    pub accepted: usize,
+    /// Rows not paid.
+    pub rejected: usize,
+    /// Sum paid, đồng.
+    pub accepted_vnd: i64,
+    /// Sum of the readable amounts of rejected rows, đồng.
+    pub rejected_vnd: i64,
+    /// Rejected rows without a readable amount.
+    pub rejected_without_amount: usize,
+    /// Accepted rows with warnings.
+    pub warned: usize,
+    /// Blank rows skipped.
+    pub blank_rows: usize,
+    /// Total declared on the list's totals row, when it has one.
+    pub declared_vnd: Option<i64>,
+    /// Row count declared on the list, when it has one.
+    pub declared_rows: Option<usize>,
+}
+
+/// One file of the batch.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileEntry {
+    /// Path relative to the batch directory.
+    pub path: String,
+    /// `pain.001`, `accepted`, `rejected`, `reconciliation`.
+    pub kind: &'static str,
+    /// sha256, hex.
+    pub sha256: String,
+    /// Size.
+    pub bytes: u64,
+    /// Receiving bank's BIN (bank files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bank_bin: Option<String>,
+    /// `MsgId` (bank files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// Number of transactions (bank files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<usize>,
+    /// Control sum (bank files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_vnd: Option<i64>,
+}

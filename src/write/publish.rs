@@ -1,0 +1,187 @@
+//! Atomic publication of a batch directory: every file is written and
+//! `fsync`ed in a hidden staging directory beside the target, which is then
+//! renamed into place. A crash leaves at most a staging directory, never a
+//! half batch under the target's name.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use super::hashing::{HashingWriter, WrittenFile};
+
+/// Why a batch directory cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// The target already holds files.
+    #[error("the output directory `{0}` is not empty")]
+    NotEmpty(PathBuf),
+    /// The target exists and is a file.
+    #[error("the output path `{0}` is not a directory")]
+    NotADirectory(PathBuf),
+    /// A file system operation failed.
+    #[error("cannot write `{path}`")]
+    Io {
+        /// The path concerned.
+        path: PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> PublishError + '_ {
+    move |source| PublishError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Checks that `target` may receive a batch: absent, or an empty directory.
+pub fn check_target(target: &Path) -> Result<(), PublishError> {
+    match fs::read_dir(target) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                Err(PublishError::NotEmpty(target.to_owned()))
+            } else {
+                Ok(())
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory || target.is_file() => {
+            Err(PublishError::NotADirectory(target.to_owned()))
+        }
+        Err(e) => Err(io_err(target)(e)),
+    }
+}
+
+/// A batch being written.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    target: PathBuf,
+}
+
+impl Staging {
+    /// Creates the staging directory beside `target`, after checking it.
+    pub fn new(target: &Path) -> Result<Staging, PublishError> {
+        check_target(target)?;
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        let name = target
+            .file_name()
+            .map_or_else(|| "batch".into(), |n| n.to_string_lossy().into_owned());
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.staging-"))
+            .tempdir_in(&parent)
+            .map_err(io_err(&parent))?;
+        Ok(Staging {
+            dir,
+            target: target.to_owned(),
+        })
+    }
+
+    /// The staging directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes one file at `relative`, hashing it, and syncs it to disk.
+    pub fn write_file<F>(&self, relative: &str, fill: F) -> Result<WrittenFile, PublishError>
+    where
+        F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    {
+        let path = self.dir.path().join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        let file = File::create(&path).map_err(io_err(&path))?;
+        let mut writer = HashingWriter::new(BufWriter::with_capacity(1 << 20, file));
+        fill(&mut writer).map_err(io_err(&path))?;
+        let (buffered, written) = writer.finish().map_err(io_err(&path))?;
+        let file = buffered
+            .into_inner()
+            .map_err(|e| io_err(&path)(e.into_error()))?;
+        file.sync_all().map_err(io_err(&path))?;
+        Ok(written)
+    }
+
+    /// Renames the staging directory into place and syncs the directories.
+    pub fn publish(self) -> Result<PathBuf, PublishError> {
+        sync_tree(self.dir.path())?;
+        check_target(&self.target)?;
+        let staged = self.dir.keep();
+        fs::rename(&staged, &self.target).map_err(|e| {
+            let _ = fs::remove_dir_all(&staged);
+            io_err(&self.target)(e)
+        })?;
+        if let Some(parent) = self.target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            File::open(parent)
+                .and_then(|d| d.sync_all())
+                .map_err(io_err(parent))?;
+        }
+        Ok(self.target)
+    }
+}
+
+/// `fsync`s every directory of the tree so that its entries are durable.
+fn sync_tree(dir: &Path) -> Result<(), PublishError> {
+    for entry in fs::read_dir(dir).map_err(io_err(dir))? {
+        let entry = entry.map_err(io_err(dir))?;
+        if entry.file_type().map_err(io_err(dir))?.is_dir() {
+            sync_tree(&entry.path())?;
+        }
+    }
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_err(dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dropped_staging_leaves_nothing_behind() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("out");
+        {
+            let staging = Staging::new(&target).unwrap();
+            staging
+                .write_file("banks/a.xml", |w| w.write_all(b"<x/>"))
+                .unwrap();
+        }
+        assert!(!target.exists());
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn publish_moves_everything_into_an_empty_target() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("out");
+        fs::create_dir(&target).unwrap();
+        let staging = Staging::new(&target).unwrap();
+        let written = staging
+            .write_file("a.txt", |w| w.write_all(b"abc"))
+            .unwrap();
+        assert_eq!(written.bytes, 3);
+        staging.publish().unwrap();
+        assert_eq!(fs::read(target.join("a.txt")).unwrap(), b"abc");
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_non_empty_target_is_refused_untouched() {
+        let root = tempfile::tempdir().unwrap();
+        fs::write(root.path().join("keep.txt"), "x").unwrap();
+        assert!(matches!(
+            Staging::new(root.path()),
+            Err(PublishError::NotEmpty(_))
+        ));
+        assert_eq!(
+            fs::read_to_string(root.path().join("keep.txt")).unwrap(),
+            "x"
+        );
+    }
+}
