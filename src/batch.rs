@@ -114,14 +114,14 @@ pub fn prepare(
         period,
     };
     let validated = validate(&table, &ctx);
-    Ok(finish(
+    finish(
         table,
         validated.candidates,
         validated.blank_rows,
         settings,
         period,
         attempts,
-    )?)
+    )
 }
 
 /// Routes validated candidates and totals the batch.

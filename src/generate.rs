@@ -322,7 +322,8 @@ fn damage(rng: &mut ChaCha8Rng, cells: &mut [String; 13], previous: &[String; 13
         3 => cells[2].clear(),
         4 => cells[9] = format!("{}.5", cells[9]),
         5 => cells[5] = cells[5][1..].to_owned(),
-        6 => cells[5] = previous[5].clone(),
+        // The same person listed twice, with another account.
+        6 => cells[2..=5].clone_from_slice(&previous[2..=5]),
         _ => cells[9] = "0".to_owned(),
     }
     cells[12] = String::new();

@@ -121,13 +121,19 @@ fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path) -> std::io::Result
         format_vnd(t.rejected_vnd)
     )?;
     writeln!(w)?;
+    writeln!(
+        w,
+        "  {:<40} {:>8} {:>19}",
+        "bank file", "payments", "amount"
+    )?;
     for f in m.files.iter().filter(|f| f.kind == "pain.001") {
+        let amount = format!("{} đ", format_vnd(f.total_vnd.unwrap_or(0)));
         writeln!(
             w,
-            "  {:<40} {:>7} payments {:>17} đ",
+            "  {:<40} {:>8} {:>19}",
             f.path,
             f.transactions.unwrap_or(0),
-            format_vnd(f.total_vnd.unwrap_or(0))
+            amount
         )?;
     }
     Ok(())

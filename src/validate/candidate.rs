@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use super::{
     Code, Context, Diagnostic, amount_mismatch, bad_account, bad_amount, bad_birth_date,
-    bad_citizen_id, malformed_row, missing_name, unknown_bank,
+    bad_citizen_id, bad_name, malformed_row, missing_name, unknown_bank,
 };
 use crate::ingest::Table;
 use crate::reference::{BankId, Field};
@@ -130,6 +130,17 @@ impl Candidate {
             }
         }
         let holder = clean(cell(Field::AccountHolder));
+        for (field, text) in [
+            (Field::Name, name.as_deref().unwrap_or("")),
+            (Field::AccountHolder, &holder),
+        ] {
+            record(
+                &mut diagnostics,
+                Code::BadName,
+                Some(field),
+                bad_name::check(text),
+            );
+        }
         let code = clean(cell(Field::BeneficiaryCode));
         let payment_type = fold_key(cell(Field::PaymentType)).replace(' ', "-");
         Candidate {

