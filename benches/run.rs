@@ -3,7 +3,6 @@
 //! size (3,631 rows) and of a province or ministry run (1,000,000 rows).
 //! `scripts/bench.sh` measures whole-process wall time and peak memory.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -38,7 +37,7 @@ fn bench_run(c: &mut Criterion) {
             b.iter(|| {
                 n += 1;
                 let out = dir.path().join(format!("out-{rows}-{n}"));
-                let result = batch::prepare(&list, &settings, &HashMap::new()).unwrap();
+                let result = batch::prepare(&list, &settings).unwrap();
                 batch::write(&result, &out).unwrap();
                 std::fs::remove_dir_all(&out).unwrap();
             })

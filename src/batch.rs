@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, ConfigError};
 use crate::ingest::{IngestError, Table};
+use crate::ledger::{BankFileRecord, BatchRecord, Ledger, LedgerError, PaidIndex, PaymentRecord};
 use crate::period::Period;
 use crate::reference::{Reference, ReferenceError};
 use crate::report::{listings, reconciliation};
@@ -17,7 +18,7 @@ use crate::route::{BankBatch, RouteSettings, route};
 use crate::validate::{Candidate, Context, Severity, validate};
 use crate::write::manifest::{FileEntry, InputInfo, Manifest, Totals};
 use crate::write::pain001::{self, MessageHeader};
-use crate::write::{PublishError, Staging};
+use crate::write::{PublishError, Staged, Staging};
 use crate::{clock, ids};
 
 /// Why a batch could not be made. Nothing is written when any of these
@@ -42,6 +43,23 @@ pub enum RunError {
     /// The pinned clock is malformed.
     #[error("{0}")]
     Clock(String),
+    /// The ledger cannot be used.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// The same file (by content) was already made into a batch.
+    #[error(
+        "`{file}` was already processed: it is batch `{batch_id}` (from `{earlier_file}`, {created_at})"
+    )]
+    AlreadyProcessed {
+        /// The file refused.
+        file: String,
+        /// The earlier batch.
+        batch_id: String,
+        /// The earlier batch's input file name.
+        earlier_file: String,
+        /// When the earlier batch was made.
+        created_at: String,
+    },
 }
 
 /// What a run is given.
@@ -99,21 +117,28 @@ pub struct BatchResult {
     pub created: DateTime<FixedOffset>,
 }
 
-/// Reads, validates and routes a list. `attempts` gives the attempt number
-/// of beneficiaries paid again after a failure (empty for a first payment).
-pub fn prepare(
-    input: &Path,
-    settings: &RunSettings,
-    attempts: &HashMap<String, u32>,
-) -> Result<BatchResult, RunError> {
+/// Reads, validates and routes a list, without a ledger.
+pub fn prepare(input: &Path, settings: &RunSettings) -> Result<BatchResult, RunError> {
     let table = crate::ingest::read_table(input, &settings.reference.columns)?;
+    prepare_table(table, settings, None)
+}
+
+/// Validates and routes a list already read; `paid` is what the ledger
+/// knows of the period.
+pub fn prepare_table(
+    table: Table,
+    settings: &RunSettings,
+    paid: Option<&PaidIndex>,
+) -> Result<BatchResult, RunError> {
     let period = settings.period.ok_or(RunError::NoPeriod)?;
     let ctx = Context {
         reference: &settings.reference,
         config: &settings.config,
         period,
     };
-    let validated = validate(&table, &ctx);
+    let validated = validate(&table, &ctx, paid);
+    let empty = HashMap::new();
+    let attempts = paid.map_or(&empty, |p| &p.next_attempt);
     finish(
         table,
         validated.candidates,
@@ -131,7 +156,7 @@ pub fn finish(
     blank_rows: usize,
     settings: &RunSettings,
     period: Period,
-    attempts: &HashMap<String, u32>,
+    attempts: &HashMap<(String, String), u32>,
 ) -> Result<BatchResult, RunError> {
     let config = &settings.config;
     let batch_id = ids::batch_id(&config.office.code, period, &table.sha256);
@@ -182,8 +207,27 @@ pub fn finish(
     })
 }
 
+/// A batch written and synced beside its target, not yet published.
+#[derive(Debug)]
+pub struct StagedBatch {
+    /// Its manifest.
+    pub manifest: Manifest,
+    /// sha256 of `manifest.json`.
+    pub manifest_sha256: String,
+    /// The staged directory.
+    pub staged: Staged,
+}
+
 /// Writes the batch into `out` atomically and returns its manifest.
 pub fn write(result: &BatchResult, out: &Path) -> Result<(Manifest, PathBuf), RunError> {
+    let staged = stage(result, out)?;
+    let published = staged.staged.publish()?;
+    Ok((staged.manifest, published))
+}
+
+/// Writes every file of the batch into a synced staging directory beside
+/// `out`.
+pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> {
     let staging = Staging::new(out)?;
     let config = &result.config;
     let header = MessageHeader {
@@ -260,10 +304,154 @@ pub fn write(result: &BatchResult, out: &Path) -> Result<(Manifest, PathBuf), Ru
         totals: result.totals.clone(),
         files,
     };
-    staging.write_file("manifest.json", |w| {
+    let written = staging.write_file("manifest.json", |w| {
         serde_json::to_writer_pretty(&mut *w, &manifest)?;
         w.write_all(b"\n")
     })?;
-    let published = staging.publish()?;
-    Ok((manifest, published))
+    crate::failpoint::hit("staged-files");
+    let staged = staging.seal()?;
+    Ok(StagedBatch {
+        manifest,
+        manifest_sha256: written.sha256,
+        staged,
+    })
+}
+
+/// What a recorded run made.
+#[derive(Debug)]
+pub struct Recorded {
+    /// The manifest.
+    pub manifest: Manifest,
+    /// The published directory.
+    pub out: PathBuf,
+}
+
+/// Runs a list with the ledger: refuses a file already made into a batch,
+/// rejects beneficiaries already paid (`ALREADY_PAID`), and records the
+/// batch in the same transaction that made those checks. The files are
+/// staged and synced before the transaction commits and renamed into place
+/// after; a crash in between is finished when the ledger is next opened.
+/// `out_for` names the output directory from the batch id; `source` says
+/// where the input came from.
+pub fn run_recorded(
+    input: &Path,
+    out_for: &dyn Fn(&str) -> PathBuf,
+    settings: &RunSettings,
+    ledger: &mut Ledger,
+    source: &str,
+) -> Result<Recorded, RunError> {
+    let table = crate::ingest::read_table(input, &settings.reference.columns)?;
+    crate::failpoint::hit("read");
+    let mut tx = ledger.begin()?;
+    if let Some(earlier) = tx.batch_for_input(&table.sha256)? {
+        return Err(RunError::AlreadyProcessed {
+            file: table.file_name.clone(),
+            batch_id: earlier.batch_id,
+            earlier_file: earlier.input_file,
+            created_at: earlier.created_at,
+        });
+    }
+    let period = settings.period.ok_or(RunError::NoPeriod)?;
+    let paid = tx.paid_index(&period.to_string())?;
+    let result = prepare_table(table, settings, Some(&paid))?;
+    crate::failpoint::hit("validated");
+    let out = out_for(&result.batch_id);
+    let staged = stage(&result, &out)?;
+    let (batch, files, payments) = records(&result, &staged, source, &paid);
+    if let Err(e) = tx.record_batch(&batch, &files, &payments).and_then(|()| {
+        crate::failpoint::hit("recorded");
+        tx.commit()
+    }) {
+        staged.staged.discard();
+        return Err(e.into());
+    }
+    crate::failpoint::hit("committed");
+    let published = staged.staged.publish()?;
+    crate::failpoint::hit("renamed");
+    ledger.mark_published(&result.batch_id)?;
+    crate::failpoint::hit("published");
+    Ok(Recorded {
+        manifest: staged.manifest,
+        out: published,
+    })
+}
+
+/// The ledger records of a staged batch.
+fn records(
+    result: &BatchResult,
+    staged: &StagedBatch,
+    source: &str,
+    paid: &PaidIndex,
+) -> (BatchRecord, Vec<BankFileRecord>, Vec<PaymentRecord>) {
+    let t = &result.totals;
+    let batch = BatchRecord {
+        batch_id: result.batch_id.clone(),
+        input_sha256: result.table.sha256.clone(),
+        input_file: result.table.file_name.clone(),
+        source: source.to_owned(),
+        period: result.period.to_string(),
+        office: result.config.office.code.clone(),
+        created_at: result.created.to_rfc3339(),
+        out_dir: staged.staged.target().display().to_string(),
+        staging_dir: staged.staged.path().display().to_string(),
+        manifest_sha256: staged.manifest_sha256.clone(),
+        accepted: t.accepted as i64,
+        accepted_vnd: t.accepted_vnd,
+        rejected: t.rejected as i64,
+    };
+    let mut files = Vec::new();
+    let mut payments = Vec::new();
+    for (b, entry) in result.batches.iter().zip(
+        staged
+            .manifest
+            .files
+            .iter()
+            .filter(|f| f.kind == "pain.001"),
+    ) {
+        files.push(BankFileRecord {
+            message_id: b.message_id.clone(),
+            batch_id: result.batch_id.clone(),
+            path: entry.path.clone(),
+            bank_bin: b.bank.bin.clone(),
+            sha256: entry.sha256.clone(),
+            transactions: b.payments.len() as i64,
+            total_vnd: b.total,
+        });
+        for p in &b.payments {
+            let c = &result.candidates[p.candidate];
+            let key = (p.payment_type.clone(), p.beneficiary_key.clone());
+            payments.push(PaymentRecord {
+                end_to_end_id: p.end_to_end_id.clone(),
+                batch_id: result.batch_id.clone(),
+                message_id: b.message_id.clone(),
+                period: result.period.to_string(),
+                payment_type: p.payment_type.clone(),
+                beneficiary_key: p.beneficiary_key.clone(),
+                attempt: paid.next_attempt.get(&key).copied().unwrap_or(1),
+                bank_bin: b.bank.bin.clone(),
+                account: p.account.clone(),
+                amount_vnd: p.amount,
+                row: p.row,
+                name: c.name.clone(),
+                source_row: source_row(&result.table, c.index),
+            });
+        }
+    }
+    (batch, files, payments)
+}
+
+/// The input row as a JSON object, header to cell.
+fn source_row(table: &Table, index: usize) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = table
+        .headers
+        .iter()
+        .enumerate()
+        .map(|(col, h)| {
+            (
+                h.clone(),
+                serde_json::Value::String(table.raw(col, index).to_owned()),
+            )
+        })
+        .collect();
+    serde_json::Value::Object(map).to_string()
 }

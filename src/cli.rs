@@ -30,7 +30,9 @@ Exit codes:
   2  command-line usage error
   3  the input file cannot be used (format, header, required column)
   4  the configuration or a reference table is invalid
-  5  the output cannot be written (directory not empty, disk error)";
+  5  the output cannot be written (directory not empty, disk error)
+  6  refused: the same file was already made into a batch
+  7  the ledger cannot be used, or `ledger verify` found a problem";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -56,6 +58,10 @@ pub struct RunArgs {
     /// The office's settings (TOML); the built-in defaults serve the sample.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// The payment ledger (SQLite): refuses a file already processed and
+    /// anyone already paid this month, and records the batch.
+    #[arg(long, env = "DISBURSE_LEDGER")]
+    pub ledger: Option<PathBuf>,
     /// Print the manifest's summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,

@@ -113,8 +113,15 @@ pub struct Config {
     /// Severity per rule code, for the rules that may be downgraded.
     #[serde(default)]
     pub rules: BTreeMap<String, Severity>,
+    /// Payment types and their aliases; an empty cell is `monthly`.
+    #[serde(default = "default_payment_types")]
+    pub payment_types: BTreeMap<String, Vec<String>>,
     /// A directory of edited reference tables laid out like `schemas/`.
     pub schemas_dir: Option<PathBuf>,
+}
+
+fn default_payment_types() -> BTreeMap<String, Vec<String>> {
+    BTreeMap::from([("monthly".to_owned(), Vec::new())])
 }
 
 impl Config {
@@ -167,6 +174,9 @@ impl Config {
         if config.debtor.agent_bic.is_none() && config.debtor.agent_name.is_none() {
             return Err(invalid("debtor needs agent_bic or agent_name".to_owned()));
         }
+        if !config.payment_types.contains_key("monthly") {
+            return Err(invalid("payment_types must include `monthly`".to_owned()));
+        }
         if config.payment.base_level_vnd.is_some_and(|b| b <= 0) {
             return Err(invalid(
                 "payment.base_level_vnd must be positive".to_owned(),
@@ -183,6 +193,32 @@ impl Config {
             }
         }
         Ok(config)
+    }
+
+    /// The payment type a cell names: `monthly` when empty.
+    pub fn payment_type(&self, cell: &str) -> Result<String, String> {
+        let key = crate::text::fold_key(cell);
+        if key.is_empty() {
+            return Ok("monthly".to_owned());
+        }
+        self.payment_types
+            .iter()
+            .find(|(name, aliases)| {
+                crate::text::fold_key(name) == key
+                    || aliases.iter().any(|a| crate::text::fold_key(a) == key)
+            })
+            .map(|(name, _)| name.clone())
+            .ok_or_else(|| {
+                format!(
+                    "the payment type `{}` is not one of: {}",
+                    cell.trim(),
+                    self.payment_types
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
     }
 
     /// The severity in force for a rule.

@@ -596,22 +596,33 @@ pub fn write_every_rule(out: &mut dyn Write) -> std::io::Result<()> {
             "360000",
             "8507205000016",
             "Agribank",
-            "1,000",
+            "accepted",
         ],
     ];
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(out);
-    w.write_record(HEADER)?;
+    w.write_record(HEADER.iter().chain(&["Loại chi trả"]))?;
     for r in rows {
-        w.write_record(r)?;
+        w.write_record(r.iter().chain(&[""]))?;
     }
+    // Arrears paid separately from the same person's monthly allowance, and
+    // a payment type the office's configuration does not know.
+    let mut arrears = rows[0];
+    arrears[0] = "17";
+    arrears[9] = "720000";
+    arrears[12] = "separate arrears payment, accepted";
+    w.write_record(arrears.iter().chain(&["Truy lĩnh"]))?;
+    let mut unknown = rows[1];
+    unknown[0] = "18";
+    unknown[12] = "UNKNOWN_PAYMENT_TYPE";
+    w.write_record(unknown.iter().chain(&["Quà Tết"]))?;
     w.flush()?;
     // A row whose amount was typed with an unquoted thousands separator:
     // more cells than the header (MALFORMED_ROW).
     let inner = w.into_inner().map_err(|e| e.into_error())?;
     inner.write_all(
-        "17,PL0000017,Lý Thị Yến,01/05/1947,Nữ,019147000017,Xã Vô Tranh,Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360,000,8507205000017,Agribank,MALFORMED_ROW\n"
+        "19,PL0000019,Lý Thị Yến,01/05/1947,Nữ,019147000019,Xã Vô Tranh,Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360,000,8507205000019,Agribank,MALFORMED_ROW,\n"
             .as_bytes(),
     )
 }

@@ -63,8 +63,8 @@ pub struct RouteSettings<'a> {
     pub batch_id: &'a str,
     /// Opening words of remittance texts.
     pub remittance: &'a str,
-    /// Attempt number per beneficiary key (absent: 1).
-    pub attempts: &'a HashMap<String, u32>,
+    /// Attempt number per (payment type, beneficiary key) (absent: 1).
+    pub attempts: &'a HashMap<(String, String), u32>,
 }
 
 /// Groups accepted candidates by bank (banks ordered by BIN, payments by
@@ -97,7 +97,11 @@ pub fn route(
             }
         });
         let key = c.beneficiary_key();
-        let attempt = settings.attempts.get(&key).copied().unwrap_or(1);
+        let attempt = settings
+            .attempts
+            .get(&(c.payment_type.clone(), key.clone()))
+            .copied()
+            .unwrap_or(1);
         let mut remittance = opening.clone();
         if !c.category.is_empty() {
             remittance.push_str(" - ");

@@ -46,6 +46,11 @@ impl From<RunError> for Failure {
                 Some("choose a new directory: a batch is never written over another".to_owned()),
             ),
             RunError::Publish(_) => (5, None),
+            RunError::AlreadyProcessed { .. } => (
+                6,
+                Some("nothing was paid again; to correct a batch, send a supplementary list of the changed rows".to_owned()),
+            ),
+            RunError::Ledger(_) => (7, None),
         };
         Failure {
             exit,

@@ -1,7 +1,6 @@
 //! `disburse run`: one list to one batch directory, with a summary for the
 //! person who ran it.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -11,20 +10,44 @@ use crate::batch::{self, RunSettings};
 use crate::cells::format_vnd;
 use crate::cli::RunArgs;
 use crate::commands::Failure;
+use crate::ledger::Ledger;
 use crate::write::manifest::{Manifest, Totals};
 
 /// Runs the command.
 pub fn run(args: &RunArgs, quiet: bool) -> Result<(), Failure> {
     crate::write::publish::check_target(&args.out).map_err(batch::RunError::from)?;
     let settings = RunSettings::load(args.config.as_deref(), args.period)?;
-    let result = batch::prepare(&args.input, &settings, &HashMap::new())?;
-    tracing::info!(
-        rows = result.totals.rows,
-        accepted = result.totals.accepted,
-        rejected = result.totals.rejected,
-        "validated"
-    );
-    let (manifest, out) = batch::write(&result, &args.out)?;
+    let (manifest, out) = match &args.ledger {
+        Some(path) => {
+            let mut ledger = Ledger::open(path).map_err(batch::RunError::from)?;
+            let out = args.out.clone();
+            let source = args.input.display().to_string();
+            match batch::run_recorded(
+                &args.input,
+                &|_| out.clone(),
+                &settings,
+                &mut ledger,
+                &source,
+            ) {
+                Ok(recorded) => (recorded.manifest, recorded.out),
+                Err(e) => {
+                    record_refusal(&mut ledger, &args.input, &e);
+                    return Err(e.into());
+                }
+            }
+        }
+        None => {
+            let result = batch::prepare(&args.input, &settings)?;
+            let written = batch::write(&result, &args.out)?;
+            if !quiet {
+                eprintln!(
+                    "warning: no ledger: this batch was not checked against earlier payments \
+                     (pass --ledger FILE)"
+                );
+            }
+            written
+        }
+    };
     let mut stdout = std::io::stdout().lock();
     let printed = if args.json {
         serde_json::to_writer_pretty(&mut stdout, &JsonSummary::new(&manifest, &out))
@@ -38,6 +61,25 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<(), Failure> {
     match printed {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::internal(e)),
         _ => Ok(()),
+    }
+}
+
+/// Records in the ledger that an input was refused or unusable.
+pub(crate) fn record_refusal(ledger: &mut Ledger, input: &Path, error: &batch::RunError) {
+    let Ok(bytes) = std::fs::read(input) else {
+        return;
+    };
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (outcome, batch_id) = match error {
+        batch::RunError::AlreadyProcessed { batch_id, .. } => ("refused", Some(batch_id.as_str())),
+        _ => ("failed", None),
+    };
+    if let Err(e) = ledger.record_input(&sha, &name, outcome, batch_id, &error.to_string()) {
+        tracing::error!("cannot record the refused input in the ledger: {e}");
     }
 }
 

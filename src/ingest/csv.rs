@@ -2,9 +2,9 @@
 //! column-wise parse of the data rows by polars.
 //!
 //! Every column is read as text: typing is validation's job, where a bad
-//! cell rejects its row instead of failing the file. The schema carries a few
-//! spare columns beyond the header so that a row with too many cells (an
-//! unquoted `,` inside `1,000,000`) is seen and rejected, never silently cut.
+//! cell rejects its row instead of failing the file. Rows with more cells
+//! than the header (an unquoted `,` inside `1,000,000`) are found by
+//! [`super::fields`] and rejected, never read with shifted values.
 
 use std::io::Cursor;
 use std::sync::Arc;
@@ -18,8 +18,6 @@ use crate::reference::ColumnAliases;
 
 /// Rows looked at for the header.
 const HEADER_SCAN: usize = 30;
-/// Spare columns that catch rows with more cells than the header.
-const SPARE_COLUMNS: usize = 8;
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
 /// Where the header is for one delimiter.
@@ -128,7 +126,18 @@ pub fn read(
     let (cells, overflow, height) = if data.iter().all(|b| b.is_ascii_whitespace()) {
         (Vec::new(), Vec::new(), 0)
     } else {
-        parse_rows(file_name, data, header.delimiter, width)?
+        let (records, overflow) = super::fields::overflowing_records(data, header.delimiter, width);
+        let (cells, height) = parse_rows(file_name, data, header.delimiter, width)?;
+        if records != height {
+            return Err(IngestError::Malformed {
+                file: file_name.to_owned(),
+                message: format!(
+                    "the rows could not be counted consistently ({records} and {height}); \
+                     look for a quote that is opened and never closed"
+                ),
+            });
+        }
+        (cells, overflow, height)
     };
     let cells = if cells.is_empty() {
         (0..width)
@@ -157,15 +166,16 @@ pub fn read(
 
 type Columns = Vec<polars::prelude::StringChunked>;
 
-/// Parses the data rows into text columns, in parallel.
+/// Parses the data rows into text columns, in parallel. Cells beyond the
+/// header's width are dropped here; their rows are rejected by validation.
 fn parse_rows(
     file_name: &str,
     data: &[u8],
     delimiter: u8,
     width: usize,
-) -> Result<(Columns, Columns, usize), IngestError> {
+) -> Result<(Columns, usize), IngestError> {
     let mut schema = Schema::default();
-    for i in 0..width + SPARE_COLUMNS {
+    for i in 0..width {
         schema.with_column(format!("c{i}").into(), DataType::String);
     }
     let frame = CsvReadOptions::default()
@@ -173,25 +183,24 @@ fn parse_rows(
         .with_schema(Some(Arc::new(schema)))
         .with_rechunk(true)
         .with_raise_if_empty(false)
-        .map_parse_options(|p| p.with_separator(delimiter).with_missing_is_null(true))
+        .map_parse_options(|p| {
+            p.with_separator(delimiter)
+                .with_missing_is_null(true)
+                .with_truncate_ragged_lines(true)
+        })
         .into_reader_with_file_handle(Cursor::new(data))
         .finish()
         .map_err(|e| IngestError::Malformed {
             file: file_name.to_owned(),
-            message: format!(
-                "the CSV structure is broken ({e}); look for an unclosed quote or a row with more \
-                 than {} cells",
-                width + SPARE_COLUMNS
-            ),
+            message: format!("the CSV structure is broken ({e}); look for an unclosed quote"),
         })?;
     let height = frame.height();
-    let mut columns: Columns = frame
+    let columns: Columns = frame
         .columns()
         .iter()
         .map(|c| c.str().expect("every column is read as text").clone())
         .collect();
-    let overflow = columns.split_off(width);
-    Ok((columns, overflow, height))
+    Ok((columns, height))
 }
 
 #[cfg(test)]

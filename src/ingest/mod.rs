@@ -7,6 +7,7 @@
 
 mod csv;
 mod decode;
+mod fields;
 mod header;
 
 use std::path::{Path, PathBuf};
@@ -147,9 +148,9 @@ pub struct Table {
     pub columns: ColumnMap,
     /// Cells by column; `None` is an empty cell.
     cells: Vec<StringChunked>,
-    /// Cells beyond the header's width, by row (a sign of an unquoted
-    /// delimiter inside a value).
-    overflow: Vec<StringChunked>,
+    /// Data rows (0-based, ascending) with more cells than the header (a
+    /// sign of an unquoted delimiter inside a value).
+    overflow: Vec<usize>,
     /// Data rows read, blank ones included.
     height: usize,
 }
@@ -180,14 +181,12 @@ impl Table {
 
     /// True when data row `i` has no text at all.
     pub fn is_blank(&self, i: usize) -> bool {
-        (0..self.cells.len()).all(|c| self.raw(c, i).trim().is_empty()) && !self.has_overflow(i)
+        !self.has_overflow(i) && (0..self.cells.len()).all(|c| self.raw(c, i).trim().is_empty())
     }
 
     /// True when data row `i` has more cells than the header.
     pub fn has_overflow(&self, i: usize) -> bool {
-        self.overflow
-            .iter()
-            .any(|c| c.get(i).is_some_and(|v| !v.is_empty()))
+        self.overflow.binary_search(&i).is_ok()
     }
 }
 

@@ -117,7 +117,14 @@ impl Candidate {
         )
         .flatten();
         let coefficient = crate::cells::parse_coefficient(cell(Field::Coefficient));
-        if let Some(amount) = amount {
+        let payment_type = record(
+            &mut diagnostics,
+            Code::UnknownPaymentType,
+            Some(Field::PaymentType),
+            ctx.config.payment_type(cell(Field::PaymentType)),
+        );
+        // Only the monthly allowance follows base level × coefficient.
+        if let (Some(amount), Some("monthly")) = (amount, payment_type.as_deref()) {
             let arrears = crate::cells::parse_amount(cell(Field::Arrears)).ok();
             if let Some(message) =
                 amount_mismatch::check(amount, cell(Field::Coefficient), arrears, ctx.base_level())
@@ -142,7 +149,6 @@ impl Candidate {
             );
         }
         let code = clean(cell(Field::BeneficiaryCode));
-        let payment_type = fold_key(cell(Field::PaymentType)).replace(' ', "-");
         Candidate {
             index: i,
             row: table.row_number(i),
@@ -156,11 +162,10 @@ impl Candidate {
             amount,
             category: clean(cell(Field::Category)),
             coefficient,
-            payment_type: if payment_type.is_empty() {
-                "monthly".to_owned()
-            } else {
-                payment_type
-            },
+            // An unknown type stays apart, so it never makes a monthly row a
+            // duplicate; the row is rejected anyway.
+            payment_type: payment_type
+                .unwrap_or_else(|| format!("unknown:{}", fold_key(cell(Field::PaymentType)))),
             diagnostics,
             rejected: false,
         }

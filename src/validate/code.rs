@@ -38,13 +38,15 @@ pub enum Code {
     SharedAccount,
     /// Amount differs from base level × coefficient.
     AmountMismatch,
+    /// A payment type the configuration does not know.
+    UnknownPaymentType,
     /// Already paid for this period (ledger).
     AlreadyPaid,
 }
 
 impl Code {
     /// Every code.
-    pub const ALL: [Code; 12] = [
+    pub const ALL: [Code; 13] = [
         Code::MalformedRow,
         Code::UnknownBank,
         Code::BadAccount,
@@ -56,6 +58,7 @@ impl Code {
         Code::DuplicateBeneficiary,
         Code::SharedAccount,
         Code::AmountMismatch,
+        Code::UnknownPaymentType,
         Code::AlreadyPaid,
     ];
 
@@ -73,6 +76,7 @@ impl Code {
             Code::DuplicateBeneficiary => "DUPLICATE_BENEFICIARY",
             Code::SharedAccount => "SHARED_ACCOUNT",
             Code::AmountMismatch => "AMOUNT_MISMATCH",
+            Code::UnknownPaymentType => "UNKNOWN_PAYMENT_TYPE",
             Code::AlreadyPaid => "ALREADY_PAID",
         }
     }
@@ -104,6 +108,7 @@ impl Code {
             Code::MissingName => "a bank needs the creditor's name",
             Code::BadAmount => "there is no amount to pay",
             Code::DuplicateBeneficiary | Code::AlreadyPaid => "it would pay someone twice",
+            Code::UnknownPaymentType => "only configured payment types may be paid separately",
             _ => "",
         }
     }
@@ -130,6 +135,9 @@ impl Code {
                 "confirm the account holder receives for each of these beneficiaries"
             }
             Code::AmountMismatch => "check the coefficient and amount, or note the arrears",
+            Code::UnknownPaymentType => {
+                "write a payment type the office's configuration lists (e.g. Truy lĩnh, Mai táng)"
+            }
             Code::AlreadyPaid => "remove the beneficiary: this month's payment was already made",
         }
     }

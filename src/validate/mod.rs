@@ -3,9 +3,10 @@
 //! breaks, and ends accepted or rejected. A bad row is data, never an error.
 //!
 //! One rule a file, named for the problem it finds. Row rules read one row
-//! (in parallel); list rules ([`duplicate_beneficiary`], [`shared_account`])
-//! compare rows with each other.
+//! (in parallel); list rules ([`duplicate_beneficiary`], [`shared_account`],
+//! [`already_paid`]) compare rows with each other or with the ledger.
 
+pub mod already_paid;
 pub mod amount_mismatch;
 pub mod bad_account;
 pub mod bad_amount;
@@ -81,8 +82,13 @@ pub struct Validated {
     pub blank_rows: usize,
 }
 
-/// Validates every row of `table`; list rules see all rows.
-pub fn validate(table: &Table, ctx: &Context<'_>) -> Validated {
+/// Validates every row of `table`; list rules see all rows, and `paid`
+/// (what the ledger knows of the period) when there is a ledger.
+pub fn validate(
+    table: &Table,
+    ctx: &Context<'_>,
+    paid: Option<&crate::ledger::PaidIndex>,
+) -> Validated {
     let mut candidates: Vec<Candidate> = (0..table.height())
         .into_par_iter()
         .filter(|i| !table.is_blank(*i))
@@ -91,6 +97,9 @@ pub fn validate(table: &Table, ctx: &Context<'_>) -> Validated {
     let blank_rows = table.height() - candidates.len();
     duplicate_beneficiary::check(&mut candidates);
     shared_account::check(&mut candidates);
+    if let Some(paid) = paid {
+        already_paid::check(&mut candidates, paid, &ctx.period.to_string());
+    }
     settle(&mut candidates, ctx.config);
     Validated {
         candidates,

@@ -7,4 +7,4 @@ pub mod pain001;
 pub mod publish;
 
 pub use hashing::{HashingWriter, WrittenFile};
-pub use publish::{PublishError, Staging};
+pub use publish::{PublishError, Staged, Staging};

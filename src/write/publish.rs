@@ -107,22 +107,63 @@ impl Staging {
         Ok(written)
     }
 
-    /// Renames the staging directory into place and syncs the directories.
-    pub fn publish(self) -> Result<PathBuf, PublishError> {
+    /// Syncs every file and directory and keeps the staging directory on
+    /// disk, ready to be renamed into place by [`Staged::publish`].
+    pub fn seal(self) -> Result<Staged, PublishError> {
         sync_tree(self.dir.path())?;
-        check_target(&self.target)?;
-        let staged = self.dir.keep();
-        fs::rename(&staged, &self.target).map_err(|e| {
-            let _ = fs::remove_dir_all(&staged);
-            io_err(&self.target)(e)
-        })?;
-        if let Some(parent) = self.target.parent().filter(|p| !p.as_os_str().is_empty()) {
-            File::open(parent)
-                .and_then(|d| d.sync_all())
-                .map_err(io_err(parent))?;
-        }
+        Ok(Staged {
+            dir: self.dir.keep(),
+            target: self.target,
+        })
+    }
+
+    /// Seals and publishes at once.
+    pub fn publish(self) -> Result<PathBuf, PublishError> {
+        self.seal()?.publish()
+    }
+}
+
+/// A complete, synced batch directory waiting beside its target.
+#[derive(Debug)]
+pub struct Staged {
+    dir: PathBuf,
+    target: PathBuf,
+}
+
+impl Staged {
+    /// The staging directory.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The target.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Renames the staging directory into place.
+    pub fn publish(self) -> Result<PathBuf, PublishError> {
+        rename_into_place(&self.dir, &self.target)?;
         Ok(self.target)
     }
+
+    /// Removes the staging directory (the batch is not to be published).
+    pub fn discard(self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Renames a staged directory onto `target` (absent or empty) and syncs the
+/// parent directory so that the rename is durable.
+pub fn rename_into_place(staged: &Path, target: &Path) -> Result<(), PublishError> {
+    check_target(target)?;
+    fs::rename(staged, target).map_err(io_err(target))?;
+    if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+        File::open(parent)
+            .and_then(|d| d.sync_all())
+            .map_err(io_err(parent))?;
+    }
+    Ok(())
 }
 
 /// `fsync`s every directory of the tree so that its entries are durable.

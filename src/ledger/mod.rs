@@ -1,0 +1,423 @@
+//! The payment ledger: every input file, batch, bank file and payment ever
+//! made, in an embedded SQLite database. It is what makes paying twice
+//! impossible:
+//!
+//! - the schema itself allows one batch per input sha256 and one live
+//!   payment per beneficiary, period and payment type (a second only after
+//!   the first was rejected or returned);
+//! - a batch is recorded as `pending` in the same transaction that checks
+//!   those rules, after its files are staged and synced, and becomes
+//!   `published` once its directory is renamed into place; opening the
+//!   ledger finishes (or undoes) whatever a crash interrupted;
+//! - every change is also appended to a journal whose records form a sha256
+//!   chain, so that an edited or deleted record is detected by `verify`.
+
+mod journal;
+mod records;
+mod verify;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+
+pub use journal::ChainHead;
+pub use records::{BankFileRecord, BatchRecord, PaymentRecord, StatusChange};
+pub use verify::{Problem, verify};
+
+const SCHEMA: &str = include_str!("schema.sql");
+const SCHEMA_VERSION: i64 = 1;
+
+/// A ledger that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    /// SQLite said no.
+    #[error("ledger `{path}`: {source}")]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The database was made by a newer `disburse`.
+    #[error(
+        "ledger `{path}` has schema version {found}; this disburse knows version {SCHEMA_VERSION}"
+    )]
+    Version {
+        /// The database file.
+        path: PathBuf,
+        /// Its version.
+        found: i64,
+    },
+    /// A file system step of recovery failed.
+    #[error("ledger recovery of batch `{batch_id}`: {message}")]
+    Recovery {
+        /// The batch.
+        batch_id: String,
+        /// What failed.
+        message: String,
+    },
+}
+
+/// The payment ledger.
+pub struct Ledger {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// A payment that already exists for a beneficiary, period and type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriorPayment {
+    /// Its batch.
+    pub batch_id: String,
+    /// Its end-to-end id.
+    pub end_to_end_id: String,
+    /// Its status.
+    pub status: String,
+    /// Its attempt number.
+    pub attempt: u32,
+}
+
+/// What the ledger knows of a period: live payments, and the next attempt
+/// number of beneficiaries whose earlier payments all failed.
+#[derive(Debug, Default)]
+pub struct PaidIndex {
+    /// Live (not failed) payments by (payment type, beneficiary key).
+    pub live: HashMap<(String, String), PriorPayment>,
+    /// Next attempt by (payment type, beneficiary key), for re-issues.
+    pub next_attempt: HashMap<(String, String), u32>,
+}
+
+impl Ledger {
+    /// Opens (creating if needed) the ledger at `path` and finishes any
+    /// batch a crash left pending.
+    pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| LedgerError::Recovery {
+                batch_id: String::new(),
+                message: format!("cannot create `{}`: {e}", parent.display()),
+            })?;
+        }
+        let sql = |source| LedgerError::Sqlite {
+            path: path.to_owned(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(sql)?;
+        conn.busy_timeout(Duration::from_secs(60)).map_err(sql)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(sql)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(sql)?;
+        if version > SCHEMA_VERSION {
+            return Err(LedgerError::Version {
+                path: path.to_owned(),
+                found: version,
+            });
+        }
+        conn.execute_batch(SCHEMA).map_err(sql)?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(sql)?;
+        let mut ledger = Ledger {
+            conn,
+            path: path.to_owned(),
+        };
+        ledger.recover()?;
+        Ok(ledger)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn sql(&self) -> impl Fn(rusqlite::Error) -> LedgerError + '_ {
+        |source| LedgerError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Starts a write transaction, taking the database's write lock so that
+    /// the checks and the records of one batch cannot interleave with
+    /// another's.
+    pub fn begin(&mut self) -> Result<LedgerTx<'_>, LedgerError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|source| LedgerError::Sqlite {
+                path: path.clone(),
+                source,
+            })?;
+        Ok(LedgerTx { tx, path })
+    }
+
+    /// Records a file that was refused or could not be used.
+    pub fn record_input(
+        &mut self,
+        sha256: &str,
+        file: &str,
+        outcome: &str,
+        batch_id: Option<&str>,
+        detail: &str,
+    ) -> Result<(), LedgerError> {
+        let mut tx = self.begin()?;
+        tx.record_input(sha256, file, outcome, batch_id, detail)?;
+        tx.commit()
+    }
+
+    /// Marks a pending batch published.
+    pub fn mark_published(&mut self, batch_id: &str) -> Result<(), LedgerError> {
+        let mut tx = self.begin()?;
+        tx.set_state(batch_id, "published")?;
+        tx.commit()
+    }
+
+    /// The batch made from an input, if any.
+    pub fn batch_for_input(&self, sha256: &str) -> Result<Option<BatchRecord>, LedgerError> {
+        records::batch_where(&self.conn, "input_sha256 = ?1", sha256).map_err(self.sql())
+    }
+
+    /// Every batch, oldest first.
+    pub fn batches(&self) -> Result<Vec<(BatchRecord, String)>, LedgerError> {
+        records::all_batches(&self.conn).map_err(self.sql())
+    }
+
+    /// Every payment of a period (or all periods), in batch and row order.
+    pub fn payments(
+        &self,
+        period: Option<&str>,
+    ) -> Result<Vec<(PaymentRecord, StatusChange)>, LedgerError> {
+        records::payments(&self.conn, period).map_err(self.sql())
+    }
+
+    /// Every bank file.
+    pub fn bank_files(&self) -> Result<Vec<BankFileRecord>, LedgerError> {
+        records::bank_files(&self.conn).map_err(self.sql())
+    }
+
+    /// The connection, for verification and reports.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Finishes batches a crash left pending: their files were staged and
+    /// synced before they were recorded, so the staged directory is renamed
+    /// into place (or found there already). A pending batch whose files are
+    /// gone entirely is undone, so that its input can be processed again.
+    fn recover(&mut self) -> Result<(), LedgerError> {
+        let pending: Vec<BatchRecord> =
+            records::batches_where(&self.conn, "state = 'pending'").map_err(self.sql())?;
+        for batch in pending {
+            let out = Path::new(&batch.out_dir);
+            let staged = Path::new(&batch.staging_dir);
+            let recovery = |message: String| LedgerError::Recovery {
+                batch_id: batch.batch_id.clone(),
+                message,
+            };
+            if manifest_matches(out, &batch.manifest_sha256) {
+                tracing::warn!(batch = %batch.batch_id, "finishing a batch interrupted after publication");
+            } else if manifest_matches(staged, &batch.manifest_sha256) {
+                tracing::warn!(batch = %batch.batch_id, "publishing a batch interrupted before publication");
+                crate::write::publish::rename_into_place(staged, out)
+                    .map_err(|e| recovery(e.to_string()))?;
+            } else {
+                tracing::warn!(batch = %batch.batch_id, "undoing a batch whose files never reached the disk");
+                let mut tx = self.begin()?;
+                tx.undo(&batch.batch_id)?;
+                tx.commit()?;
+                continue;
+            }
+            self.mark_published(&batch.batch_id)?;
+        }
+        Ok(())
+    }
+}
+
+fn manifest_matches(dir: &Path, sha256: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    std::fs::read(dir.join("manifest.json"))
+        .is_ok_and(|b| hex::encode(Sha256::digest(&b)) == sha256)
+}
+
+/// A write transaction on the ledger.
+pub struct LedgerTx<'a> {
+    tx: Transaction<'a>,
+    path: PathBuf,
+}
+
+impl LedgerTx<'_> {
+    fn sql(&self) -> impl Fn(rusqlite::Error) -> LedgerError + '_ {
+        |source| LedgerError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Commits.
+    pub fn commit(self) -> Result<(), LedgerError> {
+        let path = self.path;
+        self.tx
+            .commit()
+            .map_err(|source| LedgerError::Sqlite { path, source })
+    }
+
+    /// The batch made from an input, if any.
+    pub fn batch_for_input(&self, sha256: &str) -> Result<Option<BatchRecord>, LedgerError> {
+        records::batch_where(&self.tx, "input_sha256 = ?1", sha256).map_err(self.sql())
+    }
+
+    /// What has been paid in a period.
+    pub fn paid_index(&self, period: &str) -> Result<PaidIndex, LedgerError> {
+        let mut stmt = self
+            .tx
+            .prepare(
+                "SELECT payment_type, beneficiary_key, batch_id, end_to_end_id, status, attempt
+                 FROM payments WHERE period = ?1 ORDER BY attempt",
+            )
+            .map_err(self.sql())?;
+        let mut index = PaidIndex::default();
+        let rows = stmt
+            .query_map([period], |r| {
+                Ok((
+                    (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+                    PriorPayment {
+                        batch_id: r.get(2)?,
+                        end_to_end_id: r.get(3)?,
+                        status: r.get(4)?,
+                        attempt: r.get(5)?,
+                    },
+                ))
+            })
+            .map_err(self.sql())?;
+        for row in rows {
+            let (key, prior) = row.map_err(self.sql())?;
+            let next = index.next_attempt.entry(key.clone()).or_insert(1);
+            *next = (*next).max(prior.attempt + 1);
+            if !matches!(prior.status.as_str(), "rejected" | "returned") {
+                index.live.insert(key, prior);
+            }
+        }
+        index
+            .next_attempt
+            .retain(|k, _| !index.live.contains_key(k));
+        Ok(index)
+    }
+
+    /// Records an input file's outcome.
+    pub fn record_input(
+        &mut self,
+        sha256: &str,
+        file: &str,
+        outcome: &str,
+        batch_id: Option<&str>,
+        detail: &str,
+    ) -> Result<(), LedgerError> {
+        let now = crate::clock::now()
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_default();
+        self.tx
+            .execute(
+                "INSERT INTO inputs (sha256, file_name, received_at, outcome, batch_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![sha256, file, now, outcome, batch_id, detail],
+            )
+            .map_err(self.sql())?;
+        Ok(())
+    }
+
+    /// Records a staged batch, its bank files and payments as `pending`.
+    pub fn record_batch(
+        &mut self,
+        batch: &BatchRecord,
+        files: &[BankFileRecord],
+        payments: &[PaymentRecord],
+    ) -> Result<(), LedgerError> {
+        records::insert_batch(&self.tx, batch).map_err(self.sql())?;
+        journal::append(&self.tx, "batch", batch).map_err(self.sql())?;
+        for f in files {
+            records::insert_bank_file(&self.tx, f).map_err(self.sql())?;
+            journal::append(&self.tx, "bank_file", f).map_err(self.sql())?;
+        }
+        let mut stmt = records::payment_insert(&self.tx).map_err(self.sql())?;
+        for p in payments {
+            records::insert_payment(&mut stmt, p).map_err(self.sql())?;
+        }
+        drop(stmt);
+        journal::append_payments(&self.tx, payments).map_err(self.sql())?;
+        self.record_input(
+            &batch.input_sha256,
+            &batch.input_file,
+            "batch",
+            Some(&batch.batch_id),
+            "",
+        )
+    }
+
+    /// Changes a batch's state.
+    pub fn set_state(&mut self, batch_id: &str, state: &str) -> Result<(), LedgerError> {
+        self.tx
+            .execute(
+                "UPDATE batches SET state = ?2 WHERE batch_id = ?1",
+                params![batch_id, state],
+            )
+            .map_err(self.sql())?;
+        journal::append(
+            &self.tx,
+            "state",
+            &serde_json::json!({ "batch_id": batch_id, "state": state }),
+        )
+        .map_err(self.sql())?;
+        Ok(())
+    }
+
+    /// Records a payment's new status.
+    pub fn set_status(&mut self, change: &StatusChange) -> Result<(), LedgerError> {
+        self.tx
+            .execute(
+                "UPDATE payments SET status = ?2, reason_code = ?3, reason_text = ?4 WHERE end_to_end_id = ?1",
+                params![change.end_to_end_id, change.status, change.reason_code, change.reason_text],
+            )
+            .map_err(self.sql())?;
+        journal::append(&self.tx, "status", change).map_err(self.sql())?;
+        Ok(())
+    }
+
+    /// Removes a batch that never reached the disk.
+    fn undo(&mut self, batch_id: &str) -> Result<(), LedgerError> {
+        for table in ["payments", "bank_files", "batches"] {
+            self.tx
+                .execute(
+                    &format!("DELETE FROM {table} WHERE batch_id = ?1"),
+                    [batch_id],
+                )
+                .map_err(self.sql())?;
+        }
+        self.tx
+            .execute("UPDATE inputs SET outcome = 'failed', detail = 'interrupted before its files were written' WHERE batch_id = ?1", [batch_id])
+            .map_err(self.sql())?;
+        journal::append(
+            &self.tx,
+            "undo",
+            &serde_json::json!({ "batch_id": batch_id }),
+        )
+        .map_err(self.sql())?;
+        Ok(())
+    }
+
+    /// The payment with this end-to-end id.
+    pub fn payment(
+        &self,
+        end_to_end_id: &str,
+    ) -> Result<Option<(PaymentRecord, StatusChange)>, LedgerError> {
+        records::payment_by_id(&self.tx, end_to_end_id)
+            .optional()
+            .map_err(self.sql())
+    }
+}

@@ -1,0 +1,270 @@
+//! The ledger's records and the SQL that reads and writes them.
+
+use rusqlite::{Connection, Row, Statement, params};
+use serde::{Deserialize, Serialize};
+
+/// A batch as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchRecord {
+    /// Batch id.
+    pub batch_id: String,
+    /// sha256 of the input file.
+    pub input_sha256: String,
+    /// The input's file name.
+    pub input_file: String,
+    /// Where the input was taken from (path or watch-folder claim).
+    pub source: String,
+    /// Paid month.
+    pub period: String,
+    /// Office code.
+    pub office: String,
+    /// Creation time.
+    pub created_at: String,
+    /// The published batch directory.
+    pub out_dir: String,
+    /// The staging directory it was written in.
+    pub staging_dir: String,
+    /// sha256 of its `manifest.json`.
+    pub manifest_sha256: String,
+    /// Rows paid.
+    pub accepted: i64,
+    /// Amount paid.
+    pub accepted_vnd: i64,
+    /// Rows rejected.
+    pub rejected: i64,
+}
+
+/// A bank file as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankFileRecord {
+    /// `MsgId`.
+    pub message_id: String,
+    /// Its batch.
+    pub batch_id: String,
+    /// Path relative to the batch directory.
+    pub path: String,
+    /// Receiving bank.
+    pub bank_bin: String,
+    /// sha256 of the file.
+    pub sha256: String,
+    /// `NbOfTxs`.
+    pub transactions: i64,
+    /// `CtrlSum`.
+    pub total_vnd: i64,
+}
+
+/// A payment as recorded when it was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRecord {
+    /// `EndToEndId`.
+    pub end_to_end_id: String,
+    /// Its batch.
+    pub batch_id: String,
+    /// Its bank file's `MsgId`.
+    pub message_id: String,
+    /// Paid month.
+    pub period: String,
+    /// Payment type.
+    pub payment_type: String,
+    /// Beneficiary identity.
+    pub beneficiary_key: String,
+    /// 1 for a first payment, more for re-issues.
+    pub attempt: u32,
+    /// Receiving bank.
+    pub bank_bin: String,
+    /// Account number.
+    pub account: String,
+    /// Amount.
+    pub amount_vnd: i64,
+    /// Spreadsheet row of the input.
+    pub row: u32,
+    /// Beneficiary name.
+    pub name: String,
+    /// The input row's cells as a JSON object (header to value).
+    pub source_row: String,
+}
+
+/// A payment's status and its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    /// The payment.
+    pub end_to_end_id: String,
+    /// `sent`, `pending`, `accepted`, `settled`, `rejected` or `returned`.
+    pub status: String,
+    /// ISO 20022 reason code.
+    pub reason_code: String,
+    /// The bank's text.
+    pub reason_text: String,
+}
+
+const BATCH_COLUMNS: &str = "batch_id, input_sha256, input_file, source, period, office, created_at, out_dir, \
+     staging_dir, manifest_sha256, accepted, accepted_vnd, rejected, state";
+
+fn batch_from(r: &Row<'_>) -> rusqlite::Result<(BatchRecord, String)> {
+    Ok((
+        BatchRecord {
+            batch_id: r.get(0)?,
+            input_sha256: r.get(1)?,
+            input_file: r.get(2)?,
+            source: r.get(3)?,
+            period: r.get(4)?,
+            office: r.get(5)?,
+            created_at: r.get(6)?,
+            out_dir: r.get(7)?,
+            staging_dir: r.get(8)?,
+            manifest_sha256: r.get(9)?,
+            accepted: r.get(10)?,
+            accepted_vnd: r.get(11)?,
+            rejected: r.get(12)?,
+        },
+        r.get(13)?,
+    ))
+}
+
+pub(super) fn batch_where(
+    conn: &Connection,
+    filter: &str,
+    value: &str,
+) -> rusqlite::Result<Option<BatchRecord>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {BATCH_COLUMNS} FROM batches WHERE {filter}"
+    ))?;
+    let mut rows = stmt.query_map([value], batch_from)?;
+    rows.next().transpose().map(|b| b.map(|(b, _)| b))
+}
+
+pub(super) fn batches_where(conn: &Connection, filter: &str) -> rusqlite::Result<Vec<BatchRecord>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {BATCH_COLUMNS} FROM batches WHERE {filter} ORDER BY created_at, batch_id"
+    ))?;
+    stmt.query_map([], batch_from)?
+        .map(|r| r.map(|(b, _)| b))
+        .collect()
+}
+
+pub(super) fn all_batches(conn: &Connection) -> rusqlite::Result<Vec<(BatchRecord, String)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {BATCH_COLUMNS} FROM batches ORDER BY created_at, batch_id"
+    ))?;
+    stmt.query_map([], batch_from)?.collect()
+}
+
+pub(super) fn insert_batch(conn: &Connection, b: &BatchRecord) -> rusqlite::Result<()> {
+    conn.execute(
+        &format!("INSERT INTO batches ({BATCH_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'pending')"),
+        params![
+            b.batch_id, b.input_sha256, b.input_file, b.source, b.period, b.office, b.created_at,
+            b.out_dir, b.staging_dir, b.manifest_sha256, b.accepted, b.accepted_vnd, b.rejected
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn insert_bank_file(conn: &Connection, f: &BankFileRecord) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO bank_files (message_id, batch_id, path, bank_bin, sha256, transactions, total_vnd)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![f.message_id, f.batch_id, f.path, f.bank_bin, f.sha256, f.transactions, f.total_vnd],
+    )?;
+    Ok(())
+}
+
+pub(super) fn bank_files(conn: &Connection) -> rusqlite::Result<Vec<BankFileRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT message_id, batch_id, path, bank_bin, sha256, transactions, total_vnd FROM bank_files ORDER BY message_id",
+    )?;
+    stmt.query_map([], |r| {
+        Ok(BankFileRecord {
+            message_id: r.get(0)?,
+            batch_id: r.get(1)?,
+            path: r.get(2)?,
+            bank_bin: r.get(3)?,
+            sha256: r.get(4)?,
+            transactions: r.get(5)?,
+            total_vnd: r.get(6)?,
+        })
+    })?
+    .collect()
+}
+
+const PAYMENT_COLUMNS: &str = "end_to_end_id, batch_id, message_id, period, payment_type, beneficiary_key, \
+     attempt, bank_bin, account, amount_vnd, row, name, source_row";
+
+pub(super) fn payment_insert(conn: &Connection) -> rusqlite::Result<Statement<'_>> {
+    conn.prepare(&format!(
+        "INSERT INTO payments ({PAYMENT_COLUMNS}, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'sent')"
+    ))
+}
+
+pub(super) fn insert_payment(stmt: &mut Statement<'_>, p: &PaymentRecord) -> rusqlite::Result<()> {
+    stmt.execute(params![
+        p.end_to_end_id,
+        p.batch_id,
+        p.message_id,
+        p.period,
+        p.payment_type,
+        p.beneficiary_key,
+        p.attempt,
+        p.bank_bin,
+        p.account,
+        p.amount_vnd,
+        p.row,
+        p.name,
+        p.source_row
+    ])?;
+    Ok(())
+}
+
+fn payment_from(r: &Row<'_>) -> rusqlite::Result<(PaymentRecord, StatusChange)> {
+    let id: String = r.get(0)?;
+    Ok((
+        PaymentRecord {
+            end_to_end_id: id.clone(),
+            batch_id: r.get(1)?,
+            message_id: r.get(2)?,
+            period: r.get(3)?,
+            payment_type: r.get(4)?,
+            beneficiary_key: r.get(5)?,
+            attempt: r.get(6)?,
+            bank_bin: r.get(7)?,
+            account: r.get(8)?,
+            amount_vnd: r.get(9)?,
+            row: r.get(10)?,
+            name: r.get(11)?,
+            source_row: r.get(12)?,
+        },
+        StatusChange {
+            end_to_end_id: id,
+            status: r.get(13)?,
+            reason_code: r.get(14)?,
+            reason_text: r.get(15)?,
+        },
+    ))
+}
+
+pub(super) fn payments(
+    conn: &Connection,
+    period: Option<&str>,
+) -> rusqlite::Result<Vec<(PaymentRecord, StatusChange)>> {
+    let sql = format!(
+        "SELECT {PAYMENT_COLUMNS}, status, reason_code, reason_text FROM payments {} ORDER BY batch_id, row",
+        if period.is_some() {
+            "WHERE period = ?1"
+        } else {
+            "WHERE ?1 IS NULL"
+        }
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    stmt.query_map([period], payment_from)?.collect()
+}
+
+pub(super) fn payment_by_id(
+    conn: &Connection,
+    id: &str,
+) -> rusqlite::Result<(PaymentRecord, StatusChange)> {
+    conn.query_row(
+        &format!("SELECT {PAYMENT_COLUMNS}, status, reason_code, reason_text FROM payments WHERE end_to_end_id = ?1"),
+        [id],
+        payment_from,
+    )
+}

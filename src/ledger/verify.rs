@@ -1,0 +1,239 @@
+//! `disburse ledger verify`: the journal's sha256 chain is unbroken; the
+//! tables hold exactly what replaying the journal gives (so a record edited
+//! or deleted in a table is found); and every published bank file still has
+//! the sha256 recorded for it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::journal::{ChainHead, GENESIS, PaymentsSeal, payments_digest, record_hash};
+use super::records::{BankFileRecord, BatchRecord, PaymentRecord, StatusChange};
+use super::{Ledger, LedgerError, records};
+
+/// One thing found wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem(pub String);
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What replaying the journal gives.
+#[derive(Default)]
+struct Replayed {
+    batches: BTreeMap<String, (BatchRecord, String)>,
+    files: BTreeMap<String, BankFileRecord>,
+    seals: BTreeMap<String, PaymentsSeal>,
+    status: HashMap<String, StatusChange>,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(seq: i64, body: &str) -> Result<T, Problem> {
+    serde_json::from_str(body)
+        .map_err(|e| Problem(format!("journal record {seq} cannot be read: {e}")))
+}
+
+/// Checks the ledger; an empty list means all is well.
+pub fn verify(ledger: &Ledger) -> Result<(Vec<Problem>, ChainHead), LedgerError> {
+    let conn = ledger.conn();
+    let sql = |source| LedgerError::Sqlite {
+        path: ledger.path().to_owned(),
+        source,
+    };
+    let mut problems = Vec::new();
+    let mut replayed = Replayed::default();
+    let mut prev = GENESIS.to_owned();
+    let mut records_seen = 0;
+    {
+        let mut stmt = conn
+            .prepare("SELECT seq, kind, body, prev_hash, hash FROM journal ORDER BY seq")
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .map_err(sql)?;
+        for row in rows {
+            let (seq, kind, body, prev_hash, hash) = row.map_err(sql)?;
+            records_seen += 1;
+            if prev_hash != prev || record_hash(&prev_hash, &kind, &body) != hash {
+                problems.push(Problem(format!("journal record {seq} ({kind}) does not match the chain: the journal was changed")));
+            }
+            prev = hash;
+            if let Err(p) = replay(&mut replayed, seq, &kind, &body) {
+                problems.push(p);
+            }
+        }
+    }
+    compare(ledger, &replayed, &mut problems)?;
+    check_files(ledger, &mut problems)?;
+    Ok((
+        problems,
+        ChainHead {
+            records: records_seen,
+            hash: prev,
+        },
+    ))
+}
+
+fn replay(state: &mut Replayed, seq: i64, kind: &str, body: &str) -> Result<(), Problem> {
+    match kind {
+        "batch" => {
+            let b: BatchRecord = parse(seq, body)?;
+            state
+                .batches
+                .insert(b.batch_id.clone(), (b, "pending".to_owned()));
+        }
+        "bank_file" => {
+            let f: BankFileRecord = parse(seq, body)?;
+            state.files.insert(f.message_id.clone(), f);
+        }
+        "payments" => {
+            let s: PaymentsSeal = parse(seq, body)?;
+            state.seals.insert(s.batch_id.clone(), s);
+        }
+        "state" => {
+            let v: serde_json::Value = parse(seq, body)?;
+            let id = v["batch_id"].as_str().unwrap_or("");
+            if let Some(entry) = state.batches.get_mut(id) {
+                entry.1 = v["state"].as_str().unwrap_or("").to_owned();
+            }
+        }
+        "status" => {
+            let s: StatusChange = parse(seq, body)?;
+            state.status.insert(s.end_to_end_id.clone(), s);
+        }
+        "undo" => {
+            let v: serde_json::Value = parse(seq, body)?;
+            let id = v["batch_id"].as_str().unwrap_or("").to_owned();
+            state.batches.remove(&id);
+            state.files.retain(|_, f| f.batch_id != id);
+            state.seals.remove(&id);
+        }
+        other => {
+            return Err(Problem(format!(
+                "journal record {seq} has unknown kind `{other}`"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn compare(
+    ledger: &Ledger,
+    replayed: &Replayed,
+    problems: &mut Vec<Problem>,
+) -> Result<(), LedgerError> {
+    let sql = |source| LedgerError::Sqlite {
+        path: ledger.path().to_owned(),
+        source,
+    };
+    let batches: BTreeMap<String, (BatchRecord, String)> = records::all_batches(ledger.conn())
+        .map_err(sql)?
+        .into_iter()
+        .map(|b| (b.0.batch_id.clone(), b))
+        .collect();
+    for (id, expected) in &replayed.batches {
+        match batches.get(id) {
+            None => problems.push(Problem(format!("batch `{id}` was deleted from the ledger"))),
+            Some(found) if found != expected => {
+                problems.push(Problem(format!("batch `{id}` was changed in the ledger")))
+            }
+            _ => {}
+        }
+    }
+    for id in batches
+        .keys()
+        .filter(|id| !replayed.batches.contains_key(*id))
+    {
+        problems.push(Problem(format!(
+            "batch `{id}` is in the ledger but not in its journal"
+        )));
+    }
+    let files: BTreeMap<String, BankFileRecord> = records::bank_files(ledger.conn())
+        .map_err(sql)?
+        .into_iter()
+        .map(|f| (f.message_id.clone(), f))
+        .collect();
+    if files != replayed.files {
+        problems.push(Problem(
+            "the bank-file records differ from the journal".to_owned(),
+        ));
+    }
+    let payments = records::payments(ledger.conn(), None).map_err(sql)?;
+    let mut by_batch: BTreeMap<&str, Vec<&PaymentRecord>> = BTreeMap::new();
+    for (p, status) in &payments {
+        by_batch.entry(&p.batch_id).or_default().push(p);
+        let expected = replayed
+            .status
+            .get(&p.end_to_end_id)
+            .cloned()
+            .unwrap_or_else(|| StatusChange {
+                end_to_end_id: p.end_to_end_id.clone(),
+                status: "sent".to_owned(),
+                reason_code: String::new(),
+                reason_text: String::new(),
+            });
+        if *status != expected {
+            problems.push(Problem(format!(
+                "payment `{}` has a status the journal never recorded",
+                p.end_to_end_id
+            )));
+        }
+    }
+    for (id, seal) in &replayed.seals {
+        let (count, digest) =
+            payments_digest(by_batch.get(id.as_str()).into_iter().flatten().copied());
+        if count != seal.count || digest != seal.digest {
+            problems.push(Problem(format!(
+                "the payments of batch `{id}` were changed in the ledger ({count} found, {} recorded)",
+                seal.count
+            )));
+        }
+    }
+    for id in by_batch
+        .keys()
+        .filter(|id| !replayed.seals.contains_key(**id))
+    {
+        problems.push(Problem(format!(
+            "batch `{id}` has payments the journal never sealed"
+        )));
+    }
+    Ok(())
+}
+
+fn check_files(ledger: &Ledger, problems: &mut Vec<Problem>) -> Result<(), LedgerError> {
+    let batches = ledger.batches()?;
+    let dirs: HashMap<&str, &str> = batches
+        .iter()
+        .filter(|(_, state)| state == "published")
+        .map(|(b, _)| (b.batch_id.as_str(), b.out_dir.as_str()))
+        .collect();
+    for f in ledger.bank_files()? {
+        let Some(dir) = dirs.get(f.batch_id.as_str()) else {
+            continue;
+        };
+        let path = Path::new(dir).join(&f.path);
+        match std::fs::read(&path) {
+            Ok(bytes) if hex::encode(Sha256::digest(&bytes)) == f.sha256 => {}
+            Ok(_) => problems.push(Problem(format!(
+                "bank file `{}` was modified after it was written",
+                path.display()
+            ))),
+            Err(_) => problems.push(Problem(format!(
+                "bank file `{}` is missing",
+                path.display()
+            ))),
+        }
+    }
+    Ok(())
+}
