@@ -35,7 +35,7 @@ pub enum RunError {
     #[error(transparent)]
     Reference(#[from] ReferenceError),
     /// No period given and none found.
-    #[error("no period given: pass --period YYYY-MM")]
+    #[error("no period given, and none found in the list's title or file name")]
     NoPeriod,
     /// The output cannot be written.
     #[error(transparent)]
@@ -130,7 +130,7 @@ pub fn prepare_table(
     settings: &RunSettings,
     paid: Option<&PaidIndex>,
 ) -> Result<BatchResult, RunError> {
-    let period = settings.period.ok_or(RunError::NoPeriod)?;
+    let period = period_of(&table, settings)?;
     let ctx = Context {
         reference: &settings.reference,
         config: &settings.config,
@@ -147,6 +147,14 @@ pub fn prepare_table(
         period,
         attempts,
     )
+}
+
+/// The period given, else the one the list's title or file name names.
+pub fn period_of(table: &Table, settings: &RunSettings) -> Result<Period, RunError> {
+    settings
+        .period
+        .or_else(|| crate::period::detect(&table.title_lines, &table.file_name))
+        .ok_or(RunError::NoPeriod)
 }
 
 /// Routes validated candidates and totals the batch.
@@ -331,16 +339,17 @@ pub struct Recorded {
 /// batch in the same transaction that made those checks. The files are
 /// staged and synced before the transaction commits and renamed into place
 /// after; a crash in between is finished when the ledger is next opened.
-/// `out_for` names the output directory from the batch id; `source` says
-/// where the input came from.
+/// `name` is the input's name as sent; `out_for` names the output directory
+/// from the batch id; `source` says where the input came from.
 pub fn run_recorded(
     input: &Path,
+    name: &str,
     out_for: &dyn Fn(&str) -> PathBuf,
     settings: &RunSettings,
     ledger: &mut Ledger,
     source: &str,
 ) -> Result<Recorded, RunError> {
-    let table = crate::ingest::read_table(input, &settings.reference.columns)?;
+    let table = crate::ingest::read_table_as(input, name, &settings.reference.columns)?;
     crate::failpoint::hit("read");
     let mut tx = ledger.begin()?;
     if let Some(earlier) = tx.batch_for_input(&table.sha256)? {
@@ -351,7 +360,7 @@ pub fn run_recorded(
             created_at: earlier.created_at,
         });
     }
-    let period = settings.period.ok_or(RunError::NoPeriod)?;
+    let period = period_of(&table, settings)?;
     let paid = tx.paid_index(&period.to_string())?;
     let result = prepare_table(table, settings, Some(&paid))?;
     crate::failpoint::hit("validated");

@@ -204,10 +204,12 @@ pub fn parse_date(cell: &str) -> Option<NaiveDate> {
         return Some(date);
     }
     let parts: Vec<&str> = text.split(['/', '-', '.']).collect();
-    if let [d, m, y] = parts.as_slice() {
-        if y.len() == 4 && d.len() <= 2 && m.len() <= 2 {
-            return NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-        }
+    if let [d, m, y] = parts.as_slice()
+        && y.len() == 4
+        && d.len() <= 2
+        && m.len() <= 2
+    {
+        return NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
     }
     None
 }
@@ -220,7 +222,7 @@ pub fn format_vnd(amount: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);

@@ -39,8 +39,70 @@ Exit codes:
 pub enum Command {
     /// Turn a beneficiary list into per-bank pain.001 files and a reconciliation.
     Run(RunArgs),
+    /// Watch a folder: every list dropped into ROOT/inbox is paid once.
+    Watch(WatchArgs),
+    /// Check or export the payment ledger.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
     /// Write a synthetic beneficiary list (seeded, reproducible) for samples and benchmarks.
     Generate(GenerateArgs),
+}
+
+/// `disburse watch`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct WatchArgs {
+    /// The hot folder; inbox/, outbox/, archive/ and failed/ are made inside.
+    pub root: PathBuf,
+    /// Process what is in the inbox now, then exit (for cron and tests).
+    #[arg(long)]
+    pub once: bool,
+    /// Seconds between scans of the inbox when no change is notified.
+    #[arg(long, default_value_t = 5)]
+    pub interval: u64,
+    /// Seconds a list must stay unchanged before it is taken.
+    #[arg(long, default_value_t = 5)]
+    pub settle: u64,
+    /// The payment ledger (default: ROOT/ledger.sqlite).
+    #[arg(long, env = "DISBURSE_LEDGER")]
+    pub ledger: Option<PathBuf>,
+    /// The office's settings (TOML).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The month paid, when lists name it neither in their title nor their file name.
+    #[arg(long)]
+    pub period: Option<Period>,
+}
+
+/// `disburse ledger ...`.
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Check the journal's hash chain, the records against it, and every bank file's sha256.
+    Verify(LedgerArgs),
+    /// Write a period's payments as CSV.
+    Export(ExportArgs),
+}
+
+/// Which ledger.
+#[derive(Debug, Args)]
+pub struct LedgerArgs {
+    /// The payment ledger.
+    #[arg(long, env = "DISBURSE_LEDGER")]
+    pub ledger: PathBuf,
+}
+
+/// `disburse ledger export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Which ledger.
+    #[command(flatten)]
+    pub ledger: LedgerArgs,
+    /// The month, YYYY-MM.
+    #[arg(long)]
+    pub period: Period,
+    /// Where to write the CSV (default: standard output).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
 }
 
 /// `disburse run`.

@@ -118,6 +118,8 @@ pub struct Config {
     pub payment_types: BTreeMap<String, Vec<String>>,
     /// A directory of edited reference tables laid out like `schemas/`.
     pub schemas_dir: Option<PathBuf>,
+    /// The payment ledger used when `--ledger` is not given.
+    pub ledger: Option<PathBuf>,
 }
 
 fn default_payment_types() -> BTreeMap<String, Vec<String>> {
@@ -138,10 +140,13 @@ impl Config {
             source,
         })?;
         let mut config = Config::parse(&path.display().to_string(), &text)?;
-        if let Some(dir) = &config.schemas_dir {
-            if dir.is_relative() {
-                let base = path.parent().unwrap_or(Path::new("."));
-                config.schemas_dir = Some(base.join(dir));
+        let base = path.parent().unwrap_or(Path::new("."));
+        for p in [&mut config.schemas_dir, &mut config.ledger]
+            .into_iter()
+            .flatten()
+        {
+            if p.is_relative() {
+                *p = base.join(&*p);
             }
         }
         Ok(config)

@@ -341,11 +341,11 @@ pub fn write_csv(out: &mut dyn Write, spec: &Spec) -> std::io::Result<()> {
     let mut previous: Option<[String; 13]> = None;
     for seq in 1..=spec.rows {
         let mut cells = row(&mut rng, spec, seq, &mut ids);
-        if let Some(prev) = &previous {
-            if spec.defects_per_million > 0 && rng.random_ratio(spec.defects_per_million, 1_000_000)
-            {
-                damage(&mut rng, &mut cells, prev);
-            }
+        if let Some(prev) = &previous
+            && spec.defects_per_million > 0
+            && rng.random_ratio(spec.defects_per_million, 1_000_000)
+        {
+            damage(&mut rng, &mut cells, prev);
         }
         w.write_record(&cells)?;
         previous = Some(cells);

@@ -16,6 +16,7 @@ pub mod commands;
 pub mod config;
 pub mod failpoint;
 pub mod generate;
+pub mod hotfolder;
 pub mod ids;
 pub mod ingest;
 pub mod ledger;

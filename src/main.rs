@@ -20,6 +20,8 @@ fn main() -> ExitCode {
         .init();
     let result = match &cli.command {
         Command::Run(args) => commands::run::run(args, cli.quiet),
+        Command::Watch(args) => commands::watch::run(args, cli.quiet),
+        Command::Ledger(command) => commands::ledger::run(command, cli.quiet),
         Command::Generate(args) => commands::generate::run(args),
     };
     match result {

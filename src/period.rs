@@ -80,3 +80,81 @@ mod tests {
         }
     }
 }
+
+/// Finds the paid month in a list's title rows ("DANH SÁCH CHI TRẢ ... THÁNG
+/// 07/2024", "tháng 7 năm 2024") or, failing that, in its file name
+/// (`chi-tra-2024-07.csv`, `DS_T07_2024.xlsx`). `None` when neither says.
+pub fn detect(titles: &[String], file_name: &str) -> Option<Period> {
+    titles
+        .iter()
+        .find_map(|t| after_thang(&crate::text::fold_key(t)))
+        .or_else(|| {
+            let key = crate::text::fold_key(file_name);
+            after_thang(&key).or_else(|| year_and_month(&key))
+        })
+}
+
+/// "thang 07 2024", "thang 7 nam 2024".
+fn after_thang(key: &str) -> Option<Period> {
+    let words: Vec<&str> = key.split(' ').collect();
+    words.windows(2).enumerate().find_map(|(i, w)| {
+        if w[0] != "thang" {
+            return None;
+        }
+        let month: u32 = w[1].parse().ok().filter(|_| w[1].len() <= 2)?;
+        let rest = &words[i + 2..];
+        let year = match rest {
+            ["nam", y, ..] | [y, ..] if y.len() == 4 => y.parse().ok()?,
+            _ => return None,
+        };
+        Period::new(year, month)
+    })
+}
+
+/// "2024 07", "07 2024", "t07 2024".
+fn year_and_month(key: &str) -> Option<Period> {
+    let words: Vec<&str> = key
+        .split(' ')
+        .map(|w| w.strip_prefix('t').unwrap_or(w))
+        .collect();
+    let number = |w: &str, len: std::ops::RangeInclusive<usize>| {
+        (len.contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| w.parse::<u32>().ok())
+            .flatten()
+    };
+    words.windows(2).find_map(|w| {
+        match (
+            number(w[0], 4..=4),
+            number(w[1], 1..=2),
+            number(w[0], 1..=2),
+            number(w[1], 4..=4),
+        ) {
+            (Some(y), Some(m), _, _) | (_, _, Some(m), Some(y)) => Period::new(y as i32, m),
+            _ => None,
+        }
+    })
+}
+
+#[cfg(test)]
+mod detect_tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_found_in_titles_and_file_names() {
+        let p = |s: &str| s.parse::<Period>().ok();
+        let titles = vec![
+            "UBND HUYỆN PHÚ LƯƠNG".to_owned(),
+            "DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI THÁNG 07/2024 QUA TÀI KHOẢN".to_owned(),
+        ];
+        assert_eq!(detect(&titles, "x.csv"), p("2024-07"));
+        assert_eq!(
+            detect(&["Danh sách tháng 7 năm 2024".to_owned()], "x.csv"),
+            p("2024-07")
+        );
+        assert_eq!(detect(&[], "chi-tra-2024-01.csv"), p("2024-01"));
+        assert_eq!(detect(&[], "DS_T07_2024.xlsx"), p("2024-07"));
+        assert_eq!(detect(&[], "danh sach thang 12-2025.csv"), p("2025-12"));
+        assert_eq!(detect(&[], "danh-sach.csv"), None);
+        assert_eq!(detect(&["Tháng 13/2024".to_owned()], "list.csv"), None);
+    }
+}

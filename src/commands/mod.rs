@@ -2,7 +2,9 @@
 //! and output for people. Only this module and `main.rs` print.
 
 pub mod generate;
+pub mod ledger;
 pub mod run;
+pub mod watch;
 
 use std::process::ExitCode;
 
@@ -35,11 +37,20 @@ impl Failure {
     }
 }
 
-impl From<RunError> for Failure {
-    fn from(e: RunError) -> Failure {
-        let (exit, hint) = match &e {
+impl Failure {
+    /// The hint a run error gets, for reports written to files.
+    pub fn from_run_error_hint(e: &RunError) -> Option<String> {
+        let (_, hint) = Failure::classify(e);
+        hint
+    }
+
+    fn classify(e: &RunError) -> (u8, Option<String>) {
+        let (exit, hint) = match e {
             RunError::Ingest(i) => (3, i.hint()),
-            RunError::NoPeriod => (3, Some("for example --period 2024-07".to_owned())),
+            RunError::NoPeriod => (
+                3,
+                Some("pass --period YYYY-MM, or write the month in the title (THÁNG 07/2024) or the file name".to_owned()),
+            ),
             RunError::Config(_) | RunError::Reference(_) | RunError::Clock(_) => (4, None),
             RunError::Publish(crate::write::PublishError::NotEmpty(_)) => (
                 5,
@@ -52,6 +63,13 @@ impl From<RunError> for Failure {
             ),
             RunError::Ledger(_) => (7, None),
         };
+        (exit, hint)
+    }
+}
+
+impl From<RunError> for Failure {
+    fn from(e: RunError) -> Failure {
+        let (exit, hint) = Failure::classify(&e);
         Failure {
             exit,
             error: e.into(),

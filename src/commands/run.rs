@@ -17,13 +17,23 @@ use crate::write::manifest::{Manifest, Totals};
 pub fn run(args: &RunArgs, quiet: bool) -> Result<(), Failure> {
     crate::write::publish::check_target(&args.out).map_err(batch::RunError::from)?;
     let settings = RunSettings::load(args.config.as_deref(), args.period)?;
-    let (manifest, out) = match &args.ledger {
+    let ledger_path = args
+        .ledger
+        .clone()
+        .or_else(|| settings.config.ledger.clone());
+    let (manifest, out) = match &ledger_path {
         Some(path) => {
             let mut ledger = Ledger::open(path).map_err(batch::RunError::from)?;
             let out = args.out.clone();
             let source = args.input.display().to_string();
+            let name = args
+                .input
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             match batch::run_recorded(
                 &args.input,
+                &name,
                 &|_| out.clone(),
                 &settings,
                 &mut ledger,

@@ -192,15 +192,25 @@ impl Table {
 
 /// Reads a beneficiary list, choosing the reader by content.
 pub fn read_table(path: &Path, aliases: &ColumnAliases) -> Result<Table, IngestError> {
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
     let file_name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    read_bytes(&file_name, &bytes, aliases)
+    read_table_as(path, &file_name, aliases)
+}
+
+/// Reads a beneficiary list stored at `path` under the name it was sent
+/// with (a watched folder renames what it takes).
+pub fn read_table_as(
+    path: &Path,
+    file_name: &str,
+    aliases: &ColumnAliases,
+) -> Result<Table, IngestError> {
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    read_bytes(file_name, &bytes, aliases)
 }
 
 /// Reads a beneficiary list from memory; `file_name` is used in messages.

@@ -301,10 +301,10 @@ impl BankDirectory {
         let mut found = self
             .exact(&key)
             .or_else(|| bic8.and_then(|k| self.exact(k)));
-        if found.is_none() {
-            if let Some(head) = before_branch(&key) {
-                found = self.exact(head);
-            }
+        if found.is_none()
+            && let Some(head) = before_branch(&key)
+        {
+            found = self.exact(head);
         }
         if found.is_none() {
             let core_key = core(&key);

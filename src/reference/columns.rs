@@ -126,14 +126,14 @@ impl ColumnAliases {
             if key.is_empty() {
                 return Err("empty alias".to_owned());
             }
-            if let Some(other) = by_key.insert(key, field) {
-                if other != field {
-                    return Err(format!(
-                        "alias `{alias}` names both `{}` and `{}`",
-                        other.name(),
-                        field.name()
-                    ));
-                }
+            if let Some(other) = by_key.insert(key, field)
+                && other != field
+            {
+                return Err(format!(
+                    "alias `{alias}` names both `{}` and `{}`",
+                    other.name(),
+                    field.name()
+                ));
             }
             examples.entry(field).or_default().push(alias.to_owned());
             Ok(())

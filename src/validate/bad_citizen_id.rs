@@ -49,13 +49,13 @@ pub fn check(
     let digit = u32::from(id.as_bytes()[3] - b'0');
     let century = 1900 + 100 * (digit / 2) as i32;
     let year = century + id[4..6].parse::<i32>().expect("two digits");
-    if let Some(birth) = birth {
-        if birth.year() != year {
-            return Err(format!(
-                "the citizen ID `{id}` is for someone born in {year}, the birth date says {}",
-                birth.year()
-            ));
-        }
+    if let Some(birth) = birth
+        && birth.year() != year
+    {
+        return Err(format!(
+            "the citizen ID `{id}` is for someone born in {year}, the birth date says {}",
+            birth.year()
+        ));
     }
     let female = digit % 2 == 1;
     let stated = match fold_key(sex).as_str() {

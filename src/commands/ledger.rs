@@ -1,0 +1,96 @@
+//! `disburse ledger verify` and `disburse ledger export`.
+
+use std::io::Write;
+
+use crate::batch::RunError;
+use crate::cli::LedgerCommand;
+use crate::commands::Failure;
+use crate::ledger::{Ledger, verify};
+use crate::report::csv_safe::{write_record, writer};
+
+/// Runs the command.
+pub fn run(command: &LedgerCommand, quiet: bool) -> Result<(), Failure> {
+    match command {
+        LedgerCommand::Verify(args) => {
+            let ledger = Ledger::open(&args.ledger).map_err(RunError::from)?;
+            let (problems, head) = verify(&ledger).map_err(RunError::from)?;
+            if problems.is_empty() {
+                if !quiet {
+                    println!(
+                        "ledger {} is intact: {} journal records, head {}",
+                        args.ledger.display(),
+                        head.records,
+                        head.hash
+                    );
+                }
+                return Ok(());
+            }
+            for p in &problems {
+                eprintln!("problem: {p}");
+            }
+            Err(Failure {
+                exit: 7,
+                error: anyhow::anyhow!("ledger `{}`: {} problem(s) found", args.ledger.display(), problems.len()),
+                hint: Some("compare with the last verified head and the batch manifests before paying anything".to_owned()),
+            })
+        }
+        LedgerCommand::Export(args) => {
+            let ledger = Ledger::open(&args.ledger.ledger).map_err(RunError::from)?;
+            let payments = ledger
+                .payments(Some(&args.period.to_string()))
+                .map_err(RunError::from)?;
+            let out: Box<dyn Write> = match &args.out {
+                Some(path) => Box::new(std::fs::File::create(path).map_err(Failure::internal)?),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let mut w = writer(out);
+            let header = [
+                "end_to_end_id",
+                "batch_id",
+                "period",
+                "payment_type",
+                "beneficiary_key",
+                "attempt",
+                "bank_bin",
+                "account_number",
+                "amount_vnd",
+                "row",
+                "name",
+                "status",
+                "reason_code",
+                "reason_text",
+            ];
+            let result = write_record(&mut w, header).and_then(|()| {
+                for (p, s) in &payments {
+                    write_record(
+                        &mut w,
+                        [
+                            p.end_to_end_id.as_str(),
+                            &p.batch_id,
+                            &p.period,
+                            &p.payment_type,
+                            &p.beneficiary_key,
+                            &p.attempt.to_string(),
+                            &p.bank_bin,
+                            &p.account,
+                            &p.amount_vnd.to_string(),
+                            &p.row.to_string(),
+                            &p.name,
+                            &s.status,
+                            &s.reason_code,
+                            &s.reason_text,
+                        ],
+                    )?;
+                }
+                Ok(())
+            });
+            match result
+                .map_err(std::io::Error::from)
+                .and_then(|()| w.flush())
+            {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::internal(e)),
+                _ => Ok(()),
+            }
+        }
+    }
+}

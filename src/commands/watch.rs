@@ -1,0 +1,102 @@
+//! `disburse watch`: the hot folder loop. File-system notifications wake it
+//! early; a scan every `--interval` seconds catches what notifications miss
+//! (network shares often send none). SIGINT and SIGTERM stop it after the
+//! list in hand is finished.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use notify::Watcher;
+
+use crate::batch::{RunError, RunSettings};
+use crate::cli::WatchArgs;
+use crate::commands::Failure;
+use crate::hotfolder::{HotFolder, Outcome};
+use crate::ledger::Ledger;
+
+/// Runs the command.
+pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
+    let settings = RunSettings::load(args.config.as_deref(), args.period)?;
+    let mut folder = HotFolder::open(&args.root).map_err(|e| Failure {
+        exit: 5,
+        error: e.into(),
+        hint: None,
+    })?;
+    let ledger_path = args
+        .ledger
+        .clone()
+        .or_else(|| settings.config.ledger.clone())
+        .unwrap_or_else(|| args.root.join("ledger.sqlite"));
+    let mut ledger = Ledger::open(&ledger_path).map_err(RunError::from)?;
+    folder.remove_stale_staging();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&stop)).map_err(Failure::internal)?;
+    }
+    let settle = Duration::from_secs(args.settle);
+    let report = |o: &Outcome| {
+        if quiet {
+            return;
+        }
+        match o {
+            Outcome::Batch {
+                file,
+                batch_id,
+                out,
+            } => println!("{file}: batch {batch_id} in {}", out.display()),
+            Outcome::Failed { file, reason } => {
+                println!("{file}: failed: {reason} (see failed/{file}.error.txt)")
+            }
+        }
+    };
+
+    // Lists an interrupted run left in hand come first.
+    for claimed in folder.interrupted() {
+        let outcome = folder
+            .process(&claimed, &mut ledger, &settings)
+            .map_err(Failure::internal)?;
+        report(&outcome);
+    }
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |_| {
+        let _ = tx.send(());
+    })
+    .ok();
+    if let Some(w) = watcher.as_mut()
+        && let Err(e) = w.watch(&folder.dir("inbox"), notify::RecursiveMode::NonRecursive)
+    {
+        tracing::warn!(
+            "no file-system notifications ({e}); scanning every {} s",
+            args.interval
+        );
+    }
+    if args.once {
+        // Two looks a moment apart: a list still growing is left for the
+        // next run.
+        folder.ready(settle);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    while !stop.load(Ordering::SeqCst) {
+        for path in folder.ready(settle) {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            let Some(claimed) = folder.claim(&path).map_err(Failure::internal)? else {
+                continue;
+            };
+            let outcome = folder
+                .process(&claimed, &mut ledger, &settings)
+                .map_err(Failure::internal)?;
+            report(&outcome);
+        }
+        if args.once {
+            break;
+        }
+        let _ = rx.recv_timeout(Duration::from_secs(args.interval.max(1)));
+        while rx.try_recv().is_ok() {}
+    }
+    Ok(())
+}

@@ -1,0 +1,351 @@
+//! The hot folder welfare officers drop lists into:
+//!
+//! ```text
+//! ROOT/inbox/              drop the month's list here
+//! ROOT/outbox/<batch-id>/  the batch made from it (bank files, reports)
+//! ROOT/archive/            processed lists, renamed <batch-id>-<name>
+//! ROOT/failed/             lists that could not be used or were refused,
+//!                          each with <name>.error.txt (Vietnamese, English)
+//! ROOT/ledger.sqlite       the payment ledger
+//! ROOT/.processing/        lists being worked on (private)
+//! ROOT/watch.lock          held by the one watcher of this folder
+//! ```
+//!
+//! A list is taken only once it is complete (its size and time stamp have
+//! not changed for the settle time; temporary names are ignored), and is
+//! first moved into `.processing/` so that nothing else can take it. Every
+//! step after that is recorded or repeatable: a crash at any point ends,
+//! after a restart, with the list processed exactly once.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::batch::{self, RunError, RunSettings};
+use crate::ledger::Ledger;
+
+/// Why the hot folder cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum HotFolderError {
+    /// Another watcher holds the folder.
+    #[error("another watcher holds `{root}` (process {pid})")]
+    Locked {
+        /// The folder.
+        root: PathBuf,
+        /// The holder's process id, as it wrote it.
+        pid: String,
+    },
+    /// A file system step failed.
+    #[error("`{path}`: {source}")]
+    Io {
+        /// The path concerned.
+        path: PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> HotFolderError + '_ {
+    move |source| HotFolderError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// What became of one list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Made into a batch.
+    Batch {
+        /// The list's name.
+        file: String,
+        /// The batch.
+        batch_id: String,
+        /// Where the batch is.
+        out: PathBuf,
+    },
+    /// Moved to `failed/` with its reasons.
+    Failed {
+        /// The list's name.
+        file: String,
+        /// Why, in English.
+        reason: String,
+    },
+}
+
+/// An opened hot folder; dropping it releases the lock.
+pub struct HotFolder {
+    root: PathBuf,
+    _lock: fs::File,
+    seen: HashMap<PathBuf, (u64, Option<SystemTime>)>,
+}
+
+impl HotFolder {
+    /// Creates the layout if needed and takes the folder's lock. A lock left
+    /// by a process that died is free again (the system releases it).
+    pub fn open(root: &Path) -> Result<HotFolder, HotFolderError> {
+        for dir in ["inbox", "outbox", "archive", "failed", ".processing"] {
+            let path = root.join(dir);
+            fs::create_dir_all(&path).map_err(io(&path))?;
+        }
+        let lock_path = root.join("watch.lock");
+        let mut lock = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .map_err(io(&lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let pid = fs::read_to_string(&lock_path).unwrap_or_default();
+                let pid = pid.trim().to_owned();
+                return Err(HotFolderError::Locked {
+                    root: root.to_owned(),
+                    pid,
+                });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(io(&lock_path)(e)),
+        }
+        use std::io::Write;
+        lock.set_len(0).map_err(io(&lock_path))?;
+        writeln!(lock, "{}", std::process::id()).map_err(io(&lock_path))?;
+        Ok(HotFolder {
+            root: root.to_owned(),
+            _lock: lock,
+            seen: HashMap::new(),
+        })
+    }
+
+    /// A directory of the layout.
+    pub fn dir(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    /// Removes staging directories left in the outbox by a crash before
+    /// their batch was recorded (the ledger has finished every recorded one
+    /// when it was opened).
+    pub fn remove_stale_staging(&self) {
+        let Ok(entries) = fs::read_dir(self.dir("outbox")) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') && name.contains(".staging-") {
+                tracing::warn!(dir = %name, "removing a staging directory left by an interrupted run");
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+
+    /// Lists left in `.processing/` by an interrupted run, oldest first.
+    pub fn interrupted(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = fs::read_dir(self.dir(".processing"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Lists in the inbox that are complete: not a temporary name, and
+    /// unchanged (size and time stamp) since the previous scan and for at
+    /// least `settle`.
+    pub fn ready(&mut self, settle: Duration) -> Vec<PathBuf> {
+        let mut ready = Vec::new();
+        let mut seen = HashMap::new();
+        let mut entries: Vec<_> = fs::read_dir(self.dir("inbox"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(meta) = entry.metadata() else { continue };
+            if !meta.is_file() || is_temporary(&name) {
+                continue;
+            }
+            let stamp = (meta.len(), meta.modified().ok());
+            let old_enough = stamp
+                .1
+                .and_then(|m| m.elapsed().ok())
+                .is_some_and(|age| age >= settle);
+            let unchanged = self.seen.get(&entry.path()) == Some(&stamp);
+            if old_enough && unchanged {
+                ready.push(entry.path());
+            }
+            seen.insert(entry.path(), stamp);
+        }
+        self.seen = seen;
+        ready
+    }
+
+    /// Moves a list from the inbox into `.processing/` under a unique name.
+    /// `None` when it is gone (another process took it).
+    pub fn claim(&self, path: &Path) -> Result<Option<PathBuf>, HotFolderError> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stamp = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
+        let claimed = self.dir(".processing").join(format!("{stamp:020}-{name}"));
+        match fs::rename(path, &claimed) {
+            Ok(()) => Ok(Some(claimed)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io(path)(e)),
+        }
+    }
+
+    /// Processes a claimed list: a batch in `outbox/`, the list in
+    /// `archive/`; or the list in `failed/` with its reasons.
+    pub fn process(
+        &self,
+        claimed: &Path,
+        ledger: &mut Ledger,
+        settings: &RunSettings,
+    ) -> Result<Outcome, HotFolderError> {
+        let name = original_name(claimed);
+        let source = claimed.display().to_string();
+        // A crash after the batch was recorded: the ledger knows this claim.
+        if let Ok(bytes) = fs::read(claimed) {
+            let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+            if let Ok(Some(batch)) = ledger.batch_for_input(&sha)
+                && batch.source == source
+            {
+                self.archive(claimed, &batch.batch_id, &name)?;
+                return Ok(Outcome::Batch {
+                    file: name,
+                    batch_id: batch.batch_id,
+                    out: PathBuf::from(batch.out_dir),
+                });
+            }
+        }
+        let outbox = self.dir("outbox");
+        let result = batch::run_recorded(
+            claimed,
+            &name,
+            &|id| outbox.join(id),
+            settings,
+            ledger,
+            &source,
+        );
+        match result {
+            Ok(recorded) => {
+                let batch_id = recorded.manifest.batch_id.clone();
+                crate::failpoint::hit("before-archive");
+                self.archive(claimed, &batch_id, &name)?;
+                Ok(Outcome::Batch {
+                    file: name,
+                    batch_id,
+                    out: recorded.out,
+                })
+            }
+            Err(error) => {
+                crate::commands::run::record_refusal(ledger, claimed, &error);
+                let reason = error.to_string();
+                self.fail(claimed, &name, &error)?;
+                Ok(Outcome::Failed { file: name, reason })
+            }
+        }
+    }
+
+    fn archive(&self, claimed: &Path, batch_id: &str, name: &str) -> Result<(), HotFolderError> {
+        let target = unique(&self.dir("archive"), &format!("{batch_id}-{name}"));
+        fs::rename(claimed, &target).map_err(io(claimed))
+    }
+
+    fn fail(&self, claimed: &Path, name: &str, error: &RunError) -> Result<(), HotFolderError> {
+        let target = unique(&self.dir("failed"), name);
+        let report = target.with_file_name(format!(
+            "{}.error.txt",
+            target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ));
+        fs::write(&report, error_report(name, error)).map_err(io(&report))?;
+        fs::rename(claimed, &target).map_err(io(claimed))
+    }
+}
+
+/// The name a list was dropped under (the claim adds a time stamp).
+fn original_name(claimed: &Path) -> String {
+    let name = claimed
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match name.split_once('-') {
+        Some((stamp, rest)) if stamp.len() == 20 && stamp.bytes().all(|b| b.is_ascii_digit()) => {
+            rest.to_owned()
+        }
+        _ => name,
+    }
+}
+
+/// Names of files still being written or kept by office programs.
+fn is_temporary(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || [".tmp", ".part", ".crdownload", ".partial", ".swp"]
+            .iter()
+            .any(|s| lower.ends_with(s))
+}
+
+/// `dir/name`, or `dir/stem-2.ext` and so on when taken.
+fn unique(dir: &Path, name: &str) -> PathBuf {
+    let first = dir.join(name);
+    if !first.exists() {
+        return first;
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) => (s.to_owned(), format!(".{e}")),
+        None => (name.to_owned(), String::new()),
+    };
+    (2..)
+        .map(|n| dir.join(format!("{stem}-{n}{ext}")))
+        .find(|p| !p.exists())
+        .expect("a free name exists")
+}
+
+/// The text of `<name>.error.txt`: what happened and what to do, in
+/// Vietnamese then English.
+pub fn error_report(name: &str, error: &RunError) -> String {
+    let (vi, fix_vi) = match error {
+        RunError::AlreadyProcessed { batch_id, earlier_file, .. } => (
+            format!("Danh sách này đã được xử lý trước đây (lô {batch_id}, tệp {earlier_file}). Không chi trả lại lần hai."),
+            "Nếu cần bổ sung, hãy gửi danh sách bổ sung chỉ gồm những người chưa được chi trả.".to_owned(),
+        ),
+        RunError::NoPeriod => (
+            "Không xác định được tháng chi trả.".to_owned(),
+            "Ghi tháng vào tiêu đề (ví dụ: THÁNG 07/2024) hoặc vào tên tệp (ví dụ: chi-tra-2024-07.csv).".to_owned(),
+        ),
+        RunError::Ingest(_) => (
+            "Không đọc được danh sách.".to_owned(),
+            "Kiểm tra dòng tiêu đề có đủ các cột Họ và tên, Số tài khoản, Ngân hàng, Số tiền; lưu tệp dạng CSV UTF-8.".to_owned(),
+        ),
+        _ => (
+            "Không xử lý được danh sách do lỗi hệ thống.".to_owned(),
+            "Báo cho bộ phận kỹ thuật kèm tệp này.".to_owned(),
+        ),
+    };
+    let hint = crate::commands::Failure::from_run_error_hint(error).unwrap_or_default();
+    format!(
+        "Tệp: {name}\nLỗi: {vi}\nCách khắc phục: {fix_vi}\nChi tiết: {error}\n\n---\n\nFile: {name}\nError: {error}\n{}",
+        if hint.is_empty() {
+            String::new()
+        } else {
+            format!("What to do: {hint}\n")
+        }
+    )
+}

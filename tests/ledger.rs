@@ -1,0 +1,295 @@
+//! The ledger and the hot folder: the same file twice (under any name) makes
+//! one batch, a supplementary list pays only the new people, and
+//! `ledger verify` finds an edited record and a modified bank file.
+
+mod common;
+
+use common::{Workdir, csv_records, repo_file};
+use disburse::generate::{Spec, write_csv};
+
+/// A clean generated list of `rows` rows starting at row `from` of the
+/// seeded sequence (so that two lists can overlap).
+fn list(w: &Workdir, name: &str, from: usize, rows: usize) -> std::path::PathBuf {
+    let spec = Spec {
+        rows: from + rows - 1,
+        seed: 11,
+        period: "2024-01".parse().unwrap(),
+        base: 360_000,
+        province: "019",
+        defects_per_million: 0,
+    };
+    let mut all = Vec::new();
+    write_csv(&mut all, &spec).unwrap();
+    let text = String::from_utf8(all).unwrap();
+    let mut lines = text.split_inclusive("\r\n");
+    let mut out = lines.next().unwrap().to_owned();
+    out.extend(lines.skip(from - 1));
+    w.write(name, out)
+}
+
+fn ledger_rows(w: &Workdir, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(w.join("hot/ledger.sqlite")).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn the_same_file_twice_under_another_name_makes_one_batch() {
+    let w = Workdir::new();
+    let first = list(&w, "hot/inbox/chi-tra-2024-01.csv", 1, 40);
+    let out = w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    assert!(
+        out.stdout
+            .contains("chi-tra-2024-01.csv: batch HUYENX-202401-"),
+        "{}",
+        out.render()
+    );
+    std::fs::copy(
+        w.join("hot/archive")
+            .read_dir()
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path(),
+        w.join("hot/inbox/ds thang 1 nam 2024 (2).csv"),
+    )
+    .unwrap();
+    let out = w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    assert!(
+        out.stdout.contains("was already processed"),
+        "{}",
+        out.render()
+    );
+    assert!(!first.exists());
+    assert_eq!(
+        w.files("hot/outbox")
+            .iter()
+            .filter(|f| f.ends_with("manifest.json"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        w.files("hot/failed"),
+        vec![
+            "ds thang 1 nam 2024 (2).csv",
+            "ds thang 1 nam 2024 (2).csv.error.txt"
+        ]
+    );
+    let error = w.read("hot/failed/ds thang 1 nam 2024 (2).csv.error.txt");
+    assert!(
+        error.contains("Danh sách này đã được xử lý trước đây (lô HUYENX-202401-"),
+        "{error}"
+    );
+    assert!(error.contains("File: ds thang 1 nam 2024 (2).csv"));
+    assert_eq!(ledger_rows(&w, "SELECT count(*) FROM batches"), 1);
+    assert_eq!(
+        ledger_rows(&w, "SELECT count(*) FROM inputs WHERE outcome = 'refused'"),
+        1
+    );
+    assert_eq!(ledger_rows(&w, "SELECT count(*) FROM payments"), 40);
+}
+
+#[test]
+fn run_refuses_a_file_already_in_the_ledger() {
+    let w = Workdir::new();
+    let input = repo_file("sample_batches/every-rule.csv");
+    let input = input.to_str().unwrap();
+    w.ok(&[
+        "run", input, "--period", "2024-01", "--out", "a", "--ledger", "l.sqlite",
+    ]);
+    let out = w.run(&[
+        "run", input, "--period", "2024-01", "--out", "b", "--ledger", "l.sqlite",
+    ]);
+    assert_eq!(out.code, 6, "{}", out.render());
+    assert!(
+        out.stderr
+            .contains("was already processed: it is batch `HUYENX-202401-"),
+        "{}",
+        out.stderr
+    );
+    assert!(!w.join("b").exists());
+}
+
+#[test]
+fn a_supplementary_list_pays_only_the_new_people() {
+    let w = Workdir::new();
+    list(&w, "hot/inbox/chi-tra-2024-01.csv", 1, 30);
+    w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    // Rows 21-30 again, and 15 new people.
+    list(&w, "hot/inbox/bo-sung-2024-01.csv", 21, 25);
+    let out = w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    assert!(
+        out.stdout.contains("bo-sung-2024-01.csv: batch"),
+        "{}",
+        out.render()
+    );
+    let batches: Vec<String> = std::fs::read_dir(w.join("hot/outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(batches.len(), 2);
+    let second = batches
+        .iter()
+        .find(|b| {
+            w.join("hot/outbox").join(b).join("rejected.csv").exists()
+                && w.read(&format!("hot/outbox/{b}/rejected.csv"))
+                    .contains("ALREADY_PAID")
+        })
+        .expect("the supplementary batch");
+    let rejected = csv_records(&w.join(&format!("hot/outbox/{second}/rejected.csv")));
+    assert_eq!(rejected.len() - 1, 10);
+    assert!(
+        rejected[1..]
+            .iter()
+            .all(|r| r[1].split(';').any(|c| c == "ALREADY_PAID"))
+    );
+    let accepted = csv_records(&w.join(&format!("hot/outbox/{second}/accepted.csv")));
+    assert_eq!(accepted.len() - 1, 15);
+    assert_eq!(ledger_rows(&w, "SELECT count(*) FROM payments"), 45);
+    assert_eq!(
+        ledger_rows(&w, "SELECT count(DISTINCT beneficiary_key) FROM payments"),
+        45
+    );
+    assert_eq!(
+        ledger_rows(&w, "SELECT count(DISTINCT message_id) FROM bank_files"),
+        ledger_rows(&w, "SELECT count(*) FROM bank_files")
+    );
+    // The export lists every payment of the period.
+    let out = w.ok(&[
+        "ledger",
+        "export",
+        "--ledger",
+        "hot/ledger.sqlite",
+        "--period",
+        "2024-01",
+    ]);
+    assert_eq!(out.stdout.lines().count(), 46);
+}
+
+#[test]
+fn the_schema_itself_refuses_a_second_live_payment() {
+    let w = Workdir::new();
+    list(&w, "hot/inbox/chi-tra-2024-01.csv", 1, 5);
+    w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    let conn = rusqlite::Connection::open(w.join("hot/ledger.sqlite")).unwrap();
+    let err = conn
+        .execute(
+            "INSERT INTO payments SELECT 'X' || end_to_end_id, batch_id, message_id, period, payment_type, beneficiary_key, attempt + 1, bank_bin, account, amount_vnd, row, name, source_row, 'sent', '', '' FROM payments LIMIT 1",
+            [],
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("UNIQUE constraint failed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn verify_finds_an_edited_record_and_a_modified_bank_file() {
+    let w = Workdir::new();
+    list(&w, "hot/inbox/chi-tra-2024-01.csv", 1, 20);
+    w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    let out = w.ok(&["ledger", "verify", "--ledger", "hot/ledger.sqlite"]);
+    assert!(out.stdout.contains("is intact"), "{}", out.render());
+
+    let conn = rusqlite::Connection::open(w.join("hot/ledger.sqlite")).unwrap();
+    conn.execute(
+        "UPDATE payments SET amount_vnd = amount_vnd + 1000000 WHERE row = 3",
+        [],
+    )
+    .unwrap();
+    let out = w.run(&["ledger", "verify", "--ledger", "hot/ledger.sqlite"]);
+    assert_eq!(out.code, 7, "{}", out.render());
+    assert!(
+        out.stderr.contains("were changed in the ledger"),
+        "{}",
+        out.stderr
+    );
+    conn.execute(
+        "UPDATE payments SET amount_vnd = amount_vnd - 1000000 WHERE row = 3",
+        [],
+    )
+    .unwrap();
+    w.ok(&["ledger", "verify", "--ledger", "hot/ledger.sqlite"]);
+
+    conn.execute("DELETE FROM payments WHERE row = 4", [])
+        .unwrap();
+    let out = w.run(&["ledger", "verify", "--ledger", "hot/ledger.sqlite"]);
+    assert_eq!(out.code, 7);
+    assert!(
+        out.stderr
+            .contains("were changed in the ledger (19 found, 20 recorded)"),
+        "{}",
+        out.stderr
+    );
+
+    // Rewriting the journal to match is caught by the chain.
+    conn.execute("UPDATE journal SET body = replace(body, '\"count\":20', '\"count\":19') WHERE kind = 'payments'", []).unwrap();
+    let out = w.run(&["ledger", "verify", "--ledger", "hot/ledger.sqlite"]);
+    assert!(
+        out.stderr.contains("does not match the chain"),
+        "{}",
+        out.stderr
+    );
+
+    let w2 = Workdir::new();
+    list(&w2, "hot/inbox/chi-tra-2024-01.csv", 1, 20);
+    w2.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    let bank_file = w2
+        .files("hot/outbox")
+        .into_iter()
+        .find(|f| f.ends_with("Agribank.xml"))
+        .unwrap();
+    let path = w2.join("hot/outbox").join(bank_file);
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "<InstdAmt Ccy=\"VND\">",
+        "<InstdAmt Ccy=\"VND\">1",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = w2.run(&["ledger", "verify", "--ledger", "hot/ledger.sqlite"]);
+    assert_eq!(out.code, 7);
+    assert!(
+        out.stderr.contains("was modified after it was written"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn temporary_and_incomplete_files_are_left_alone() {
+    let w = Workdir::new();
+    list(&w, "hot/inbox/~$chi-tra-2024-01.csv", 1, 3);
+    list(&w, "hot/inbox/chi-tra-2024-01.csv.part", 1, 3);
+    list(&w, "hot/inbox/.hidden-2024-01.csv", 1, 3);
+    // Just written: not yet settled for 3600 seconds.
+    list(&w, "hot/inbox/fresh-2024-01.csv", 1, 3);
+    w.ok(&["watch", "hot", "--once", "--settle", "3600"]);
+    let mut inbox = w.files("hot/inbox");
+    inbox.sort();
+    assert_eq!(inbox.len(), 4);
+    assert!(w.files("hot/outbox").is_empty());
+}
+
+#[test]
+fn a_second_watcher_is_refused_while_the_first_holds_the_folder() {
+    let w = Workdir::new();
+    std::fs::create_dir_all(w.join("hot")).unwrap();
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_disburse"))
+        .args(["watch", "hot", "--interval", "1"])
+        .current_dir(w.path())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let out = w.run(&["watch", "hot", "--once"]);
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert_eq!(out.code, 5, "{}", out.render());
+    assert!(
+        out.stderr.contains("another watcher holds"),
+        "{}",
+        out.stderr
+    );
+    // The holder died: its lock is free again.
+    w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+}
