@@ -177,7 +177,7 @@ impl HotFolder {
                 .1
                 .and_then(|m| m.elapsed().ok())
                 .is_some_and(|age| age >= settle);
-            let unchanged = self.seen.get(&entry.path()) == Some(&stamp);
+            let unchanged = settle.is_zero() || self.seen.get(&entry.path()) == Some(&stamp);
             if old_enough && unchanged {
                 ready.push(entry.path());
             }

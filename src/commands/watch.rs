@@ -73,7 +73,7 @@ pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
             args.interval
         );
     }
-    if args.once {
+    if args.once && !settle.is_zero() {
         // Two looks a moment apart: a list still growing is left for the
         // next run.
         folder.ready(settle);
@@ -87,6 +87,7 @@ pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
             let Some(claimed) = folder.claim(&path).map_err(Failure::internal)? else {
                 continue;
             };
+            crate::failpoint::hit("claimed");
             let outcome = folder
                 .process(&claimed, &mut ledger, &settings)
                 .map_err(Failure::internal)?;
