@@ -119,7 +119,9 @@ pub struct BatchResult {
 
 /// Reads, validates and routes a list, without a ledger.
 pub fn prepare(input: &Path, settings: &RunSettings) -> Result<BatchResult, RunError> {
+    let started = std::time::Instant::now();
     let table = crate::ingest::read_table(input, &settings.reference.columns)?;
+    tracing::debug!(rows = table.height(), elapsed = ?started.elapsed(), "read");
     prepare_table(table, settings, None)
 }
 
@@ -136,7 +138,9 @@ pub fn prepare_table(
         config: &settings.config,
         period,
     };
+    let started = std::time::Instant::now();
     let validated = validate(&table, &ctx, paid);
+    tracing::debug!(elapsed = ?started.elapsed(), "validated");
     let empty = HashMap::new();
     let attempts = paid.map_or(&empty, |p| &p.next_attempt);
     finish(
@@ -168,6 +172,7 @@ pub fn finish(
 ) -> Result<BatchResult, RunError> {
     let config = &settings.config;
     let batch_id = ids::batch_id(&config.office.code, period, &table.sha256);
+    let started = std::time::Instant::now();
     let batches = route(
         &candidates,
         &settings.reference.banks,
@@ -179,6 +184,7 @@ pub fn finish(
             attempts,
         },
     );
+    tracing::debug!(elapsed = ?started.elapsed(), "routed");
     let mut totals = Totals {
         rows: candidates.len(),
         blank_rows,
@@ -236,6 +242,7 @@ pub fn write(result: &BatchResult, out: &Path) -> Result<(Manifest, PathBuf), Ru
 /// Writes every file of the batch into a synced staging directory beside
 /// `out`.
 pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> {
+    let started = std::time::Instant::now();
     let staging = Staging::new(out)?;
     let config = &result.config;
     let header = MessageHeader {
@@ -267,6 +274,7 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
             })
         })
         .collect::<Result<_, PublishError>>()?;
+    tracing::debug!(elapsed = ?started.elapsed(), "bank files written");
     let mut files = bank_files;
     type Writer = fn(&mut dyn std::io::Write, &BatchResult) -> std::io::Result<()>;
     let reports: [(&str, &'static str, Writer); 3] = [
@@ -280,6 +288,7 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
     ];
     for (path, kind, fill) in reports {
         let written = staging.write_file(path, |w| fill(w, result))?;
+        tracing::debug!(elapsed = ?started.elapsed(), file = path, "written");
         files.push(FileEntry {
             path: path.to_owned(),
             kind,

@@ -2,10 +2,14 @@
 //! with the identifiers and the creditor data each bank file carries.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::ids;
 use crate::period::Period;
-use crate::reference::{Bank, BankDirectory};
+use crate::reference::{Bank, BankDirectory, BankId};
 use crate::validate::Candidate;
 
 /// One credit transfer.
@@ -23,8 +27,9 @@ pub struct Payment {
     pub creditor_name: String,
     /// Amount in đồng.
     pub amount: i64,
-    /// Remittance text (upper-case ASCII, at most 140 characters).
-    pub remittance: String,
+    /// Remittance text (upper-case ASCII, at most 140 characters), shared
+    /// by every payment of the same category and coefficient.
+    pub remittance: Arc<str>,
     /// Ledger identity of the beneficiary.
     pub beneficiary_key: String,
     /// Payment type.
@@ -68,23 +73,72 @@ pub struct RouteSettings<'a> {
 }
 
 /// Groups accepted candidates by bank (banks ordered by BIN, payments by
-/// input row).
+/// input row). Payments are built in parallel; the remittance text is made
+/// once per category and coefficient.
 pub fn route(
     candidates: &[Candidate],
     banks: &BankDirectory,
     settings: &RouteSettings<'_>,
 ) -> Vec<BankBatch> {
-    let mut by_bank: BTreeMap<String, BankBatch> = BTreeMap::new();
     let opening = format!(
         "{} THANG {}",
         settings.remittance,
         settings.period.slashed()
     );
-    for (index, c) in candidates.iter().enumerate().filter(|(_, c)| !c.rejected) {
-        let (Some(bank_id), Some(account), Some(amount)) = (c.bank, c.account.as_ref(), c.amount)
-        else {
-            unreachable!("an accepted row has a bank, an account and an amount");
-        };
+    let mut remittances: FxHashMap<(&str, Option<u32>), Arc<str>> = FxHashMap::default();
+    for c in candidates.iter().filter(|c| !c.rejected) {
+        remittances
+            .entry((c.category.as_str(), c.coefficient))
+            .or_insert_with(|| {
+                let mut text = opening.clone();
+                if !c.category.is_empty() {
+                    text.push_str(" - ");
+                    text.push_str(&c.category);
+                }
+                if let Some(milli) = c.coefficient {
+                    text.push_str(" - HE SO ");
+                    text.push_str(&crate::cells::format_coefficient(milli));
+                }
+                Arc::from(crate::text::bank_ascii(&text, 140))
+            });
+    }
+    let payments: Vec<(BankId, Payment)> = candidates
+        .par_iter()
+        .enumerate()
+        .filter(|(_, c)| !c.rejected)
+        .map(|(index, c)| {
+            let (Some(bank), Some(account), Some(amount)) = (c.bank, c.account.as_ref(), c.amount)
+            else {
+                unreachable!("an accepted row has a bank, an account and an amount");
+            };
+            let key = c.beneficiary_key();
+            let attempt = settings
+                .attempts
+                .get(&(c.payment_type.clone(), key.clone()))
+                .copied()
+                .unwrap_or(1);
+            let payment = Payment {
+                row: c.row,
+                candidate: index,
+                end_to_end_id: ids::end_to_end_id(
+                    settings.office,
+                    settings.period,
+                    &c.payment_type,
+                    &key,
+                    attempt,
+                ),
+                account: account.clone(),
+                creditor_name: crate::text::bank_ascii(c.holder.as_deref().unwrap_or(&c.name), 140),
+                amount,
+                remittance: Arc::clone(&remittances[&(c.category.as_str(), c.coefficient)]),
+                beneficiary_key: key,
+                payment_type: c.payment_type.clone(),
+            };
+            (bank, payment)
+        })
+        .collect();
+    let mut by_bank: BTreeMap<String, BankBatch> = BTreeMap::new();
+    for (bank_id, payment) in payments {
         let bank = banks.get(bank_id);
         let batch = by_bank.entry(bank.bin.clone()).or_insert_with(|| {
             let message_id = ids::message_id(settings.batch_id, &bank.bin);
@@ -96,39 +150,8 @@ pub fn route(
                 total: 0,
             }
         });
-        let key = c.beneficiary_key();
-        let attempt = settings
-            .attempts
-            .get(&(c.payment_type.clone(), key.clone()))
-            .copied()
-            .unwrap_or(1);
-        let mut remittance = opening.clone();
-        if !c.category.is_empty() {
-            remittance.push_str(" - ");
-            remittance.push_str(&c.category);
-        }
-        if let Some(milli) = c.coefficient {
-            remittance.push_str(" - HE SO ");
-            remittance.push_str(&crate::cells::format_coefficient(milli));
-        }
-        batch.total += amount;
-        batch.payments.push(Payment {
-            row: c.row,
-            candidate: index,
-            end_to_end_id: ids::end_to_end_id(
-                settings.office,
-                settings.period,
-                &c.payment_type,
-                &key,
-                attempt,
-            ),
-            account: account.clone(),
-            creditor_name: crate::text::bank_ascii(c.holder.as_deref().unwrap_or(&c.name), 140),
-            amount,
-            remittance: crate::text::bank_ascii(&remittance, 140),
-            beneficiary_key: key,
-            payment_type: c.payment_type.clone(),
-        });
+        batch.total += payment.amount;
+        batch.payments.push(payment);
     }
     by_bank.into_values().collect()
 }

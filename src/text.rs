@@ -7,8 +7,8 @@
 //! comparing folded text makes all of those equal without losing what the
 //! office wrote.
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// NFC, trimmed, with every run of white space (including no-break spaces)
 /// collapsed to one ASCII space.
@@ -23,7 +23,13 @@ pub fn clean(s: &str) -> String {
     }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.nfc() {
+    // Most cells are already NFC: skip the normaliser for them.
+    let chars: Box<dyn Iterator<Item = char>> = if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        Box::new(s.chars())
+    } else {
+        Box::new(s.nfc())
+    };
+    for c in chars {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
         } else {
@@ -37,13 +43,28 @@ pub fn clean(s: &str) -> String {
     out
 }
 
-/// Removes diacritics: NFD, combining marks dropped, `đ`/`Đ` mapped to
+/// Removes diacritics: each character's canonical decomposition without its
+/// combining marks (the same as NFD then dropping marks, without the
+/// reordering NFD needs, since every mark is dropped), `đ`/`Đ` mapped to
 /// `d`/`D` (Đ does not decompose).
 fn strip_marks(s: &str) -> impl Iterator<Item = char> + '_ {
-    s.nfd().filter(|c| !is_combining_mark(*c)).map(|c| match c {
-        'đ' => 'd',
-        'Đ' => 'D',
-        other => other,
+    s.chars().flat_map(|c| {
+        let mut base = [None; 4];
+        match c {
+            c if c.is_ascii() => base[0] = Some(c),
+            'đ' => base[0] = Some('d'),
+            'Đ' => base[0] = Some('D'),
+            c => {
+                let mut n = 0;
+                decompose_canonical(c, |d| {
+                    if !is_combining_mark(d) && n < base.len() {
+                        base[n] = Some(d);
+                        n += 1;
+                    }
+                });
+            }
+        }
+        base.into_iter().flatten()
     })
 }
 

@@ -34,7 +34,10 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    w.write_record(cells.into_iter().map(|c| cell(c.as_ref()).into_owned()))
+    for c in cells {
+        w.write_field(cell(c.as_ref()).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
 }
 
 #[cfg(test)]

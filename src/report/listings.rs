@@ -2,7 +2,6 @@
 //! order, with what happened to it and every cell of the original row, so
 //! that the listings can be read without the input at hand.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use super::csv_safe::{write_record, writer};
@@ -46,54 +45,61 @@ fn input_headers(result: &BatchResult, ours: &[&str]) -> Vec<String> {
         .collect()
 }
 
-fn input_cells(result: &BatchResult, index: usize) -> impl Iterator<Item = String> + '_ {
-    (0..result.table.headers.len()).map(move |col| result.table.raw(col, index).to_owned())
+fn input_cells(result: &BatchResult, index: usize) -> impl Iterator<Item = &str> + '_ {
+    (0..result.table.headers.len()).map(move |col| result.table.raw(col, index))
 }
 
 /// Writes `accepted.csv`.
 pub fn write_accepted(out: &mut dyn Write, result: &BatchResult) -> std::io::Result<()> {
-    let by_candidate: HashMap<usize, (&BankBatch, &Payment)> = result
-        .batches
-        .iter()
-        .flat_map(|b| b.payments.iter().map(move |p| (p.candidate, (b, p))))
-        .collect();
+    let mut by_candidate: Vec<Option<(&BankBatch, &Payment)>> = vec![None; result.candidates.len()];
+    for b in &result.batches {
+        for p in &b.payments {
+            by_candidate[p.candidate] = Some((b, p));
+        }
+    }
     let mut w = writer(out);
     let mut header: Vec<String> = ACCEPTED_COLUMNS.iter().map(|s| s.to_string()).collect();
     header.extend(input_headers(result, &ACCEPTED_COLUMNS));
     write_record(&mut w, &header)?;
-    for (i, c) in result.candidates.iter().enumerate() {
-        let Some((batch, p)) = by_candidate.get(&i) else {
-            continue;
-        };
+    let (mut row, mut amount) = (itoa::Buffer::new(), itoa::Buffer::new());
+    for (c, found) in result.candidates.iter().zip(&by_candidate) {
+        let Some((batch, p)) = found else { continue };
         let warnings: Vec<_> = c
             .diagnostics
             .iter()
             .filter(|d| result.config.severity(d.code) == Severity::Warn)
             .collect();
-        let mut codes: Vec<Code> = warnings.iter().map(|d| d.code).collect();
-        codes.dedup();
-        let mut record = vec![
-            c.row.to_string(),
-            p.end_to_end_id.clone(),
-            batch.bank.bin.clone(),
-            batch.bank.short_name.clone(),
-            p.account.clone(),
-            c.name.clone(),
-            p.creditor_name.clone(),
-            p.amount.to_string(),
-            codes
-                .iter()
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>()
-                .join(";"),
-            warnings
-                .iter()
-                .map(|d| d.message.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
+        let (codes, messages) = if warnings.is_empty() {
+            (String::new(), String::new())
+        } else {
+            let mut codes: Vec<Code> = warnings.iter().map(|d| d.code).collect();
+            codes.dedup();
+            (
+                codes
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                warnings
+                    .iter()
+                    .map(|d| d.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        };
+        let ours = [
+            row.format(c.row),
+            &p.end_to_end_id,
+            &batch.bank.bin,
+            &batch.bank.short_name,
+            &p.account,
+            &c.name,
+            &p.creditor_name,
+            amount.format(p.amount),
+            &codes,
+            &messages,
         ];
-        record.extend(input_cells(result, c.index));
-        write_record(&mut w, &record)?;
+        write_record(&mut w, ours.into_iter().chain(input_cells(result, c.index)))?;
     }
     w.flush()
 }
@@ -109,15 +115,15 @@ pub fn write_rejected(out: &mut dyn Write, result: &BatchResult) -> std::io::Res
         codes.sort();
         codes.dedup();
         let fixes: Vec<&str> = codes.iter().map(|c| c.fix()).collect();
-        let mut record = vec![
+        let ours = [
             c.row.to_string(),
             c.codes(),
             c.messages(),
             fixes.join("; "),
             c.amount.map(|a| a.to_string()).unwrap_or_default(),
         ];
-        record.extend(input_cells(result, c.index));
-        write_record(&mut w, &record)?;
+        let ours = ours.iter().map(String::as_str);
+        write_record(&mut w, ours.chain(input_cells(result, c.index)))?;
     }
     w.flush()
 }

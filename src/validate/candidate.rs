@@ -63,7 +63,12 @@ pub struct Candidate {
 
 impl Candidate {
     /// Reads data row `i` and applies the row rules.
-    pub fn read(table: &Table, i: usize, ctx: &Context<'_>) -> Candidate {
+    pub fn read(
+        table: &Table,
+        i: usize,
+        ctx: &Context<'_>,
+        banks: &super::BankMemo<'_>,
+    ) -> Candidate {
         let mut diagnostics = Vec::new();
         let cell = |f: Field| table.get(f, i);
 
@@ -76,7 +81,10 @@ impl Candidate {
             &mut diagnostics,
             Code::UnknownBank,
             Some(Field::Bank),
-            unknown_bank::check(cell(Field::Bank), &ctx.reference.banks),
+            banks
+                .get(cell(Field::Bank))
+                .cloned()
+                .unwrap_or_else(|| unknown_bank::check(cell(Field::Bank), &ctx.reference.banks)),
         );
         let bank_entry = bank.map(|id| ctx.reference.banks.get(id));
         let account = record(

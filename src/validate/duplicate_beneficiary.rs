@@ -4,7 +4,7 @@
 //! and paying either could pay the person twice. Rows of different payment
 //! types (the monthly allowance and separate arrears) are not duplicates.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Candidate, Code, Diagnostic};
 use crate::reference::Field;
@@ -13,7 +13,7 @@ use crate::text::fold_key;
 /// Marks every row that shares an identity with another of the same
 /// payment type.
 pub fn check(candidates: &mut [Candidate]) {
-    let mut by_key: HashMap<(Field, String, String), Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<(Field, String, String), Vec<usize>> = HashMap::default();
     for (i, c) in candidates.iter().enumerate() {
         let kind = &c.payment_type;
         let mut add = |field: Field, key: String| {

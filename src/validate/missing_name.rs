@@ -1,14 +1,14 @@
 //! `MISSING_NAME`: the row has no beneficiary name, or none that survives
 //! the transliteration banks need (a name of punctuation only).
 
-use crate::text::{clean, fold_key};
+use crate::text::clean;
 
 /// The cleaned name.
 pub fn check(cell: &str) -> Result<String, String> {
     let name = clean(cell);
     if name.is_empty() {
         Err("the name is empty".to_owned())
-    } else if fold_key(&name).is_empty() {
+    } else if !name.chars().any(char::is_alphanumeric) {
         Err(format!("the name `{name}` has no letters"))
     } else {
         Ok(name)

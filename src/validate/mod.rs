@@ -89,10 +89,11 @@ pub fn validate(
     ctx: &Context<'_>,
     paid: Option<&crate::ledger::PaidIndex>,
 ) -> Validated {
+    let banks = bank_memo(table, ctx);
     let mut candidates: Vec<Candidate> = (0..table.height())
         .into_par_iter()
         .filter(|i| !table.is_blank(*i))
-        .map(|i| Candidate::read(table, i, ctx))
+        .map(|i| Candidate::read(table, i, ctx, &banks))
         .collect();
     let blank_rows = table.height() - candidates.len();
     duplicate_beneficiary::check(&mut candidates);
@@ -105,6 +106,21 @@ pub fn validate(
         candidates,
         blank_rows,
     }
+}
+
+/// `UNKNOWN_BANK`'s verdict for every distinct bank cell: a list names a
+/// few dozen banks in a million rows, so each spelling is resolved once.
+pub type BankMemo<'t> = rustc_hash::FxHashMap<&'t str, Result<crate::reference::BankId, String>>;
+
+fn bank_memo<'t>(table: &'t Table, ctx: &Context<'_>) -> BankMemo<'t> {
+    let mut memo = BankMemo::default();
+    for i in 0..table.height() {
+        let cell = table.get(Field::Bank, i);
+        if !memo.contains_key(cell) {
+            memo.insert(cell, unknown_bank::check(cell, &ctx.reference.banks));
+        }
+    }
+    memo
 }
 
 /// Decides each candidate's fate from its diagnostics and the configured

@@ -2,14 +2,14 @@
 //! A guardian may legitimately receive for several children, so this warns
 //! by default; the reviewer confirms.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Candidate, Code, Diagnostic};
 use crate::reference::{BankId, Field};
 
 /// Marks rows whose bank and account appear on a row of another beneficiary.
 pub fn check(candidates: &mut [Candidate]) {
-    let mut by_account: HashMap<(BankId, &str), Vec<usize>> = HashMap::new();
+    let mut by_account: HashMap<(BankId, &str), Vec<usize>> = HashMap::default();
     for (i, c) in candidates.iter().enumerate() {
         if let (Some(bank), Some(account)) = (c.bank, c.account.as_deref()) {
             by_account.entry((bank, account)).or_default().push(i);

@@ -97,12 +97,14 @@ impl Staging {
             fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
         let file = File::create(&path).map_err(io_err(&path))?;
-        let mut writer = HashingWriter::new(BufWriter::with_capacity(1 << 20, file));
+        // Hash beneath the buffer: the hasher sees 1 MiB blocks, not every
+        // small write of the XML and CSV writers.
+        let mut writer = BufWriter::with_capacity(1 << 20, HashingWriter::new(file));
         fill(&mut writer).map_err(io_err(&path))?;
-        let (buffered, written) = writer.finish().map_err(io_err(&path))?;
-        let file = buffered
+        let hashing = writer
             .into_inner()
             .map_err(|e| io_err(&path)(e.into_error()))?;
+        let (file, written) = hashing.finish().map_err(io_err(&path))?;
         file.sync_all().map_err(io_err(&path))?;
         Ok(written)
     }
