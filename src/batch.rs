@@ -255,27 +255,28 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
         execution_date: config.execution_date(result.period),
         batch_booking: config.payment.batch_booking,
     };
-    // Bank files are independent: write them in parallel.
-    let bank_files: Vec<FileEntry> = result
-        .batches
-        .par_iter()
-        .map(|b| {
-            let path = format!("banks/{}", b.file_name());
-            let written = staging.write_file(&path, |w| pain001::write(w, b, &header))?;
-            Ok(FileEntry {
-                path,
-                kind: "pain.001",
-                sha256: written.sha256,
-                bytes: written.bytes,
-                bank_bin: Some(b.bank.bin.clone()),
-                message_id: Some(b.message_id.clone()),
-                transactions: Some(b.payments.len()),
-                total_vnd: Some(b.total),
+    // Every file is independent of the others: the bank files (in
+    // parallel) and the reports are written at the same time.
+    let write_banks = || -> Result<Vec<FileEntry>, PublishError> {
+        result
+            .batches
+            .par_iter()
+            .map(|b| {
+                let path = format!("banks/{}", b.file_name());
+                let written = staging.write_file(&path, |w| pain001::write(w, b, &header))?;
+                Ok(FileEntry {
+                    path,
+                    kind: "pain.001",
+                    sha256: written.sha256,
+                    bytes: written.bytes,
+                    bank_bin: Some(b.bank.bin.clone()),
+                    message_id: Some(b.message_id.clone()),
+                    transactions: Some(b.payments.len()),
+                    total_vnd: Some(b.total),
+                })
             })
-        })
-        .collect::<Result<_, PublishError>>()?;
-    tracing::debug!(elapsed = ?started.elapsed(), "bank files written");
-    let mut files = bank_files;
+            .collect()
+    };
     type Writer = fn(&mut dyn std::io::Write, &BatchResult) -> std::io::Result<()>;
     let reports: [(&str, &'static str, Writer); 3] = [
         ("accepted.csv", "accepted", listings::write_accepted),
@@ -286,20 +287,28 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
             reconciliation::write,
         ),
     ];
-    for (path, kind, fill) in reports {
-        let written = staging.write_file(path, |w| fill(w, result))?;
-        tracing::debug!(elapsed = ?started.elapsed(), file = path, "written");
-        files.push(FileEntry {
-            path: path.to_owned(),
-            kind,
-            sha256: written.sha256,
-            bytes: written.bytes,
-            bank_bin: None,
-            message_id: None,
-            transactions: None,
-            total_vnd: None,
-        });
-    }
+    let write_reports = || -> Result<Vec<FileEntry>, PublishError> {
+        reports
+            .par_iter()
+            .map(|(path, kind, fill)| {
+                let written = staging.write_file(path, |w| fill(w, result))?;
+                Ok(FileEntry {
+                    path: (*path).to_owned(),
+                    kind,
+                    sha256: written.sha256,
+                    bytes: written.bytes,
+                    bank_bin: None,
+                    message_id: None,
+                    transactions: None,
+                    total_vnd: None,
+                })
+            })
+            .collect()
+    };
+    let (banks, reports) = rayon::join(write_banks, write_reports);
+    let mut files = banks?;
+    files.extend(reports?);
+    tracing::debug!(elapsed = ?started.elapsed(), "files written");
     let table = &result.table;
     let manifest = Manifest {
         format: 1,
