@@ -46,6 +46,20 @@ pub enum RunError {
     /// The ledger cannot be used.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// The rows do not add up to the declared total (`--strict-totals`).
+    #[error(
+        "the rows add up to {rows_vnd} đồng but the list declares {declared_vnd} đồng on row {row} (difference {difference})"
+    )]
+    DeclaredTotal {
+        /// The totals row.
+        row: u32,
+        /// What the office declared.
+        declared_vnd: i64,
+        /// What the rows add up to.
+        rows_vnd: i64,
+        /// rows - declared.
+        difference: i64,
+    },
     /// The same file (by content) was already made into a batch.
     #[error(
         "`{file}` was already processed: it is batch `{batch_id}` (from `{earlier_file}`, {created_at})"
@@ -71,6 +85,10 @@ pub struct RunSettings {
     pub reference: Reference,
     /// The month paid, when given.
     pub period: Option<Period>,
+    /// The workbook sheet to read (name or number from 1).
+    pub sheet: Option<String>,
+    /// Refuse a list whose rows do not add up to its declared total.
+    pub strict_totals: bool,
 }
 
 impl RunSettings {
@@ -92,6 +110,8 @@ impl RunSettings {
             config,
             reference,
             period,
+            sheet: None,
+            strict_totals: false,
         })
     }
 }
@@ -120,7 +140,15 @@ pub struct BatchResult {
 /// Reads, validates and routes a list, without a ledger.
 pub fn prepare(input: &Path, settings: &RunSettings) -> Result<BatchResult, RunError> {
     let started = std::time::Instant::now();
-    let table = crate::ingest::read_table(input, &settings.reference.columns)?;
+    let name = input
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let table = crate::ingest::read_table_as(
+        input,
+        &name,
+        &settings.reference.columns,
+        settings.sheet.as_deref(),
+    )?;
     tracing::debug!(rows = table.height(), elapsed = ?started.elapsed(), "read");
     prepare_table(table, settings, None)
 }
@@ -185,7 +213,10 @@ pub fn finish(
         },
     );
     tracing::debug!(elapsed = ?started.elapsed(), "routed");
+    let declared = table.declared.as_ref();
     let mut totals = Totals {
+        declared_vnd: declared.and_then(|d| d.amount),
+        declared_rows: declared.and_then(|d| d.count),
         rows: candidates.len(),
         blank_rows,
         ..Totals::default()
@@ -206,6 +237,18 @@ pub fn finish(
             {
                 totals.warned += 1;
             }
+        }
+    }
+    if let (true, Some(declared)) = (settings.strict_totals, &table.declared) {
+        let rows_vnd = totals.accepted_vnd + totals.rejected_vnd;
+        let declared_vnd = declared.amount.unwrap_or(0);
+        if declared.amount != Some(rows_vnd) || totals.rejected_without_amount > 0 {
+            return Err(RunError::DeclaredTotal {
+                row: declared.row,
+                declared_vnd,
+                rows_vnd,
+                difference: rows_vnd - declared_vnd,
+            });
         }
     }
     let created = clock::now().map_err(RunError::Clock)?;
@@ -324,8 +367,11 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
             rows: result.totals.rows,
             format: table.format.kind,
             encoding: table.format.encoding,
-            delimiter: table.format.delimiter.to_string(),
+            delimiter: table.format.delimiter.map(String::from),
+            sheet: table.format.sheet.clone(),
             header_row: table.header_row,
+            layout_rows: table.skipped.clone(),
+            totals_row: table.declared.as_ref().map(|d| d.row),
         },
         totals: result.totals.clone(),
         files,
@@ -367,7 +413,12 @@ pub fn run_recorded(
     ledger: &mut Ledger,
     source: &str,
 ) -> Result<Recorded, RunError> {
-    let table = crate::ingest::read_table_as(input, name, &settings.reference.columns)?;
+    let table = crate::ingest::read_table_as(
+        input,
+        name,
+        &settings.reference.columns,
+        settings.sheet.as_deref(),
+    )?;
     crate::failpoint::hit("read");
     let mut tx = ledger.begin()?;
     if let Some(earlier) = tx.batch_for_input(&table.sha256)? {

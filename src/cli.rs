@@ -32,7 +32,8 @@ Exit codes:
   4  the configuration or a reference table is invalid
   5  the output cannot be written (directory not empty, disk error)
   6  refused: the same file was already made into a batch
-  7  the ledger cannot be used, or `ledger verify` found a problem";
+  7  the ledger cannot be used, or `ledger verify` found a problem
+  8  refused (--strict-totals): the rows do not add up to the list's declared total";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -72,6 +73,9 @@ pub struct WatchArgs {
     /// The month paid, when lists name it neither in their title nor their file name.
     #[arg(long)]
     pub period: Option<Period>,
+    /// Refuse lists whose rows do not add up to their totals row.
+    #[arg(long)]
+    pub strict_totals: bool,
 }
 
 /// `disburse ledger ...`.
@@ -124,6 +128,12 @@ pub struct RunArgs {
     /// anyone already paid this month, and records the batch.
     #[arg(long, env = "DISBURSE_LEDGER")]
     pub ledger: Option<PathBuf>,
+    /// The workbook sheet to read, by name or number (from 1); the first by default.
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Refuse (write nothing) when the rows do not add up to the list's totals row.
+    #[arg(long)]
+    pub strict_totals: bool,
     /// Print the manifest's summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,

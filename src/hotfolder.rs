@@ -330,6 +330,14 @@ pub fn error_report(name: &str, error: &RunError) -> String {
             "Không xác định được tháng chi trả.".to_owned(),
             "Ghi tháng vào tiêu đề (ví dụ: THÁNG 07/2024) hoặc vào tên tệp (ví dụ: chi-tra-2024-07.csv).".to_owned(),
         ),
+        RunError::DeclaredTotal { declared_vnd, rows_vnd, .. } => (
+            format!(
+                "Tổng số tiền các dòng ({} đ) không khớp với dòng Tổng cộng ({} đ).",
+                crate::cells::format_vnd(*rows_vnd),
+                crate::cells::format_vnd(*declared_vnd)
+            ),
+            "Kiểm tra lại số tiền từng dòng và dòng Tổng cộng, rồi gửi lại danh sách.".to_owned(),
+        ),
         RunError::Ingest(_) => (
             "Không đọc được danh sách.".to_owned(),
             "Kiểm tra dòng tiêu đề có đủ các cột Họ và tên, Số tài khoản, Ngân hàng, Số tiền; lưu tệp dạng CSV UTF-8.".to_owned(),

@@ -62,6 +62,10 @@ impl Failure {
                 Some("nothing was paid again; to correct a batch, send a supplementary list of the changed rows".to_owned()),
             ),
             RunError::Ledger(_) => (7, None),
+            RunError::DeclaredTotal { .. } => (
+                8,
+                Some("correct the rows or the totals row with the office, or run without --strict-totals to review it".to_owned()),
+            ),
         };
         (exit, hint)
     }

@@ -16,7 +16,9 @@ use crate::write::manifest::{Manifest, Totals};
 /// Runs the command.
 pub fn run(args: &RunArgs, quiet: bool) -> Result<(), Failure> {
     crate::write::publish::check_target(&args.out).map_err(batch::RunError::from)?;
-    let settings = RunSettings::load(args.config.as_deref(), args.period)?;
+    let mut settings = RunSettings::load(args.config.as_deref(), args.period)?;
+    settings.sheet = args.sheet.clone();
+    settings.strict_totals = args.strict_totals;
     let ledger_path = args
         .ledger
         .clone()
@@ -172,6 +174,33 @@ fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path) -> std::io::Result
         t.rejected,
         format_vnd(t.rejected_vnd)
     )?;
+    if let Some(declared) = t.declared_vnd {
+        let rows = t.accepted_vnd + t.rejected_vnd;
+        if rows == declared && t.rejected_without_amount == 0 {
+            writeln!(
+                w,
+                "  declared  {:>7}       {:>17} đ  the rows add up to the list's total",
+                "",
+                format_vnd(declared)
+            )?;
+        } else {
+            writeln!(
+                w,
+                "  WARNING   the rows add up to {} đ but the list declares {} đ: difference {} đ{}",
+                format_vnd(rows),
+                format_vnd(declared),
+                format_vnd(rows - declared),
+                if t.rejected_without_amount > 0 {
+                    format!(
+                        " ({} rejected rows have no readable amount)",
+                        t.rejected_without_amount
+                    )
+                } else {
+                    String::new()
+                }
+            )?;
+        }
+    }
     writeln!(w)?;
     writeln!(
         w,

@@ -17,7 +17,8 @@ use crate::ledger::Ledger;
 
 /// Runs the command.
 pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
-    let settings = RunSettings::load(args.config.as_deref(), args.period)?;
+    let mut settings = RunSettings::load(args.config.as_deref(), args.period)?;
+    settings.strict_totals = args.strict_totals;
     let mut folder = HotFolder::open(&args.root).map_err(|e| Failure {
         exit: 5,
         error: e.into(),

@@ -13,7 +13,7 @@ use polars::prelude::{ChunkFullNull, CsvReadOptions, DataType, Schema, SerReader
 
 use super::decode::{Encoding, decode};
 use super::header::{looks_like_header, map_header};
-use super::{IngestError, SourceFormat, Table};
+use super::{IngestError, SourceFormat, Table, TableParts};
 use crate::reference::ColumnAliases;
 
 /// Rows looked at for the header.
@@ -146,21 +146,24 @@ pub fn read(
     } else {
         cells
     };
-    Ok(Table {
+    let _ = height;
+    Table::build(TableParts {
         file_name: file_name.to_owned(),
         sha256,
         format: SourceFormat {
             kind: "csv",
-            encoding,
-            delimiter: char::from(header.delimiter),
+            encoding: Some(encoding),
+            delimiter: Some(char::from(header.delimiter)),
+            sheet: None,
         },
         title_lines: header.titles,
         header_row: header.row,
+        first_row: header.row + 1,
         headers: header.cells,
         columns,
         cells,
         overflow,
-        height,
+        numeric: Default::default(),
     })
 }
 
@@ -210,7 +213,7 @@ mod tests {
 
     fn read_str(text: &str) -> Result<Table, IngestError> {
         let aliases = Reference::builtin().unwrap().columns;
-        super::super::read_bytes("list.csv", text.as_bytes(), &aliases)
+        super::super::read_bytes("list.csv", text.as_bytes(), &aliases, None)
     }
 
     #[test]
@@ -233,8 +236,8 @@ mod tests {
             "\u{feff}STT;Họ và tên;Số tài khoản;Ngân hàng;Số tiền\r\n1;Lê Văn Tám;3700205123456;Agribank;\"1.000.000\"\r\n",
         )
         .unwrap();
-        assert_eq!(table.format.delimiter, ';');
-        assert_eq!(table.format.encoding, Encoding::Utf8Bom);
+        assert_eq!(table.format.delimiter, Some(';'));
+        assert_eq!(table.format.encoding, Some(Encoding::Utf8Bom));
         assert_eq!(table.get(Field::Amount, 0), "1.000.000");
         assert_eq!(table.get(Field::Name, 0), "Lê Văn Tám");
     }

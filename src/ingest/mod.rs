@@ -9,6 +9,8 @@ mod csv;
 mod decode;
 mod fields;
 mod header;
+pub mod layout;
+mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +21,7 @@ use crate::reference::{ColumnAliases, Field};
 
 pub use decode::Encoding;
 pub use header::ColumnMap;
+pub use layout::{Declared, Skipped};
 
 /// A file that cannot be read as a beneficiary list.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +83,14 @@ pub enum IngestError {
         /// The second column's header.
         second: String,
     },
+    /// The workbook cannot be read, or has no such sheet.
+    #[error("`{file}`: {message}")]
+    Workbook {
+        /// The file name.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The CSV structure is broken (an unclosed quote, too many cells).
     #[error("`{file}`: {message}")]
     Malformed {
@@ -121,15 +132,18 @@ impl IngestError {
 /// How the file was read.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SourceFormat {
-    /// `csv`.
+    /// `csv`, `xlsx`, `xls`, `xlsb` or `ods`.
     pub kind: &'static str,
-    /// The text encoding.
-    pub encoding: Encoding,
+    /// The text encoding (CSV).
+    pub encoding: Option<Encoding>,
     /// The CSV delimiter.
-    pub delimiter: char,
+    pub delimiter: Option<char>,
+    /// The worksheet read (workbooks).
+    pub sheet: Option<String>,
 }
 
-/// A beneficiary list as read: header, identified columns and text cells.
+/// A beneficiary list as read: header, identified columns, text cells, and
+/// which rows hold beneficiaries.
 #[derive(Debug)]
 pub struct Table {
     /// The input's file name (no directories).
@@ -140,35 +154,111 @@ pub struct Table {
     pub format: SourceFormat,
     /// Text of the rows above the header (titles), for the period and office.
     pub title_lines: Vec<String>,
-    /// The spreadsheet row of the header.
+    /// The spreadsheet row of the header (its last row when it spans two).
     pub header_row: u32,
     /// The header's cells, as written.
     pub headers: Vec<String>,
     /// Which column holds which field.
     pub columns: ColumnMap,
-    /// Cells by column; `None` is an empty cell.
+    /// What the office declared on its totals row.
+    pub declared: Option<Declared>,
+    /// Layout rows that are not beneficiaries.
+    pub skipped: Skipped,
+    /// Cells by column, physical rows; `None` is an empty cell.
     cells: Vec<StringChunked>,
-    /// Data rows (0-based, ascending) with more cells than the header (a
-    /// sign of an unquoted delimiter inside a value).
+    /// The spreadsheet row of physical row 0.
+    first_row: u32,
+    /// Physical rows holding data (beneficiaries or blank), ascending.
+    rows: Vec<u32>,
+    /// Physical rows with more cells than the header.
     overflow: Vec<usize>,
-    /// Data rows read, blank ones included.
-    height: usize,
+    /// (physical row, column) of cells that were numbers in a workbook.
+    numeric: rustc_hash::FxHashSet<(u32, u32)>,
+}
+
+/// What a reader hands over to make a [`Table`].
+pub(crate) struct TableParts {
+    pub file_name: String,
+    pub sha256: String,
+    pub format: SourceFormat,
+    pub title_lines: Vec<String>,
+    pub header_row: u32,
+    pub headers: Vec<String>,
+    pub columns: ColumnMap,
+    pub cells: Vec<StringChunked>,
+    pub first_row: u32,
+    pub overflow: Vec<usize>,
+    pub numeric: rustc_hash::FxHashSet<(u32, u32)>,
+}
+
+struct PartsCells<'a>(&'a TableParts);
+
+impl layout::Cells for PartsCells<'_> {
+    fn physical_rows(&self) -> usize {
+        self.0.cells.first().map_or(0, |c| c.len())
+    }
+    fn field(&self, field: Field, row: usize) -> &str {
+        self.0
+            .columns
+            .column(field)
+            .and_then(|c| self.0.cells[c].get(row))
+            .unwrap_or("")
+    }
+    fn row_cells(&self, row: usize) -> Vec<&str> {
+        self.0
+            .cells
+            .iter()
+            .map(|c| c.get(row).unwrap_or(""))
+            .collect()
+    }
 }
 
 impl Table {
+    /// Lays out the rows a reader found: numbering, subtotal and footer rows
+    /// set aside, the declared totals read.
+    pub(crate) fn build(parts: TableParts) -> Result<Table, IngestError> {
+        let layout::Laid { rows, declared, skipped } = layout::lay_out(&PartsCells(&parts)).map_err(|p| IngestError::Malformed {
+            file: parts.file_name.clone(),
+            message: format!(
+                "row {} comes after the totals row but looks like a beneficiary: move it above the totals row",
+                parts.first_row + p as u32
+            ),
+        })?;
+        let declared = declared.map(|(g, mut d)| {
+            d.row = parts.first_row + g as u32;
+            d
+        });
+        Ok(Table {
+            file_name: parts.file_name,
+            sha256: parts.sha256,
+            format: parts.format,
+            title_lines: parts.title_lines,
+            header_row: parts.header_row,
+            headers: parts.headers,
+            columns: parts.columns,
+            declared,
+            skipped,
+            cells: parts.cells,
+            first_row: parts.first_row,
+            rows,
+            overflow: parts.overflow,
+            numeric: parts.numeric,
+        })
+    }
+
     /// Data rows, blank rows included.
     pub fn height(&self) -> usize {
-        self.height
+        self.rows.len()
     }
 
     /// The spreadsheet row number of data row `i`.
     pub fn row_number(&self, i: usize) -> u32 {
-        self.header_row + 1 + i as u32
+        self.first_row + self.rows[i]
     }
 
     /// The cell of column `col` in data row `i` ("" when empty).
     pub fn raw(&self, col: usize, i: usize) -> &str {
-        self.cells[col].get(i).unwrap_or("")
+        self.cells[col].get(self.rows[i] as usize).unwrap_or("")
     }
 
     /// The cell holding `field` in data row `i` ("" when the list has no such
@@ -179,6 +269,16 @@ impl Table {
             .map_or("", |col| self.raw(col, i))
     }
 
+    /// True when the cell holding `field` in data row `i` was a number in a
+    /// workbook (an account number typed as a number loses leading zeros).
+    pub fn is_numeric(&self, field: Field, i: usize) -> bool {
+        !self.numeric.is_empty()
+            && self
+                .columns
+                .column(field)
+                .is_some_and(|col| self.numeric.contains(&(self.rows[i], col as u32)))
+    }
+
     /// True when data row `i` has no text at all.
     pub fn is_blank(&self, i: usize) -> bool {
         !self.has_overflow(i) && (0..self.cells.len()).all(|c| self.raw(c, i).trim().is_empty())
@@ -186,31 +286,36 @@ impl Table {
 
     /// True when data row `i` has more cells than the header.
     pub fn has_overflow(&self, i: usize) -> bool {
-        self.overflow.binary_search(&i).is_ok()
+        self.overflow
+            .binary_search(&(self.rows[i] as usize))
+            .is_ok()
     }
 }
 
-/// Reads a beneficiary list, choosing the reader by content.
+/// Reads a beneficiary list, choosing the reader by content: a workbook
+/// (xlsx, xls, xlsb, ods) or CSV.
 pub fn read_table(path: &Path, aliases: &ColumnAliases) -> Result<Table, IngestError> {
     let file_name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    read_table_as(path, &file_name, aliases)
+    read_table_as(path, &file_name, aliases, None)
 }
 
 /// Reads a beneficiary list stored at `path` under the name it was sent
 /// with (a watched folder renames what it takes).
+/// `sheet` names or numbers (from 1) a workbook's sheet; the first by default.
 pub fn read_table_as(
     path: &Path,
     file_name: &str,
     aliases: &ColumnAliases,
+    sheet: Option<&str>,
 ) -> Result<Table, IngestError> {
     let bytes = std::fs::read(path).map_err(|source| IngestError::Read {
         path: path.to_owned(),
         source,
     })?;
-    read_bytes(file_name, &bytes, aliases)
+    read_bytes(file_name, &bytes, aliases, sheet)
 }
 
 /// Reads a beneficiary list from memory; `file_name` is used in messages.
@@ -218,6 +323,7 @@ pub fn read_bytes(
     file_name: &str,
     bytes: &[u8],
     aliases: &ColumnAliases,
+    sheet: Option<&str>,
 ) -> Result<Table, IngestError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(IngestError::Empty {
@@ -225,5 +331,8 @@ pub fn read_bytes(
         });
     }
     let sha256 = hex::encode(Sha256::digest(bytes));
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return xlsx::read(file_name, sha256, bytes, aliases, sheet);
+    }
     csv::read(file_name, sha256, bytes, aliases)
 }

@@ -50,6 +50,9 @@ pub fn write(out: &mut dyn Write, result: &BatchResult) -> std::io::Result<()> {
         (t.accepted_vnd + t.rejected_vnd).to_string(),
     )?;
     line(&mut w, "blank_rows_skipped", t.blank_rows, String::new())?;
+    let layout = &result.table.skipped;
+    let layout_rows = layout.numbering + layout.subtotals + layout.footer;
+    line(&mut w, "layout_rows_skipped", layout_rows, String::new())?;
     if let Some(declared) = t.declared_vnd {
         line(
             &mut w,

@@ -8,7 +8,19 @@ use crate::reference::Bank;
 const MAX_LEN: usize = 19;
 
 /// Normalises and checks an account number against its bank's rule.
-pub fn check(cell: &str, bank: Option<&Bank>) -> Result<String, String> {
+/// `was_number` says the cell was a number in a workbook, where leading
+/// zeros and digits past the 15th are lost.
+pub fn check(cell: &str, bank: Option<&Bank>, was_number: bool) -> Result<String, String> {
+    let result = check_text(cell, bank);
+    if was_number && let Err(message) = result {
+        return Err(format!(
+            "{message}: the account number was stored as a number in Excel; format the column as text and type it again"
+        ));
+    }
+    result
+}
+
+fn check_text(cell: &str, bank: Option<&Bank>) -> Result<String, String> {
     let account: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
     if account.is_empty() {
         return Err("the account number is empty".to_owned());
@@ -90,45 +102,45 @@ mod tests {
     #[test]
     fn good_accounts_are_normalised() {
         assert_eq!(
-            check(" 3700 205 123456 ", Some(&agribank())).unwrap(),
+            check(" 3700 205 123456 ", Some(&agribank()), false).unwrap(),
             "3700205123456"
         );
-        assert_eq!(check("mo12ab", None).unwrap(), "MO12AB");
+        assert_eq!(check("mo12ab", None, false).unwrap(), "MO12AB");
     }
 
     #[test]
     fn bad_accounts_say_why() {
         let a = agribank();
         assert_eq!(
-            check("", Some(&a)).unwrap_err(),
+            check("", Some(&a), false).unwrap_err(),
             "the account number is empty"
         );
         assert!(
-            check("1.23457E+12", Some(&a))
+            check("1.23457E+12", Some(&a), false)
                 .unwrap_err()
                 .contains("stored as a number in Excel")
         );
         assert!(
-            check("3700205123456.0", Some(&a))
+            check("3700205123456.0", Some(&a), false)
                 .unwrap_err()
                 .contains("stored as a number in Excel")
         );
         assert!(
-            check("3700-205-123456", Some(&a))
+            check("3700-205-123456", Some(&a), false)
                 .unwrap_err()
                 .contains("contains `-`")
         );
         assert!(
-            check("12345678901234567890", None)
+            check("12345678901234567890", None, false)
                 .unwrap_err()
                 .contains("more than 19")
         );
         assert_eq!(
-            check("370020512345", Some(&a)).unwrap_err(),
+            check("370020512345", Some(&a), false).unwrap_err(),
             "Agribank account numbers have 13 digits, `370020512345` has 12"
         );
         assert!(
-            check("370020512345A", Some(&a))
+            check("370020512345A", Some(&a), false)
                 .unwrap_err()
                 .contains("digits only")
         );

@@ -91,7 +91,11 @@ impl Candidate {
             &mut diagnostics,
             Code::BadAccount,
             Some(Field::AccountNumber),
-            bad_account::check(cell(Field::AccountNumber), bank_entry),
+            bad_account::check(
+                cell(Field::AccountNumber),
+                bank_entry,
+                table.is_numeric(Field::AccountNumber, i),
+            ),
         );
         let name = record(
             &mut diagnostics,

@@ -10,7 +10,7 @@ pub fn check(table: &Table, i: usize) -> Result<(), String> {
         Err(format!(
             "the row has more cells than the header's {}: a value probably contains the delimiter `{}` without quotes",
             table.headers.len(),
-            table.format.delimiter
+            table.format.delimiter.unwrap_or(',')
         ))
     } else {
         Ok(())

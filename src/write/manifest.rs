@@ -40,12 +40,22 @@ pub struct InputInfo {
     pub rows: usize,
     /// `csv`.
     pub format: &'static str,
-    /// Text encoding.
-    pub encoding: crate::ingest::Encoding,
+    /// Text encoding (CSV).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<crate::ingest::Encoding>,
     /// CSV delimiter.
-    pub delimiter: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// Worksheet (workbooks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     /// Spreadsheet row of the header.
     pub header_row: u32,
+    /// Layout rows that are not beneficiaries (column numbers, subtotals,
+    /// totals and signatures).
+    pub layout_rows: crate::ingest::Skipped,
+    /// The spreadsheet row of the totals row, when the list has one.
+    pub totals_row: Option<u32>,
 }
 
 /// Counts and amounts of a batch.

@@ -1,0 +1,231 @@
+//! Workbooks (xlsx, xls, xlsb, ods) through calamine: the first sheet, or the
+//! one `--sheet` names. Cells become the text a CSV of the same list would
+//! hold: whole numbers without `.0`, dates as `yyyy-mm-dd` (1900 and 1904
+//! date systems), errors as written (`#N/A`: that row's problem, not the
+//! file's). A header may span two rows (merged cells over sub-columns).
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use polars::prelude::{NewChunkedArray, StringChunked};
+
+use super::header::{looks_like_header, map_header};
+use super::layout::is_numbering_row;
+use super::{IngestError, SourceFormat, Table, TableParts};
+use crate::reference::ColumnAliases;
+
+/// Rows looked at for the header.
+const HEADER_SCAN: usize = 30;
+
+/// The text of a cell, and whether it was a number.
+fn text(cell: &Data) -> (String, bool) {
+    match cell {
+        Data::Empty => (String::new(), false),
+        Data::String(s) => (s.clone(), false),
+        Data::Int(i) => (i.to_string(), true),
+        Data::Float(f) => (float_text(*f), true),
+        Data::Bool(b) => (if *b { "TRUE" } else { "FALSE" }.to_owned(), false),
+        Data::DateTime(d) => match d.as_datetime() {
+            Some(dt) => (dt.date().format("%Y-%m-%d").to_string(), false),
+            None => (d.to_string(), false),
+        },
+        Data::DateTimeIso(s) => (s.split('T').next().unwrap_or(s).to_owned(), false),
+        Data::DurationIso(s) => (s.clone(), false),
+        Data::Error(e) => (e.to_string(), false),
+    }
+}
+
+/// A number as Excel shows it: whole numbers exactly (up to 15 significant
+/// digits, what a double holds), larger ones in the scientific form that
+/// tells the account-number rule precision was lost.
+fn float_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else if f.fract() == 0.0 {
+        format!("{f:.5E}").replace("E", "E+")
+    } else {
+        format!("{f}")
+    }
+}
+
+/// Reads the workbook's sheet into a table.
+pub fn read(
+    file_name: &str,
+    sha256: String,
+    bytes: &[u8],
+    aliases: &ColumnAliases,
+    sheet: Option<&str>,
+) -> Result<Table, IngestError> {
+    let workbook_error = |message: String| IngestError::Workbook {
+        file: file_name.to_owned(),
+        message,
+    };
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| workbook_error(format!("not a readable workbook ({e})")))?;
+    let kind = if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        "xls"
+    } else {
+        "xlsx"
+    };
+    let names = book.sheet_names();
+    let name = match sheet {
+        None => names.first().cloned(),
+        Some(s) => match s.parse::<usize>() {
+            Ok(n) if n >= 1 => names.get(n - 1).cloned(),
+            _ => names
+                .iter()
+                .find(|n| n.trim().eq_ignore_ascii_case(s.trim()))
+                .cloned(),
+        },
+    }
+    .ok_or_else(|| {
+        workbook_error(format!(
+            "no sheet `{}`; the sheets are: {}",
+            sheet.unwrap_or("1"),
+            names.join(", ")
+        ))
+    })?;
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|e| workbook_error(format!("sheet `{name}` cannot be read ({e})")))?;
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let mut rows: Vec<Vec<(String, bool)>> =
+        range.rows().map(|r| r.iter().map(text).collect()).collect();
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for r in &mut rows {
+        r.resize(width, (String::new(), false));
+    }
+    let plain = |r: &Vec<(String, bool)>| -> Vec<String> {
+        r.iter().map(|c| crate::text::clean(&c.0)).collect()
+    };
+
+    // The header: the first row that looks like one, merged with the row
+    // below when that row names sub-columns (a two-row header).
+    let at = (0..rows.len().min(HEADER_SCAN))
+        .find(|&i| {
+            let cells = plain(&rows[i]);
+            let names_a_field = cells.iter().any(|c| aliases.field(c).is_some());
+            let merged = rows
+                .get(i + 1)
+                .map(|next| merge_header(&cells, &plain(next), aliases));
+            looks_like_header(&cells, aliases)
+                || (names_a_field && merged.is_some_and(|m| looks_like_header(&m, aliases)))
+        })
+        .ok_or_else(|| IngestError::NoHeader {
+            file: file_name.to_owned(),
+            scanned: HEADER_SCAN,
+        })?;
+    let upper = plain(&rows[at]);
+    let mut header = upper.clone();
+    let mut header_rows = 1;
+    if let Some(next) = rows.get(at + 1) {
+        let lower = plain(next);
+        let merged = merge_header(&upper, &lower, aliases);
+        if !is_numbering_row(&lower)
+            && map_header(&merged, aliases)
+                .map(|m| m.recognised())
+                .unwrap_or(0)
+                > map_header(&upper, aliases)
+                    .map(|m| m.recognised())
+                    .unwrap_or(0)
+        {
+            header = merged;
+            header_rows = 2;
+        }
+    }
+    let header_row = top + at as u32 + header_rows;
+    let columns = map_header(&header, aliases).map_err(|d| IngestError::DuplicateColumn {
+        file: file_name.to_owned(),
+        row: header_row,
+        field: d.field,
+        first: header[d.first].clone(),
+        second: header[d.second].clone(),
+    })?;
+    if let Some(missing) = columns.first_missing() {
+        return Err(IngestError::MissingColumn {
+            file: file_name.to_owned(),
+            row: header_row,
+            missing,
+            looked_for: aliases.aliases(missing).to_vec(),
+        });
+    }
+    let titles: Vec<String> = rows[..at]
+        .iter()
+        .map(|r| {
+            plain(r)
+                .into_iter()
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    let data = &rows[at + header_rows as usize..];
+    let mut numeric = rustc_hash::FxHashSet::default();
+    let cells: Vec<StringChunked> = (0..width)
+        .map(|col| {
+            let values: Vec<Option<&str>> = data
+                .iter()
+                .enumerate()
+                .map(|(r, row)| {
+                    let (value, is_number) = &row[col];
+                    if *is_number {
+                        numeric.insert((r as u32, col as u32));
+                    }
+                    (!value.is_empty()).then_some(value.as_str())
+                })
+                .collect();
+            StringChunked::from_slice_options(format!("c{col}").into(), &values)
+        })
+        .collect();
+    let _ = left;
+    Table::build(TableParts {
+        file_name: file_name.to_owned(),
+        sha256,
+        format: SourceFormat {
+            kind,
+            encoding: None,
+            delimiter: None,
+            sheet: Some(name),
+        },
+        title_lines: titles,
+        header_row,
+        first_row: header_row + 1,
+        headers: header,
+        columns,
+        cells,
+        overflow: Vec::new(),
+        numeric,
+    })
+}
+
+/// The header of a two-row header: each column named by its lower cell
+/// when that names a field, else by its upper cell (merged cells spread to
+/// the right), else by both.
+fn merge_header(upper: &[String], lower: &[String], aliases: &ColumnAliases) -> Vec<String> {
+    let mut spread = String::new();
+    upper
+        .iter()
+        .zip(lower)
+        .map(|(u, l)| {
+            if !u.is_empty() {
+                spread = u.clone();
+            }
+            let above = if u.is_empty() {
+                spread.as_str()
+            } else {
+                u.as_str()
+            };
+            if l.is_empty() {
+                above.to_owned()
+            } else if aliases.field(l).is_some()
+                || above.is_empty()
+                || (aliases.field(above).is_some() && u.is_empty())
+            {
+                l.clone()
+            } else {
+                format!("{above} {l}")
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,331 @@
+//! Lists as offices keep them in Excel: title rows, a two-row header with
+//! merged cells, a row of column numbers, date and number cells, a totals
+//! row and signatures. The same data as a clean CSV must pay the same.
+//! See: issue 3.
+
+mod common;
+
+use common::{Workdir, csv_records, manifest};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+/// A clean generated list: header and rows.
+fn list(rows: usize) -> Vec<Vec<String>> {
+    let spec = disburse::generate::Spec {
+        rows,
+        seed: 21,
+        period: "2024-01".parse().unwrap(),
+        base: 360_000,
+        province: "019",
+        defects_per_million: 0,
+    };
+    let mut out = Vec::new();
+    disburse::generate::write_csv(&mut out, &spec).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&out[3..]);
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+fn write_csv(w: &Workdir, name: &str, rows: &[Vec<String>]) {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        out.write_record(r).unwrap();
+    }
+    w.write(name, out.into_inner().unwrap());
+}
+
+/// Options for the workbook's layout.
+#[derive(Default)]
+struct Layout {
+    declared_offset: i64,
+    after_totals: Option<Vec<String>>,
+    numeric_account_row: Option<(usize, f64)>,
+    second_sheet: bool,
+}
+
+/// The office's workbook for the same rows.
+fn write_workbook(w: &Workdir, name: &str, rows: &[Vec<String>], layout: &Layout) {
+    let mut book = Workbook::new();
+    if layout.second_sheet {
+        book.add_worksheet()
+            .set_name("Ghi chú")
+            .unwrap()
+            .write_string(0, 0, "Xem trang sau")
+            .unwrap();
+    }
+    let ws = book.add_worksheet();
+    ws.set_name("Danh sách").unwrap();
+    let plain = Format::new();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    ws.write_string(0, 0, "UBND HUYỆN PHÚ LƯƠNG").unwrap();
+    ws.write_string(1, 0, "PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI")
+        .unwrap();
+    ws.write_string(
+        2,
+        0,
+        "DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI THÁNG 01/2024 QUA TÀI KHOẢN",
+    )
+    .unwrap();
+    // Header on rows 5-6: "Tài khoản" merged over account number and bank,
+    // the other headers merged down over both rows.
+    let header = &rows[0];
+    for (c, h) in header.iter().enumerate() {
+        let c16 = c as u16;
+        match c {
+            10 => {
+                ws.merge_range(4, 10, 4, 11, "Tài khoản", &plain).unwrap();
+                ws.write_string(5, 10, "Số tài khoản").unwrap();
+            }
+            11 => {
+                ws.write_string(5, 11, "Ngân hàng").unwrap();
+            }
+            _ => {
+                ws.merge_range(4, c16, 5, c16, h, &plain).unwrap();
+            }
+        }
+        ws.write_string(6, c16, format!("({})", c + 1)).unwrap();
+    }
+    let mut r = 7u32;
+    let mut total: i64 = 0;
+    for (i, row) in rows[1..].iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let c16 = c as u16;
+            match c {
+                0 | 8 | 9 => {
+                    ws.write_number(r, c16, v.replace(',', ".").parse::<f64>().unwrap())
+                        .unwrap();
+                }
+                3 => {
+                    let d = disburse::cells::parse_date(v).unwrap();
+                    use chrono::Datelike;
+                    let dt =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                            .unwrap();
+                    ws.write_datetime_with_format(r, c16, &dt, &date).unwrap();
+                }
+                10 => match layout.numeric_account_row {
+                    Some((row, number)) if row == i => {
+                        ws.write_number(r, c16, number).unwrap();
+                    }
+                    _ if !v.starts_with('0') => {
+                        ws.write_number(r, c16, v.parse::<f64>().unwrap()).unwrap();
+                    }
+                    _ => {
+                        ws.write_string(r, c16, v).unwrap();
+                    }
+                },
+                _ => {
+                    ws.write_string(r, c16, v).unwrap();
+                }
+            }
+        }
+        total += row[9].parse::<i64>().unwrap();
+        r += 1;
+        if i == 4 {
+            r += 1; // a blank row inside the data
+        }
+    }
+    ws.write_string(r, 2, "Tổng cộng").unwrap();
+    ws.write_string(r, 3, format!("{} người", rows.len() - 1))
+        .unwrap();
+    ws.write_number(r, 9, (total + layout.declared_offset) as f64)
+        .unwrap();
+    if let Some(extra) = &layout.after_totals {
+        for (c, v) in extra.iter().enumerate() {
+            ws.write_string(r + 1, c as u16, v).unwrap();
+        }
+    }
+    ws.write_string(r + 3, 1, "Người lập biểu").unwrap();
+    ws.write_string(r + 3, 6, "Kế toán").unwrap();
+    ws.write_string(r + 3, 10, "Thủ trưởng đơn vị").unwrap();
+    ws.write_string(r + 7, 1, "Nguyễn Thị Lập").unwrap();
+    book.save(w.join(name)).unwrap();
+}
+
+fn strip_ids(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.contains("<MsgId>") && !l.contains("<PmtInfId>"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_workbook_pays_exactly_what_the_same_csv_pays() {
+    let w = Workdir::new();
+    let rows = list(30);
+    write_csv(&w, "list.csv", &rows);
+    write_workbook(&w, "list.xlsx", &rows, &Layout::default());
+    w.ok(&[
+        "run", "list.csv", "--period", "2024-01", "--out", "from-csv",
+    ]);
+    // No --period: the title says THÁNG 01/2024.
+    let out = w.ok(&["run", "list.xlsx", "--out", "from-xlsx"]);
+    assert!(
+        out.stdout.contains("the rows add up to the list's total"),
+        "{}",
+        out.render()
+    );
+
+    let (a, b) = (
+        manifest(&w.join("from-csv")),
+        manifest(&w.join("from-xlsx")),
+    );
+    assert_eq!(b["period"], "2024-01");
+    assert_eq!(b["input"]["format"], "xlsx");
+    assert_eq!(b["input"]["sheet"], "Danh sách");
+    assert_eq!(b["input"]["header_row"], 6);
+    assert_eq!(a["totals"]["accepted"], b["totals"]["accepted"]);
+    assert_eq!(a["totals"]["accepted_vnd"], b["totals"]["accepted_vnd"]);
+    assert_eq!(b["totals"]["rows"], 30);
+    assert_eq!(b["totals"]["declared_vnd"], a["totals"]["accepted_vnd"]);
+    assert_eq!(b["totals"]["declared_rows"], 30);
+    let payments = |dir: &str| -> Vec<Vec<String>> {
+        csv_records(&w.join(dir).join("accepted.csv"))
+            .into_iter()
+            .map(|r| r[1..10].to_vec())
+            .collect()
+    };
+    assert_eq!(payments("from-csv"), payments("from-xlsx"));
+    // Row numbers are the workbook's: data starts on row 8, a blank row
+    // after the fifth beneficiary.
+    let rows_seen: Vec<String> = csv_records(&w.join("from-xlsx/accepted.csv"))
+        .into_iter()
+        .skip(1)
+        .map(|r| r[0].clone())
+        .collect();
+    assert_eq!(&rows_seen[..7], ["8", "9", "10", "11", "12", "14", "15"]);
+    for f in w.files("from-csv/banks") {
+        assert_eq!(
+            strip_ids(&w.read(&format!("from-csv/banks/{f}"))),
+            strip_ids(&w.read(&format!("from-xlsx/banks/{f}"))),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn a_totals_row_that_disagrees_is_reported_and_refused_when_strict() {
+    let w = Workdir::new();
+    let rows = list(12);
+    write_workbook(
+        &w,
+        "list.xlsx",
+        &rows,
+        &Layout {
+            declared_offset: 1000,
+            ..Layout::default()
+        },
+    );
+    let out = w.ok(&["run", "list.xlsx", "--out", "batch"]);
+    assert!(
+        out.stdout.contains("WARNING   the rows add up to"),
+        "{}",
+        out.render()
+    );
+    assert!(
+        out.stdout.contains("difference -1.000 đ"),
+        "{}",
+        out.render()
+    );
+    assert!(
+        w.read("batch/reconciliation.csv")
+            .contains("difference_from_declared,,,,0,-1000")
+    );
+
+    let out = w.run(&["run", "list.xlsx", "--out", "strict", "--strict-totals"]);
+    assert_eq!(out.code, 8, "{}", out.render());
+    assert!(out.stderr.contains("(difference -1000)"), "{}", out.stderr);
+    assert!(!w.join("strict").exists());
+}
+
+#[test]
+fn an_account_stored_as_a_number_is_named_as_excel_damage() {
+    let w = Workdir::new();
+    let rows = list(6);
+    let agribank_row = rows[1..]
+        .iter()
+        .position(|r| r[11].contains("Agribank") || r[11] == "970405" || r[11].contains("NHNo"))
+        .unwrap();
+    let lost_zero: f64 = rows[agribank_row + 1][10][1..].parse().unwrap();
+    write_workbook(
+        &w,
+        "list.xlsx",
+        &rows,
+        &Layout {
+            numeric_account_row: Some((agribank_row, lost_zero)),
+            ..Layout::default()
+        },
+    );
+    w.ok(&["run", "list.xlsx", "--out", "batch"]);
+    let rejected = w.read("batch/rejected.csv");
+    assert!(
+        rejected.contains("stored as a number in Excel; format the column as text"),
+        "{rejected}"
+    );
+}
+
+#[test]
+fn a_beneficiary_below_the_totals_row_refuses_the_file() {
+    let w = Workdir::new();
+    let rows = list(4);
+    let extra = rows[1].clone();
+    write_workbook(
+        &w,
+        "list.xlsx",
+        &rows,
+        &Layout {
+            after_totals: Some(extra),
+            ..Layout::default()
+        },
+    );
+    let out = w.run(&["run", "list.xlsx", "--out", "batch"]);
+    assert_eq!(out.code, 3, "{}", out.render());
+    assert!(
+        out.stderr
+            .contains("comes after the totals row but looks like a beneficiary"),
+        "{}",
+        out.stderr
+    );
+    assert!(!w.join("batch").exists());
+}
+
+#[test]
+fn the_sheet_is_chosen_by_name_or_number() {
+    let w = Workdir::new();
+    let rows = list(5);
+    write_workbook(
+        &w,
+        "list.xlsx",
+        &rows,
+        &Layout {
+            second_sheet: true,
+            ..Layout::default()
+        },
+    );
+    let out = w.run(&["run", "list.xlsx", "--out", "first"]);
+    assert_eq!(
+        out.code,
+        3,
+        "the first sheet holds no list: {}",
+        out.render()
+    );
+    w.ok(&[
+        "run",
+        "list.xlsx",
+        "--out",
+        "by-name",
+        "--sheet",
+        "Danh sách",
+    ]);
+    w.ok(&["run", "list.xlsx", "--out", "by-number", "--sheet", "2"]);
+    let out = w.run(&["run", "list.xlsx", "--out", "none", "--sheet", "Tháng 2"]);
+    assert!(
+        out.stderr
+            .contains("no sheet `Tháng 2`; the sheets are: Ghi chú, Danh sách"),
+        "{}",
+        out.stderr
+    );
+}
