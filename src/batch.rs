@@ -85,8 +85,8 @@ pub struct RunSettings {
     pub reference: Reference,
     /// The month paid, when given.
     pub period: Option<Period>,
-    /// The workbook sheet to read (name or number from 1).
-    pub sheet: Option<String>,
+    /// How to read lists (sheet, encoding).
+    pub read: crate::ingest::ReadOptions,
     /// Refuse a list whose rows do not add up to its declared total.
     pub strict_totals: bool,
 }
@@ -110,7 +110,7 @@ impl RunSettings {
             config,
             reference,
             period,
-            sheet: None,
+            read: Default::default(),
             strict_totals: false,
         })
     }
@@ -143,12 +143,8 @@ pub fn prepare(input: &Path, settings: &RunSettings) -> Result<BatchResult, RunE
     let name = input
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let table = crate::ingest::read_table_as(
-        input,
-        &name,
-        &settings.reference.columns,
-        settings.sheet.as_deref(),
-    )?;
+    let table =
+        crate::ingest::read_table_as(input, &name, &settings.reference.columns, &settings.read)?;
     tracing::debug!(rows = table.height(), elapsed = ?started.elapsed(), "read");
     prepare_table(table, settings, None)
 }
@@ -413,12 +409,8 @@ pub fn run_recorded(
     ledger: &mut Ledger,
     source: &str,
 ) -> Result<Recorded, RunError> {
-    let table = crate::ingest::read_table_as(
-        input,
-        name,
-        &settings.reference.columns,
-        settings.sheet.as_deref(),
-    )?;
+    let table =
+        crate::ingest::read_table_as(input, name, &settings.reference.columns, &settings.read)?;
     crate::failpoint::hit("read");
     let mut tx = ledger.begin()?;
     if let Some(earlier) = tx.batch_for_input(&table.sha256)? {

@@ -76,6 +76,9 @@ pub struct WatchArgs {
     /// Refuse lists whose rows do not add up to their totals row.
     #[arg(long)]
     pub strict_totals: bool,
+    /// The CSV encoding, instead of detecting it.
+    #[arg(long)]
+    pub encoding: Option<crate::ingest::Encoding>,
 }
 
 /// `disburse ledger ...`.
@@ -131,6 +134,9 @@ pub struct RunArgs {
     /// The workbook sheet to read, by name or number (from 1); the first by default.
     #[arg(long)]
     pub sheet: Option<String>,
+    /// A CSV's encoding (utf-8, utf-16, utf-16be, windows-1258), instead of detecting it.
+    #[arg(long)]
+    pub encoding: Option<crate::ingest::Encoding>,
     /// Refuse (write nothing) when the rows do not add up to the list's totals row.
     #[arg(long)]
     pub strict_totals: bool,

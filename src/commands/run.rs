@@ -17,7 +17,8 @@ use crate::write::manifest::{Manifest, Totals};
 pub fn run(args: &RunArgs, quiet: bool) -> Result<(), Failure> {
     crate::write::publish::check_target(&args.out).map_err(batch::RunError::from)?;
     let mut settings = RunSettings::load(args.config.as_deref(), args.period)?;
-    settings.sheet = args.sheet.clone();
+    settings.read.sheet = args.sheet.clone();
+    settings.read.encoding = args.encoding;
     settings.strict_totals = args.strict_totals;
     let ledger_path = args
         .ledger

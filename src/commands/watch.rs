@@ -19,6 +19,7 @@ use crate::ledger::Ledger;
 pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
     let mut settings = RunSettings::load(args.config.as_deref(), args.period)?;
     settings.strict_totals = args.strict_totals;
+    settings.read.encoding = args.encoding;
     let mut folder = HotFolder::open(&args.root).map_err(|e| Failure {
         exit: 5,
         error: e.into(),

@@ -85,22 +85,30 @@ pub fn read(
     sha256: String,
     bytes: &[u8],
     aliases: &ColumnAliases,
+    forced: Option<Encoding>,
 ) -> Result<Table, IngestError> {
-    let (text, encoding) = decode(bytes).ok_or_else(|| IngestError::Undecodable {
-        file: file_name.to_owned(),
-        tried: Encoding::TRIED.to_owned(),
-    })?;
-    let header = DELIMITERS
-        .iter()
-        .filter_map(|d| find_header(&text, *d, aliases))
-        .max_by_key(|h| {
-            (
-                h.cells
-                    .iter()
-                    .filter(|c| aliases.field(c).is_some())
-                    .count(),
-                std::cmp::Reverse(h.row),
-            )
+    let decodings = decode(bytes, forced);
+    if decodings.is_empty() {
+        return Err(IngestError::Undecodable {
+            file: file_name.to_owned(),
+            tried: Encoding::TRIED.to_owned(),
+        });
+    }
+    let (text, encoding, header) = decodings
+        .into_iter()
+        .find_map(|(text, encoding)| {
+            let header = DELIMITERS
+                .iter()
+                .filter_map(|d| find_header(&text, *d, aliases))
+                .max_by_key(|h| {
+                    let known = h
+                        .cells
+                        .iter()
+                        .filter(|c| aliases.field(c).is_some())
+                        .count();
+                    (known, std::cmp::Reverse(h.row))
+                })?;
+            Some((text, encoding, header))
         })
         .ok_or_else(|| IngestError::NoHeader {
             file: file_name.to_owned(),
@@ -213,7 +221,7 @@ mod tests {
 
     fn read_str(text: &str) -> Result<Table, IngestError> {
         let aliases = Reference::builtin().unwrap().columns;
-        super::super::read_bytes("list.csv", text.as_bytes(), &aliases, None)
+        super::super::read_bytes("list.csv", text.as_bytes(), &aliases, &Default::default())
     }
 
     #[test]

@@ -1,7 +1,17 @@
-//! Bytes to UTF-8 text: recognises a byte-order mark and checks that the
-//! rest is valid UTF-8.
+//! Bytes to UTF-8 text. A byte-order mark settles the encoding (UTF-8,
+//! UTF-16); otherwise valid UTF-8 is UTF-8, and anything else is tried as
+//! Windows-1258, the code page old Vietnamese Windows machines save CSV in.
+//! Windows-1258 writes tone marks as separate combining characters, so the
+//! text is normalised to NFC after decoding. The reader takes the first
+//! decoding in which it finds the header.
+//!
+//! TCVN3 (ABC) and VNI are not decoded yet: such a file is refused with the
+//! list of encodings tried.
 
 use std::borrow::Cow;
+use std::str::FromStr;
+
+use unicode_normalization::UnicodeNormalization;
 
 /// A text encoding a list may arrive in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -15,50 +25,129 @@ pub enum Encoding {
     Utf16Le,
     /// UTF-16 big endian with a byte-order mark.
     Utf16Be,
+    /// Windows-1258 (Vietnamese code page).
+    Windows1258,
 }
 
 impl Encoding {
-    /// Names of the encodings `decode` tries, for messages.
-    pub const TRIED: &'static str = "UTF-8, UTF-8 with BOM, UTF-16 with BOM";
+    /// Names of the encodings tried, for messages.
+    pub const TRIED: &'static str = "UTF-8, UTF-8 with BOM, UTF-16 with BOM, Windows-1258";
 }
 
-/// Decodes `bytes` into UTF-8, borrowing when no conversion is needed.
-pub fn decode(bytes: &[u8]) -> Option<(Cow<'_, [u8]>, Encoding)> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest)
-            .ok()
-            .map(|_| (Cow::Borrowed(rest), Encoding::Utf8Bom));
-    }
-    for (bom, encoding, codec) in [
-        (&b"\xFF\xFE"[..], Encoding::Utf16Le, encoding_rs::UTF_16LE),
-        (&b"\xFE\xFF"[..], Encoding::Utf16Be, encoding_rs::UTF_16BE),
-    ] {
-        if let Some(rest) = bytes.strip_prefix(bom) {
-            let (text, had_errors) = codec.decode_without_bom_handling(rest);
-            return (!had_errors).then(|| (Cow::Owned(text.into_owned().into_bytes()), encoding));
+impl FromStr for Encoding {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Encoding, String> {
+        match s.to_ascii_lowercase().replace('_', "-").as_str() {
+            "utf-8" | "utf8" => Ok(Encoding::Utf8),
+            "utf-16" | "utf-16le" => Ok(Encoding::Utf16Le),
+            "utf-16be" => Ok(Encoding::Utf16Be),
+            "windows-1258" | "cp1258" => Ok(Encoding::Windows1258),
+            other => Err(format!(
+                "unknown encoding `{other}`: use utf-8, utf-16, utf-16be or windows-1258"
+            )),
         }
     }
-    std::str::from_utf8(bytes)
-        .ok()
-        .map(|_| (Cow::Borrowed(bytes), Encoding::Utf8))
+}
+
+fn utf16<'a>(rest: &'a [u8], codec: &'static encoding_rs::Encoding) -> Option<Cow<'a, [u8]>> {
+    let (text, had_errors) = codec.decode_without_bom_handling(rest);
+    (!had_errors).then(|| Cow::Owned(text.into_owned().into_bytes()))
+}
+
+/// Windows-1258, unless the result holds control characters: the code page
+/// maps every byte, so bytes it leaves undefined (0x81, 0x8D...) come out
+/// as C1 controls, a sure sign the file is something else.
+fn windows_1258(bytes: &[u8]) -> Option<Cow<'static, [u8]>> {
+    let (text, had_errors) = encoding_rs::WINDOWS_1258.decode_without_bom_handling(bytes);
+    let control = text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'));
+    (!had_errors && !control).then(|| Cow::Owned(text.nfc().collect::<String>().into_bytes()))
+}
+
+/// The decodings to try, most likely first; `forced` tries only that one.
+pub fn decode<'a>(bytes: &'a [u8], forced: Option<Encoding>) -> Vec<(Cow<'a, [u8]>, Encoding)> {
+    let bom_utf8 = bytes.strip_prefix(b"\xEF\xBB\xBF");
+    let bom_le = bytes.strip_prefix(b"\xFF\xFE");
+    let bom_be = bytes.strip_prefix(b"\xFE\xFF");
+    fn utf8(b: &[u8]) -> Option<Cow<'_, [u8]>> {
+        std::str::from_utf8(b).ok().map(|_| Cow::Borrowed(b))
+    }
+    let mut out: Vec<(Cow<'_, [u8]>, Encoding)> = Vec::new();
+    let mut push = |decoded: Option<Cow<'a, [u8]>>, encoding| {
+        if let Some(d) = decoded {
+            out.push((d, encoding));
+        }
+    };
+    match forced {
+        Some(Encoding::Utf8 | Encoding::Utf8Bom) => {
+            let (b, e) = bom_utf8.map_or((bytes, Encoding::Utf8), |b| (b, Encoding::Utf8Bom));
+            push(utf8(b), e);
+        }
+        Some(Encoding::Utf16Le) => push(
+            utf16(bom_le.unwrap_or(bytes), encoding_rs::UTF_16LE),
+            Encoding::Utf16Le,
+        ),
+        Some(Encoding::Utf16Be) => push(
+            utf16(bom_be.unwrap_or(bytes), encoding_rs::UTF_16BE),
+            Encoding::Utf16Be,
+        ),
+        Some(Encoding::Windows1258) => push(windows_1258(bytes), Encoding::Windows1258),
+        None => {
+            if let Some(rest) = bom_utf8 {
+                push(utf8(rest), Encoding::Utf8Bom);
+            } else if let Some(rest) = bom_le {
+                push(utf16(rest, encoding_rs::UTF_16LE), Encoding::Utf16Le);
+            } else if let Some(rest) = bom_be {
+                push(utf16(rest, encoding_rs::UTF_16BE), Encoding::Utf16Be);
+            } else if let Some(text) = utf8(bytes) {
+                push(Some(text), Encoding::Utf8);
+            } else {
+                push(windows_1258(bytes), Encoding::Windows1258);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn boms_are_recognised_and_removed() {
-        let (text, enc) = decode("\u{feff}Họ và tên".as_bytes()).unwrap();
-        assert_eq!((&*text, enc), ("Họ và tên".as_bytes(), Encoding::Utf8Bom));
-        let mut utf16 = vec![0xFF, 0xFE];
-        utf16.extend("Hà".encode_utf16().flat_map(u16::to_le_bytes));
-        let (text, enc) = decode(&utf16).unwrap();
-        assert_eq!((&*text, enc), ("Hà".as_bytes(), Encoding::Utf16Le));
+    fn first(bytes: &[u8]) -> (String, Encoding) {
+        let (text, enc) = decode(bytes, None).into_iter().next().unwrap();
+        (String::from_utf8(text.into_owned()).unwrap(), enc)
     }
 
     #[test]
-    fn invalid_utf8_is_not_guessed() {
-        assert!(decode(b"Nguy\xc3n").is_none());
+    fn boms_are_recognised_and_removed() {
+        assert_eq!(
+            first("\u{feff}Họ và tên".as_bytes()),
+            ("Họ và tên".to_owned(), Encoding::Utf8Bom)
+        );
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("Hà".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(first(&utf16), ("Hà".to_owned(), Encoding::Utf16Le));
+    }
+
+    #[test]
+    fn windows_1258_is_decoded_to_nfc() {
+        // "Hồ" in Windows-1258: H, ô (0xF4), combining grave (0xCC).
+        let (text, enc) = first(b"H\xF4\xCC");
+        assert_eq!(enc, Encoding::Windows1258);
+        assert_eq!(text, "Hồ");
+        assert_eq!(text.chars().count(), 2, "NFC");
+    }
+
+    #[test]
+    fn a_forced_encoding_is_the_only_one_tried() {
+        assert!(decode(b"Nguy\\xc3n", Some(Encoding::Utf16Be)).len() <= 1);
+        assert!(decode(b"\xFF\xFE\x00", Some(Encoding::Utf8)).is_empty());
+        assert_eq!(
+            "windows-1258".parse::<Encoding>(),
+            Ok(Encoding::Windows1258)
+        );
+        assert!("tcvn3".parse::<Encoding>().is_err());
     }
 }

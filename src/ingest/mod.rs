@@ -292,6 +292,15 @@ impl Table {
     }
 }
 
+/// How to read a list when its content does not say.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// A workbook's sheet, by name or number from 1 (the first by default).
+    pub sheet: Option<String>,
+    /// A CSV's encoding, instead of detecting it.
+    pub encoding: Option<Encoding>,
+}
+
 /// Reads a beneficiary list, choosing the reader by content: a workbook
 /// (xlsx, xls, xlsb, ods) or CSV.
 pub fn read_table(path: &Path, aliases: &ColumnAliases) -> Result<Table, IngestError> {
@@ -299,23 +308,22 @@ pub fn read_table(path: &Path, aliases: &ColumnAliases) -> Result<Table, IngestE
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    read_table_as(path, &file_name, aliases, None)
+    read_table_as(path, &file_name, aliases, &ReadOptions::default())
 }
 
 /// Reads a beneficiary list stored at `path` under the name it was sent
 /// with (a watched folder renames what it takes).
-/// `sheet` names or numbers (from 1) a workbook's sheet; the first by default.
 pub fn read_table_as(
     path: &Path,
     file_name: &str,
     aliases: &ColumnAliases,
-    sheet: Option<&str>,
+    options: &ReadOptions,
 ) -> Result<Table, IngestError> {
     let bytes = std::fs::read(path).map_err(|source| IngestError::Read {
         path: path.to_owned(),
         source,
     })?;
-    read_bytes(file_name, &bytes, aliases, sheet)
+    read_bytes(file_name, &bytes, aliases, options)
 }
 
 /// Reads a beneficiary list from memory; `file_name` is used in messages.
@@ -323,7 +331,7 @@ pub fn read_bytes(
     file_name: &str,
     bytes: &[u8],
     aliases: &ColumnAliases,
-    sheet: Option<&str>,
+    options: &ReadOptions,
 ) -> Result<Table, IngestError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(IngestError::Empty {
@@ -332,7 +340,7 @@ pub fn read_bytes(
     }
     let sha256 = hex::encode(Sha256::digest(bytes));
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        return xlsx::read(file_name, sha256, bytes, aliases, sheet);
+        return xlsx::read(file_name, sha256, bytes, aliases, options.sheet.as_deref());
     }
-    csv::read(file_name, sha256, bytes, aliases)
+    csv::read(file_name, sha256, bytes, aliases, options.encoding)
 }
