@@ -1,0 +1,106 @@
+//! Property: any list of rows written as CSV (UTF-8, UTF-8 with BOM,
+//! UTF-16, Windows-1258) or as an xlsx workbook reads back as the same rows.
+//! See: issue 3.
+
+use disburse::ingest::{ReadOptions, read_bytes};
+use disburse::reference::{Field, Reference};
+use proptest::prelude::*;
+use unicode_normalization::UnicodeNormalization;
+
+const HEADER: [&str; 5] = ["name", "account_number", "bank", "amount", "note"];
+const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+
+fn text() -> impl Strategy<Value = String> {
+    // Vietnamese letters in both cases, digits, spaces and CSV-hostile
+    // punctuation (delimiters, quotes, a line break).
+    proptest::string::string_regex("[a-zA-ZàáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵĐÂÊÔƠƯ0-9 ,;\"'\n-]{0,24}")
+        .unwrap()
+        .prop_map(|s| s.trim().nfc().collect::<String>())
+}
+
+fn row() -> impl Strategy<Value = [String; 5]> {
+    (text(), "[0-9]{6,19}", text(), "[1-9][0-9]{0,8}", text())
+        .prop_map(|(name, account, bank, amount, note)| [name, account, bank, amount, note])
+}
+
+fn csv_text(rows: &[[String; 5]]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    w.write_record(HEADER).unwrap();
+    for r in rows {
+        w.write_record(r).unwrap();
+    }
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
+}
+
+fn to_windows_1258(text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    for c in text.chars() {
+        let d: String = c.to_string().nfd().collect();
+        let base: String = d
+            .chars()
+            .filter(|x| !TONES.contains(x))
+            .collect::<String>()
+            .nfc()
+            .collect();
+        let tones: String = d.chars().filter(|x| TONES.contains(x)).collect();
+        let composed = format!("{base}{tones}");
+        out.extend_from_slice(&encoding_rs::WINDOWS_1258.encode(&composed).0);
+    }
+    out
+}
+
+fn xlsx(rows: &[[String; 5]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32 + 1, c as u16, v).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn read_back(name: &str, bytes: &[u8]) -> Vec<[String; 5]> {
+    let reference = Reference::builtin().unwrap();
+    let table = read_bytes(name, bytes, &reference.columns, &ReadOptions::default()).unwrap();
+    let fields = [
+        Field::Name,
+        Field::AccountNumber,
+        Field::Bank,
+        Field::Amount,
+        Field::Note,
+    ];
+    (0..table.height())
+        .filter(|i| !table.is_blank(*i))
+        .map(|i| fields.map(|f| table.get(f, i).to_owned()))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_format_reads_back_the_same_rows(rows in proptest::collection::vec(row(), 1..12)) {
+        let text = csv_text(&rows);
+        let mut with_bom = "\u{feff}".as_bytes().to_vec();
+        with_bom.extend_from_slice(text.as_bytes());
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        for (name, bytes) in [
+            ("utf8.csv", text.as_bytes().to_vec()),
+            ("bom.csv", with_bom),
+            ("utf16.csv", utf16),
+            ("cp1258.csv", to_windows_1258(&text)),
+            ("list.xlsx", xlsx(&rows)),
+        ] {
+            prop_assert_eq!(&read_back(name, &bytes), &rows, "{}", name);
+        }
+    }
+}
