@@ -28,17 +28,7 @@ const FAILPOINTS: [&str; 9] = [
 const LIST_NAME: &str = "chi-tra-2024-01.csv";
 
 fn list() -> Vec<u8> {
-    let spec = disburse::generate::Spec {
-        rows: 25,
-        seed: 5,
-        period: "2024-01".parse().unwrap(),
-        base: 360_000,
-        province: "019",
-        defects_per_million: 0,
-    };
-    let mut out = Vec::new();
-    disburse::generate::write_csv(&mut out, &spec).unwrap();
-    out
+    common::generated_list(25, 5)
 }
 
 fn watch(dir: &Path, failpoint: Option<&str>) -> Command {

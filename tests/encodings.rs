@@ -4,55 +4,14 @@
 
 mod common;
 
-use common::{Workdir, csv_records, manifest};
-use unicode_normalization::UnicodeNormalization;
-
-/// Tone marks, which Windows-1258 writes as combining characters.
-const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
-
-/// UTF-8 text as Windows-1258 bytes: letters with circumflex, breve or horn
-/// precomposed, tone marks combining.
-fn to_windows_1258(text: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    for c in text.chars() {
-        let decomposed: String = c.to_string().nfd().collect();
-        let base: String = decomposed
-            .chars()
-            .filter(|d| !TONES.contains(d))
-            .collect::<String>()
-            .nfc()
-            .collect();
-        let tones: String = decomposed.chars().filter(|d| TONES.contains(d)).collect();
-        let composed = format!("{base}{tones}");
-        let (bytes, _, unmappable) = encoding_rs::WINDOWS_1258.encode(&composed);
-        assert!(!unmappable, "{c:?} has no Windows-1258 form");
-        out.extend_from_slice(&bytes);
-    }
-    out
-}
+use common::{Workdir, csv_records, manifest, strip_ids, to_windows_1258};
 
 fn list_text() -> String {
-    let spec = disburse::generate::Spec {
-        rows: 40,
-        seed: 3,
-        period: "2024-01".parse().unwrap(),
-        base: 360_000,
-        province: "019",
-        defects_per_million: 0,
-    };
-    let mut out = Vec::new();
-    disburse::generate::write_csv(&mut out, &spec).unwrap();
-    String::from_utf8(out)
+    let bytes = common::generated_list(40, 3);
+    String::from_utf8(bytes)
         .unwrap()
         .trim_start_matches('\u{feff}')
         .to_owned()
-}
-
-fn strip_ids(text: &str) -> String {
-    text.lines()
-        .filter(|l| !l.contains("<MsgId>") && !l.contains("<PmtInfId>"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]

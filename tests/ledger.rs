@@ -5,21 +5,11 @@
 mod common;
 
 use common::{Workdir, csv_records, repo_file};
-use disburse::generate::{Spec, write_csv};
 
 /// A clean generated list of `rows` rows starting at row `from` of the
 /// seeded sequence (so that two lists can overlap).
 fn list(w: &Workdir, name: &str, from: usize, rows: usize) -> std::path::PathBuf {
-    let spec = Spec {
-        rows: from + rows - 1,
-        seed: 11,
-        period: "2024-01".parse().unwrap(),
-        base: 360_000,
-        province: "019",
-        defects_per_million: 0,
-    };
-    let mut all = Vec::new();
-    write_csv(&mut all, &spec).unwrap();
+    let all = common::generated_list(from + rows - 1, 11);
     let text = String::from_utf8(all).unwrap();
     let mut lines = text.split_inclusive("\r\n");
     let mut out = lines.next().unwrap().to_owned();

@@ -2,13 +2,15 @@
 //! UTF-16, Windows-1258) or as an xlsx workbook reads back as the same rows.
 //! See: issue 3.
 
+mod common;
+
+use common::to_windows_1258;
 use disburse::ingest::{ReadOptions, read_bytes};
 use disburse::reference::{Field, Reference};
 use proptest::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
 const HEADER: [&str; 5] = ["name", "account_number", "bank", "amount", "note"];
-const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
 
 fn text() -> impl Strategy<Value = String> {
     // Vietnamese letters in both cases, digits, spaces and CSV-hostile
@@ -32,23 +34,6 @@ fn csv_text(rows: &[[String; 5]]) -> String {
         w.write_record(r).unwrap();
     }
     String::from_utf8(w.into_inner().unwrap()).unwrap()
-}
-
-fn to_windows_1258(text: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    for c in text.chars() {
-        let d: String = c.to_string().nfd().collect();
-        let base: String = d
-            .chars()
-            .filter(|x| !TONES.contains(x))
-            .collect::<String>()
-            .nfc()
-            .collect();
-        let tones: String = d.chars().filter(|x| TONES.contains(x)).collect();
-        let composed = format!("{base}{tones}");
-        out.extend_from_slice(&encoding_rs::WINDOWS_1258.encode(&composed).0);
-    }
-    out
 }
 
 fn xlsx(rows: &[[String; 5]]) -> Vec<u8> {

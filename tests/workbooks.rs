@@ -5,21 +5,12 @@
 
 mod common;
 
-use common::{Workdir, csv_records, manifest};
+use common::{Workdir, csv_records, manifest, strip_ids};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 /// A clean generated list: header and rows.
 fn list(rows: usize) -> Vec<Vec<String>> {
-    let spec = disburse::generate::Spec {
-        rows,
-        seed: 21,
-        period: "2024-01".parse().unwrap(),
-        base: 360_000,
-        province: "019",
-        defects_per_million: 0,
-    };
-    let mut out = Vec::new();
-    disburse::generate::write_csv(&mut out, &spec).unwrap();
+    let out = common::generated_list(rows, 21);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(&out[3..]);
@@ -143,13 +134,6 @@ fn write_workbook(w: &Workdir, name: &str, rows: &[Vec<String>], layout: &Layout
     ws.write_string(r + 3, 10, "Thủ trưởng đơn vị").unwrap();
     ws.write_string(r + 7, 1, "Nguyễn Thị Lập").unwrap();
     book.save(w.join(name)).unwrap();
-}
-
-fn strip_ids(text: &str) -> String {
-    text.lines()
-        .filter(|l| !l.contains("<MsgId>") && !l.contains("<PmtInfId>"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]

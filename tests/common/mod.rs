@@ -127,3 +127,52 @@ pub fn csv_records(path: &Path) -> Vec<Vec<String>> {
         .map(|r| r.unwrap().iter().map(str::to_owned).collect())
         .collect()
 }
+
+/// A seeded generated list for period 2024-01 (UTF-8 with BOM, CRLF), with
+/// no planted defects.
+pub fn generated_list(rows: usize, seed: u64) -> Vec<u8> {
+    let spec = disburse::generate::Spec {
+        rows,
+        seed,
+        period: "2024-01".parse().unwrap(),
+        base: 360_000,
+        province: "019",
+        defects_per_million: 0,
+    };
+    let mut out = Vec::new();
+    disburse::generate::write_csv(&mut out, &spec).unwrap();
+    out
+}
+
+/// A bank file without its message ids, which name the input file: what
+/// must be the same when the same payments come from another file.
+pub fn strip_ids(xml: &str) -> String {
+    xml.lines()
+        .filter(|l| !l.contains("<MsgId>") && !l.contains("<PmtInfId>"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// UTF-8 text as Windows-1258 bytes, the way that code page writes
+/// Vietnamese: letters with circumflex, breve or horn precomposed, tone
+/// marks as combining characters.
+pub fn to_windows_1258(text: &str) -> Vec<u8> {
+    use unicode_normalization::UnicodeNormalization;
+    const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+    let mut out = Vec::new();
+    for c in text.chars() {
+        let decomposed: String = c.to_string().nfd().collect();
+        let base: String = decomposed
+            .chars()
+            .filter(|d| !TONES.contains(d))
+            .collect::<String>()
+            .nfc()
+            .collect();
+        let tones: String = decomposed.chars().filter(|d| TONES.contains(d)).collect();
+        let composed = format!("{base}{tones}");
+        let (bytes, _, unmappable) = encoding_rs::WINDOWS_1258.encode(&composed);
+        assert!(!unmappable, "{c:?} has no Windows-1258 form");
+        out.extend_from_slice(&bytes);
+    }
+    out
+}
