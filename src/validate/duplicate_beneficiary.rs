@@ -4,6 +4,8 @@
 //! and paying either could pay the person twice. Rows of different payment
 //! types (the monthly allowance and separate arrears) are not duplicates.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::{Candidate, Code, Diagnostic};
@@ -13,23 +15,29 @@ use crate::text::fold_key;
 /// Marks every row that shares an identity with another of the same
 /// payment type.
 pub fn check(candidates: &mut [Candidate]) {
-    let mut by_key: HashMap<(Field, String, String), Vec<usize>> = HashMap::default();
+    // Keys borrow from the candidates: a million rows make two million
+    // entries, and owned keys would double the allocations.
+    let mut by_key: HashMap<(Field, &str, Cow<'_, str>), Vec<usize>> =
+        HashMap::with_capacity_and_hasher(candidates.len() * 2, Default::default());
     for (i, c) in candidates.iter().enumerate() {
-        let kind = &c.payment_type;
-        let mut add = |field: Field, key: String| {
+        let kind = c.payment_type.as_str();
+        if let Some(id) = &c.citizen_id {
             by_key
-                .entry((field, kind.clone(), key))
+                .entry((Field::CitizenId, kind, Cow::Borrowed(id)))
                 .or_default()
                 .push(i);
-        };
-        if let Some(id) = &c.citizen_id {
-            add(Field::CitizenId, id.clone());
         }
         if let Some(code) = &c.code {
-            add(Field::BeneficiaryCode, fold_key(code));
+            by_key
+                .entry((Field::BeneficiaryCode, kind, Cow::Owned(fold_key(code))))
+                .or_default()
+                .push(i);
         }
         if c.citizen_id.is_none() && c.code.is_none() && !c.name.is_empty() {
-            add(Field::Name, c.beneficiary_key());
+            by_key
+                .entry((Field::Name, kind, Cow::Owned(c.beneficiary_key())))
+                .or_default()
+                .push(i);
         }
     }
     let mut groups: Vec<(Field, Vec<usize>)> = by_key

@@ -9,7 +9,8 @@ use crate::reference::{BankId, Field};
 
 /// Marks rows whose bank and account appear on a row of another beneficiary.
 pub fn check(candidates: &mut [Candidate]) {
-    let mut by_account: HashMap<(BankId, &str), Vec<usize>> = HashMap::default();
+    let mut by_account: HashMap<(BankId, &str), Vec<usize>> =
+        HashMap::with_capacity_and_hasher(candidates.len(), Default::default());
     for (i, c) in candidates.iter().enumerate() {
         if let (Some(bank), Some(account)) = (c.bank, c.account.as_deref()) {
             by_account.entry((bank, account)).or_default().push(i);
