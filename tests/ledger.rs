@@ -270,7 +270,20 @@ fn a_second_watcher_is_refused_while_the_first_holds_the_folder() {
         .current_dir(w.path())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(800));
+    // Wait until the first watcher holds the lock (its pid is in the file).
+    let pid = first.id().to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::fs::read_to_string(w.join("hot/watch.lock"))
+        .map(|s| s.trim().to_owned())
+        .ok()
+        != Some(pid.clone())
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first watcher never took the lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let out = w.run(&["watch", "hot", "--once"]);
     first.kill().unwrap();
     first.wait().unwrap();
