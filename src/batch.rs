@@ -76,6 +76,47 @@ pub enum RunError {
     },
 }
 
+impl RunError {
+    /// How to fix it, where that can be said (the `hint:` line, and the
+    /// hot folder's error reports).
+    pub fn hint(&self) -> Option<String> {
+        let text = match self {
+            RunError::Ingest(i) => return i.hint(),
+            RunError::NoPeriod => {
+                "pass --period YYYY-MM, or write the month in the title (THÁNG 07/2024) or the file name"
+            }
+            RunError::Publish(PublishError::NotEmpty(_)) => {
+                "choose a new directory: a batch is never written over another"
+            }
+            RunError::AlreadyProcessed { .. } => {
+                "nothing was paid again; to correct a batch, send a supplementary list of the changed rows"
+            }
+            RunError::DeclaredTotal { .. } => {
+                "correct the rows or the totals row with the office, or run without --strict-totals to review it"
+            }
+            _ => return None,
+        };
+        Some(text.to_owned())
+    }
+}
+
+/// Records in the ledger that an input (sent as `name`) was refused or
+/// could not be used.
+pub fn record_refusal(ledger: &mut Ledger, input: &Path, name: &str, error: &RunError) {
+    use sha2::{Digest, Sha256};
+    let Ok(bytes) = std::fs::read(input) else {
+        return;
+    };
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let (outcome, batch_id) = match error {
+        RunError::AlreadyProcessed { batch_id, .. } => ("refused", Some(batch_id.as_str())),
+        _ => ("failed", None),
+    };
+    if let Err(e) = ledger.record_input(&sha, name, outcome, batch_id, &error.to_string()) {
+        tracing::error!("cannot record the refused input in the ledger: {e}");
+    }
+}
+
 /// What a run is given.
 #[derive(Debug, Clone)]
 pub struct RunSettings {
@@ -235,17 +276,17 @@ pub fn finish(
             }
         }
     }
-    if let (true, Some(declared)) = (settings.strict_totals, &table.declared) {
-        let rows_vnd = totals.accepted_vnd + totals.rejected_vnd;
+    // A totals row whose amount cannot be read declares nothing that adds up.
+    if let (true, Some(declared)) = (settings.strict_totals, &table.declared)
+        && totals.adds_up() != Some(true)
+    {
         let declared_vnd = declared.amount.unwrap_or(0);
-        if declared.amount != Some(rows_vnd) || totals.rejected_without_amount > 0 {
-            return Err(RunError::DeclaredTotal {
-                row: declared.row,
-                declared_vnd,
-                rows_vnd,
-                difference: rows_vnd - declared_vnd,
-            });
-        }
+        return Err(RunError::DeclaredTotal {
+            row: declared.row,
+            declared_vnd,
+            rows_vnd: totals.rows_vnd(),
+            difference: totals.rows_vnd() - declared_vnd,
+        });
     }
     let created = clock::now().map_err(RunError::Clock)?;
     Ok(BatchResult {

@@ -251,7 +251,7 @@ impl HotFolder {
                 })
             }
             Err(error) => {
-                crate::commands::run::record_refusal(ledger, claimed, &error);
+                batch::record_refusal(ledger, claimed, &name, &error);
                 let reason = error.to_string();
                 self.fail(claimed, &name, &error)?;
                 Ok(Outcome::Failed { file: name, reason })
@@ -347,7 +347,7 @@ pub fn error_report(name: &str, error: &RunError) -> String {
             "Báo cho bộ phận kỹ thuật kèm tệp này.".to_owned(),
         ),
     };
-    let hint = crate::commands::Failure::from_run_error_hint(error).unwrap_or_default();
+    let hint = error.hint().unwrap_or_default();
     format!(
         "Tệp: {name}\nLỗi: {vi}\nCách khắc phục: {fix_vi}\nChi tiết: {error}\n\n---\n\nFile: {name}\nError: {error}\n{}",
         if hint.is_empty() {

@@ -37,43 +37,17 @@ impl Failure {
     }
 }
 
-impl Failure {
-    /// The hint a run error gets, for reports written to files.
-    pub fn from_run_error_hint(e: &RunError) -> Option<String> {
-        let (_, hint) = Failure::classify(e);
-        hint
-    }
-
-    fn classify(e: &RunError) -> (u8, Option<String>) {
-        let (exit, hint) = match e {
-            RunError::Ingest(i) => (3, i.hint()),
-            RunError::NoPeriod => (
-                3,
-                Some("pass --period YYYY-MM, or write the month in the title (THÁNG 07/2024) or the file name".to_owned()),
-            ),
-            RunError::Config(_) | RunError::Reference(_) | RunError::Clock(_) => (4, None),
-            RunError::Publish(crate::write::PublishError::NotEmpty(_)) => (
-                5,
-                Some("choose a new directory: a batch is never written over another".to_owned()),
-            ),
-            RunError::Publish(_) => (5, None),
-            RunError::AlreadyProcessed { .. } => (
-                6,
-                Some("nothing was paid again; to correct a batch, send a supplementary list of the changed rows".to_owned()),
-            ),
-            RunError::Ledger(_) => (7, None),
-            RunError::DeclaredTotal { .. } => (
-                8,
-                Some("correct the rows or the totals row with the office, or run without --strict-totals to review it".to_owned()),
-            ),
-        };
-        (exit, hint)
-    }
-}
-
 impl From<RunError> for Failure {
     fn from(e: RunError) -> Failure {
-        let (exit, hint) = Failure::classify(&e);
+        let exit = match &e {
+            RunError::Ingest(_) | RunError::NoPeriod => 3,
+            RunError::Config(_) | RunError::Reference(_) | RunError::Clock(_) => 4,
+            RunError::Publish(_) => 5,
+            RunError::AlreadyProcessed { .. } => 6,
+            RunError::Ledger(_) => 7,
+            RunError::DeclaredTotal { .. } => 8,
+        };
+        let hint = e.hint();
         Failure {
             exit,
             error: e.into(),

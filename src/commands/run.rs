@@ -44,7 +44,7 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<(), Failure> {
             ) {
                 Ok(recorded) => (recorded.manifest, recorded.out),
                 Err(e) => {
-                    record_refusal(&mut ledger, &args.input, &e);
+                    batch::record_refusal(&mut ledger, &args.input, &name, &e);
                     return Err(e.into());
                 }
             }
@@ -74,25 +74,6 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<(), Failure> {
     match printed {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::internal(e)),
         _ => Ok(()),
-    }
-}
-
-/// Records in the ledger that an input was refused or unusable.
-pub(crate) fn record_refusal(ledger: &mut Ledger, input: &Path, error: &batch::RunError) {
-    let Ok(bytes) = std::fs::read(input) else {
-        return;
-    };
-    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
-    let name = input
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let (outcome, batch_id) = match error {
-        batch::RunError::AlreadyProcessed { batch_id, .. } => ("refused", Some(batch_id.as_str())),
-        _ => ("failed", None),
-    };
-    if let Err(e) = ledger.record_input(&sha, &name, outcome, batch_id, &error.to_string()) {
-        tracing::error!("cannot record the refused input in the ledger: {e}");
     }
 }
 
@@ -175,30 +156,29 @@ fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path) -> std::io::Result
         t.rejected,
         format_vnd(t.rejected_vnd)
     )?;
-    if let Some(declared) = t.declared_vnd {
-        let rows = t.accepted_vnd + t.rejected_vnd;
-        if rows == declared && t.rejected_without_amount == 0 {
+    if let (Some(declared), Some(adds_up)) = (t.declared_vnd, t.adds_up()) {
+        if adds_up {
+            let amount = format_vnd(declared);
             writeln!(
                 w,
-                "  declared  {:>7}       {:>17} đ  the rows add up to the list's total",
-                "",
-                format_vnd(declared)
+                "  declared  {:>7}       {amount:>17} đ  the rows add up to the list's total",
+                ""
             )?;
         } else {
+            let unreadable = if t.rejected_without_amount > 0 {
+                format!(
+                    " ({} rejected rows have no readable amount)",
+                    t.rejected_without_amount
+                )
+            } else {
+                String::new()
+            };
             writeln!(
                 w,
-                "  WARNING   the rows add up to {} đ but the list declares {} đ: difference {} đ{}",
-                format_vnd(rows),
+                "  WARNING   the rows add up to {} đ but the list declares {} đ: difference {} đ{unreadable}",
+                format_vnd(t.rows_vnd()),
                 format_vnd(declared),
-                format_vnd(rows - declared),
-                if t.rejected_without_amount > 0 {
-                    format!(
-                        " ({} rejected rows have no readable amount)",
-                        t.rejected_without_amount
-                    )
-                } else {
-                    String::new()
-                }
+                format_vnd(t.rows_vnd() - declared),
             )?;
         }
     }

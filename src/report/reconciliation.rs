@@ -43,12 +43,7 @@ pub fn write(out: &mut dyn Write, result: &BatchResult) -> std::io::Result<()> {
         t.rejected_without_amount,
         String::new(),
     )?;
-    line(
-        &mut w,
-        "input",
-        t.rows,
-        (t.accepted_vnd + t.rejected_vnd).to_string(),
-    )?;
+    line(&mut w, "input", t.rows, t.rows_vnd().to_string())?;
     line(&mut w, "blank_rows_skipped", t.blank_rows, String::new())?;
     let layout = &result.table.skipped;
     let layout_rows = layout.numbering + layout.subtotals + layout.footer;
@@ -64,7 +59,7 @@ pub fn write(out: &mut dyn Write, result: &BatchResult) -> std::io::Result<()> {
             &mut w,
             "difference_from_declared",
             0,
-            (t.accepted_vnd + t.rejected_vnd - declared).to_string(),
+            (t.rows_vnd() - declared).to_string(),
         )?;
     }
     let rows_ok = t.accepted + t.rejected == t.rows;

@@ -83,6 +83,21 @@ pub struct Totals {
     pub declared_rows: Option<usize>,
 }
 
+impl Totals {
+    /// What the rows add up to: the accepted amount and the readable
+    /// amounts of the rejected rows.
+    pub fn rows_vnd(&self) -> i64 {
+        self.accepted_vnd + self.rejected_vnd
+    }
+
+    /// Whether the rows add up to the declared total; `None` when the list
+    /// declares none. Rows without a readable amount never add up.
+    pub fn adds_up(&self) -> Option<bool> {
+        self.declared_vnd
+            .map(|declared| declared == self.rows_vnd() && self.rejected_without_amount == 0)
+    }
+}
+
 /// One file of the batch.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileEntry {
