@@ -42,6 +42,12 @@ pub enum Command {
     Run(RunArgs),
     /// Watch a folder: every list dropped into ROOT/inbox is paid once.
     Watch(WatchArgs),
+    /// Read the banks' answers (pain.002, camt.054, camt.053) and record each payment's outcome.
+    Returns(ReturnsArgs),
+    /// What was sent, confirmed, failed and is still open, per bank, from the ledger.
+    Status(StatusArgs),
+    /// Write a month's failed payments as a list to correct and drop back in.
+    Reissue(ReissueArgs),
     /// Check or export the payment ledger.
     #[command(subcommand)]
     Ledger(LedgerCommand),
@@ -79,6 +85,66 @@ pub struct WatchArgs {
     /// The CSV encoding, instead of detecting it.
     #[arg(long)]
     pub encoding: Option<crate::ingest::Encoding>,
+}
+
+/// `disburse returns`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct ReturnsArgs {
+    /// The answers: pain.002 status reports, camt.054 notifications, camt.053 statements.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Where to write outcomes.csv, failed.csv, unmatched.csv and summary.csv; must not exist or be empty.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// The payment ledger the payments were recorded in.
+    #[arg(long, env = "DISBURSE_LEDGER")]
+    pub ledger: Option<PathBuf>,
+    /// The office's settings (TOML).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Print the summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `disburse status`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct StatusArgs {
+    /// The payment ledger.
+    #[arg(long, env = "DISBURSE_LEDGER")]
+    pub ledger: Option<PathBuf>,
+    /// The office's settings (TOML).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Only this month, YYYY-MM.
+    #[arg(long, conflicts_with = "batch")]
+    pub period: Option<Period>,
+    /// Only this batch.
+    #[arg(long)]
+    pub batch: Option<String>,
+    /// Print the figures as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `disburse reissue`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct ReissueArgs {
+    /// The payment ledger.
+    #[arg(long, env = "DISBURSE_LEDGER")]
+    pub ledger: Option<PathBuf>,
+    /// The office's settings (TOML).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The month whose failed payments to list, YYYY-MM.
+    #[arg(long)]
+    pub period: Period,
+    /// The list to write (CSV); must not exist.
+    #[arg(long, short)]
+    pub out: PathBuf,
 }
 
 /// `disburse ledger ...`.

@@ -1,8 +1,10 @@
 //! The hot folder welfare officers drop lists into:
 //!
 //! ```text
-//! ROOT/inbox/              drop the month's list here
+//! ROOT/inbox/              drop the month's list (or a bank's answer) here
 //! ROOT/outbox/<batch-id>/  the batch made from it (bank files, reports)
+//! ROOT/outbox/returns-<MsgId>/  what a bank's answer changed (outcomes,
+//!                          failed, unmatched, summary)
 //! ROOT/archive/            processed lists, renamed <batch-id>-<name>
 //! ROOT/failed/             lists that could not be used or were refused,
 //!                          each with <name>.error.txt (Vietnamese, English)
@@ -65,6 +67,17 @@ pub enum Outcome {
         batch_id: String,
         /// Where the batch is.
         out: PathBuf,
+    },
+    /// A bank answer read into the ledger.
+    Answer {
+        /// The file's name.
+        file: String,
+        /// Where its reports are.
+        out: PathBuf,
+        /// Payments whose status changed.
+        updated: usize,
+        /// Statements not applied.
+        unmatched: usize,
     },
     /// Moved to `failed/` with its reasons.
     Failed {
@@ -216,8 +229,12 @@ impl HotFolder {
     ) -> Result<Outcome, HotFolderError> {
         let name = original_name(claimed);
         let source = claimed.display().to_string();
-        // A crash after the batch was recorded: the ledger knows this claim.
         if let Ok(bytes) = fs::read(claimed) {
+            // A bank's answer, told by its root element.
+            if let Some(namespace) = crate::returns::parse::sniff_namespace(&bytes) {
+                return self.process_answer(claimed, &name, bytes, &namespace, ledger, settings);
+            }
+            // A crash after the batch was recorded: the ledger knows this claim.
             let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
             if let Ok(Some(batch)) = ledger.batch_for_input(&sha)
                 && batch.source == source
@@ -259,12 +276,63 @@ impl HotFolder {
         }
     }
 
-    fn archive(&self, claimed: &Path, batch_id: &str, name: &str) -> Result<(), HotFolderError> {
-        let target = unique(&self.dir("archive"), &format!("{batch_id}-{name}"));
-        fs::rename(claimed, &target).map_err(io(claimed))
+    /// Reads a bank answer into the ledger: reports in
+    /// `outbox/returns-<MsgId>/`, the file in `archive/`. An ISO 20022 file
+    /// that is not an answer (a pain.001 dropped here by mistake) goes to
+    /// `failed/`. Reading an answer again changes nothing in the ledger.
+    fn process_answer(
+        &self,
+        claimed: &Path,
+        name: &str,
+        bytes: Vec<u8>,
+        namespace: &str,
+        ledger: &mut Ledger,
+        settings: &RunSettings,
+    ) -> Result<Outcome, HotFolderError> {
+        use crate::returns::{self, ReturnsError, parse};
+        let id = match parse::kind_of(namespace).and_then(|_| parse::parse(&bytes)) {
+            Ok(answer) => safe_id(&answer.message_id),
+            Err(e) => {
+                let reason = e.to_string();
+                let text = format!(
+                    "Tệp: {name}\nLỗi: Tệp XML này không phải là phản hồi của ngân hàng (pain.002, camt.054, camt.053).\nChi tiết: {reason}\n\n---\n\nFile: {name}\nError: not a bank answer (pain.002, camt.054, camt.053): {reason}\n"
+                );
+                self.fail_with(claimed, name, &text)?;
+                return Ok(Outcome::Failed {
+                    file: name.to_owned(),
+                    reason,
+                });
+            }
+        };
+        let out = unique(&self.dir("outbox"), &format!("returns-{id}"));
+        let inputs = [(name.to_owned(), Ok(bytes))];
+        let run = match returns::process(ledger, &settings.reference, &inputs, &out) {
+            Ok(run) => run,
+            Err(ReturnsError::Ledger(e)) => {
+                return Err(HotFolderError::Io {
+                    path: ledger.path().to_owned(),
+                    source: std::io::Error::other(e),
+                });
+            }
+            Err(ReturnsError::Publish(e)) => {
+                return Err(HotFolderError::Io {
+                    path: out,
+                    source: std::io::Error::other(e),
+                });
+            }
+        };
+        let file = &run.files[0];
+        let target = unique(&self.dir("archive"), &format!("returns-{id}-{name}"));
+        fs::rename(claimed, &target).map_err(io(claimed))?;
+        Ok(Outcome::Answer {
+            file: name.to_owned(),
+            updated: file.updated(),
+            unmatched: file.unmatched.len(),
+            out: run.out,
+        })
     }
 
-    fn fail(&self, claimed: &Path, name: &str, error: &RunError) -> Result<(), HotFolderError> {
+    fn fail_with(&self, claimed: &Path, name: &str, text: &str) -> Result<(), HotFolderError> {
         let target = unique(&self.dir("failed"), name);
         let report = target.with_file_name(format!(
             "{}.error.txt",
@@ -273,8 +341,17 @@ impl HotFolder {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default()
         ));
-        fs::write(&report, error_report(name, error)).map_err(io(&report))?;
+        fs::write(&report, text).map_err(io(&report))?;
         fs::rename(claimed, &target).map_err(io(claimed))
+    }
+
+    fn archive(&self, claimed: &Path, batch_id: &str, name: &str) -> Result<(), HotFolderError> {
+        let target = unique(&self.dir("archive"), &format!("{batch_id}-{name}"));
+        fs::rename(claimed, &target).map_err(io(claimed))
+    }
+
+    fn fail(&self, claimed: &Path, name: &str, error: &RunError) -> Result<(), HotFolderError> {
+        self.fail_with(claimed, name, &error_report(name, error))
     }
 }
 
@@ -289,6 +366,27 @@ fn original_name(claimed: &Path) -> String {
             rest.to_owned()
         }
         _ => name,
+    }
+}
+
+/// A message id as a safe file-name part: letters, digits, `-` and `_`;
+/// anything else (a path separator from a hostile file) becomes `_`.
+fn safe_id(id: &str) -> String {
+    let id: String = id
+        .chars()
+        .take(35)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if id.is_empty() {
+        "answer".to_owned()
+    } else {
+        id
     }
 }
 

@@ -6,7 +6,8 @@
 //! (rows to accepted payments and diagnostics), [`route`] (payments to one
 //! batch per bank), [`write`] (batches to XML and the manifest, published
 //! atomically) and [`report`] (listings and reconciliation); [`batch`] runs
-//! them in order.
+//! them in order. [`ledger`] remembers every payment; [`returns`] reads the
+//! banks' answers back into it.
 
 pub mod batch;
 pub mod cells;
@@ -23,6 +24,7 @@ pub mod ledger;
 pub mod period;
 pub mod reference;
 pub mod report;
+pub mod returns;
 pub mod route;
 pub mod text;
 pub mod validate;

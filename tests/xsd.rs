@@ -75,3 +75,76 @@ fn every_generated_pain001_validates_against_the_official_xsd() {
     let (ok, _) = xmllint(&schema, &[broken]);
     assert!(!ok, "xmllint accepted an invalid file");
 }
+
+#[test]
+#[ignore = "needs the official XSDs: run scripts/test.sh"]
+fn the_bank_answers_the_tests_build_validate_against_the_official_xsds() {
+    use common::answers::{Entry, Original, TxStatus, camt054, pain002, sent};
+    let w = Workdir::new();
+    w.write("list.csv", common::generated_list(12, 5));
+    w.ok(&[
+        "run", "list.csv", "--period", "2024-01", "--ledger", "l.sqlite", "--out", "b",
+    ]);
+    let payments = sent(&w.join("l.sqlite"));
+    let message = &payments[0].message_id;
+    let same: Vec<_> = payments
+        .iter()
+        .filter(|p| &p.message_id == message)
+        .collect();
+    let txs = [
+        TxStatus {
+            payment: same[0],
+            status: "RJCT",
+            reason: Some(("AC04", "TAI KHOAN DA DONG")),
+            amount: Some(same[0].amount_vnd),
+        },
+        TxStatus {
+            payment: same[1],
+            status: "ACCP",
+            reason: None,
+            amount: None,
+        },
+    ];
+    for version in ["03", "12"] {
+        let with_txs = w.write(
+            &format!("pain.002.{version}-part.xml"),
+            pain002(version, "STS-1", &Original::of(&same), ("PART", None), &txs),
+        );
+        let group = w.write(
+            &format!("pain.002.{version}-group.xml"),
+            pain002(
+                version,
+                "STS-2",
+                &Original::of(&same),
+                ("RJCT", Some("FF01")),
+                &[],
+            ),
+        );
+        let (ok, log) = xmllint(
+            &xsd(&format!("pain.002.001.{version}.xsd")),
+            &[with_txs, group],
+        );
+        assert!(ok, "{log}");
+    }
+    let camt = w.write(
+        "camt.054.xml",
+        camt054(
+            "NTF-1",
+            &[
+                Entry::Booked(&payments[1]),
+                Entry::Returned(&payments[0], "MD07", "NGUOI HUONG DA CHET"),
+            ],
+        ),
+    );
+    let (ok, log) = xmllint(&xsd("camt.054.001.08.xsd"), std::slice::from_ref(&camt));
+    assert!(ok, "{log}");
+    // And the oracle says no to an entry without its bank transaction code.
+    let text = std::fs::read_to_string(&camt).unwrap();
+    let broken = w.write(
+        "broken.xml",
+        text.replacen("<BkTxCd>", "<BkTxCdX>", 1)
+            .replacen("</BkTxCd>", "</BkTxCdX>", 1),
+    );
+    let (ok, _) = xmllint(&xsd("camt.054.001.08.xsd"), &[broken]);
+    assert!(!ok, "xmllint accepted an invalid notification");
+}

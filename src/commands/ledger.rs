@@ -5,7 +5,7 @@ use std::io::Write;
 use crate::batch::RunError;
 use crate::cli::LedgerCommand;
 use crate::commands::Failure;
-use crate::ledger::{Ledger, verify};
+use crate::ledger::{Ledger, PaymentFilter, verify};
 use crate::report::csv_safe::{write_record, writer};
 
 /// Runs the command.
@@ -37,7 +37,7 @@ pub fn run(command: &LedgerCommand, quiet: bool) -> Result<(), Failure> {
         LedgerCommand::Export(args) => {
             let ledger = Ledger::open(&args.ledger.ledger).map_err(RunError::from)?;
             let payments = ledger
-                .payments(Some(&args.period.to_string()))
+                .payments(PaymentFilter::Period(&args.period.to_string()))
                 .map_err(RunError::from)?;
             let out: Box<dyn Write> = match &args.out {
                 Some(path) => Box::new(std::fs::File::create(path).map_err(Failure::internal)?),

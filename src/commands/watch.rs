@@ -48,6 +48,15 @@ pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
                 batch_id,
                 out,
             } => println!("{file}: batch {batch_id} in {}", out.display()),
+            Outcome::Answer {
+                file,
+                out,
+                updated,
+                unmatched,
+            } => println!(
+                "{file}: bank answer, {updated} payment(s) updated, {unmatched} not applied, reports in {}",
+                out.display()
+            ),
             Outcome::Failed { file, reason } => {
                 println!("{file}: failed: {reason} (see failed/{file}.error.txt)")
             }

@@ -23,11 +23,13 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 pub use journal::ChainHead;
-pub use records::{BankFileRecord, BatchRecord, PaymentRecord, StatusChange};
+pub use records::{
+    AnswerRecord, BankFileRecord, BatchRecord, PaymentFilter, PaymentRecord, StatusChange,
+};
 pub use verify::{Problem, verify};
 
 const SCHEMA: &str = include_str!("schema.sql");
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// A ledger that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +82,21 @@ pub struct PriorPayment {
     pub attempt: u32,
 }
 
+/// A failed (rejected or returned) payment, for checking a re-issue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedPayment {
+    /// Its end-to-end id.
+    pub end_to_end_id: String,
+    /// `rejected` or `returned`.
+    pub status: String,
+    /// The bank's reason code.
+    pub reason_code: String,
+    /// The bank it was sent to.
+    pub bank_bin: String,
+    /// The account it was sent to.
+    pub account: String,
+}
+
 /// What the ledger knows of a period: live payments, and the next attempt
 /// number of beneficiaries whose earlier payments all failed.
 #[derive(Debug, Default)]
@@ -88,6 +105,8 @@ pub struct PaidIndex {
     pub live: HashMap<(String, String), PriorPayment>,
     /// Next attempt by (payment type, beneficiary key), for re-issues.
     pub next_attempt: HashMap<(String, String), u32>,
+    /// The latest failed payment of beneficiaries with no live one.
+    pub failed: HashMap<(String, String), FailedPayment>,
 }
 
 impl Ledger {
@@ -190,12 +209,17 @@ impl Ledger {
         records::all_batches(&self.conn).map_err(self.sql())
     }
 
-    /// Every payment of a period (or all periods), in batch and row order.
+    /// Payments with their current status, in batch and row order.
     pub fn payments(
         &self,
-        period: Option<&str>,
+        filter: PaymentFilter<'_>,
     ) -> Result<Vec<(PaymentRecord, StatusChange)>, LedgerError> {
-        records::payments(&self.conn, period).map_err(self.sql())
+        records::payments(&self.conn, filter).map_err(self.sql())
+    }
+
+    /// Every bank answer read, by sha256.
+    pub fn answers(&self) -> Result<Vec<AnswerRecord>, LedgerError> {
+        records::answers(&self.conn).map_err(self.sql())
     }
 
     /// Every bank file.
@@ -279,7 +303,8 @@ impl LedgerTx<'_> {
         let mut stmt = self
             .tx
             .prepare(
-                "SELECT payment_type, beneficiary_key, batch_id, end_to_end_id, status, attempt
+                "SELECT payment_type, beneficiary_key, batch_id, end_to_end_id, status, attempt,
+                        reason_code, bank_bin, account
                  FROM payments WHERE period = ?1 ORDER BY attempt",
             )
             .map_err(self.sql())?;
@@ -294,20 +319,38 @@ impl LedgerTx<'_> {
                         status: r.get(4)?,
                         attempt: r.get(5)?,
                     },
+                    (
+                        r.get::<_, String>(6)?,
+                        r.get::<_, String>(7)?,
+                        r.get::<_, String>(8)?,
+                    ),
                 ))
             })
             .map_err(self.sql())?;
         for row in rows {
-            let (key, prior) = row.map_err(self.sql())?;
+            let (key, prior, (reason_code, bank_bin, account)) = row.map_err(self.sql())?;
             let next = index.next_attempt.entry(key.clone()).or_insert(1);
             *next = (*next).max(prior.attempt + 1);
-            if !matches!(prior.status.as_str(), "rejected" | "returned") {
+            if matches!(prior.status.as_str(), "rejected" | "returned") {
+                // Rows come in attempt order: the latest failure stays.
+                index.failed.insert(
+                    key,
+                    FailedPayment {
+                        end_to_end_id: prior.end_to_end_id,
+                        status: prior.status,
+                        reason_code,
+                        bank_bin,
+                        account,
+                    },
+                );
+            } else {
                 index.live.insert(key, prior);
             }
         }
         index
             .next_attempt
             .retain(|k, _| !index.live.contains_key(k));
+        index.failed.retain(|k, _| !index.live.contains_key(k));
         Ok(index)
     }
 
@@ -409,6 +452,36 @@ impl LedgerTx<'_> {
         )
         .map_err(self.sql())?;
         Ok(())
+    }
+
+    /// The answer with this sha256, if it was read before.
+    pub fn answer(&self, sha256: &str) -> Result<Option<AnswerRecord>, LedgerError> {
+        Ok(records::answers(&self.tx)
+            .map_err(self.sql())?
+            .into_iter()
+            .find(|a| a.sha256 == sha256))
+    }
+
+    /// Records a bank answer read.
+    pub fn record_answer(&mut self, answer: &AnswerRecord) -> Result<(), LedgerError> {
+        records::insert_answer(&self.tx, answer).map_err(self.sql())?;
+        journal::append(&self.tx, "answer", answer).map_err(self.sql())?;
+        Ok(())
+    }
+
+    /// The bank file with this `MsgId`.
+    pub fn bank_file(&self, message_id: &str) -> Result<Option<BankFileRecord>, LedgerError> {
+        Ok(records::bank_files_where(&self.tx, Some(message_id))
+            .map_err(self.sql())?
+            .pop())
+    }
+
+    /// Payments with their current status.
+    pub fn payments(
+        &self,
+        filter: PaymentFilter<'_>,
+    ) -> Result<Vec<(PaymentRecord, StatusChange)>, LedgerError> {
+        records::payments(&self.tx, filter).map_err(self.sql())
     }
 
     /// The payment with this end-to-end id.

@@ -97,6 +97,60 @@ pub struct StatusChange {
     pub reason_text: String,
 }
 
+/// A bank answer as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerRecord {
+    /// sha256 of the file.
+    pub sha256: String,
+    /// Its name.
+    pub file_name: String,
+    /// `pain.002`, `camt.054` or `camt.053`.
+    pub kind: String,
+    /// Its `MsgId`.
+    pub message_id: String,
+    /// When it was read.
+    pub received_at: String,
+    /// Payments whose status it changed.
+    pub updated: i64,
+    /// Statements it made that could not be applied.
+    pub unmatched: i64,
+}
+
+pub(super) fn insert_answer(conn: &Connection, a: &AnswerRecord) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO answers (sha256, file_name, kind, message_id, received_at, updated, unmatched)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            a.sha256,
+            a.file_name,
+            a.kind,
+            a.message_id,
+            a.received_at,
+            a.updated,
+            a.unmatched
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn answers(conn: &Connection) -> rusqlite::Result<Vec<AnswerRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT sha256, file_name, kind, message_id, received_at, updated, unmatched FROM answers ORDER BY sha256",
+    )?;
+    stmt.query_map([], |r| {
+        Ok(AnswerRecord {
+            sha256: r.get(0)?,
+            file_name: r.get(1)?,
+            kind: r.get(2)?,
+            message_id: r.get(3)?,
+            received_at: r.get(4)?,
+            updated: r.get(5)?,
+            unmatched: r.get(6)?,
+        })
+    })?
+    .collect()
+}
+
 const BATCH_COLUMNS: &str = "batch_id, input_sha256, input_file, source, period, office, created_at, out_dir, \
      staging_dir, manifest_sha256, accepted, accepted_vnd, rejected, state";
 
@@ -170,10 +224,18 @@ pub(super) fn insert_bank_file(conn: &Connection, f: &BankFileRecord) -> rusqlit
 }
 
 pub(super) fn bank_files(conn: &Connection) -> rusqlite::Result<Vec<BankFileRecord>> {
+    bank_files_where(conn, None)
+}
+
+pub(super) fn bank_files_where(
+    conn: &Connection,
+    message_id: Option<&str>,
+) -> rusqlite::Result<Vec<BankFileRecord>> {
     let mut stmt = conn.prepare(
-        "SELECT message_id, batch_id, path, bank_bin, sha256, transactions, total_vnd FROM bank_files ORDER BY message_id",
+        "SELECT message_id, batch_id, path, bank_bin, sha256, transactions, total_vnd FROM bank_files
+         WHERE ?1 IS NULL OR message_id = ?1 ORDER BY message_id",
     )?;
-    stmt.query_map([], |r| {
+    stmt.query_map([message_id], |r| {
         Ok(BankFileRecord {
             message_id: r.get(0)?,
             batch_id: r.get(1)?,
@@ -242,20 +304,34 @@ fn payment_from(r: &Row<'_>) -> rusqlite::Result<(PaymentRecord, StatusChange)> 
     ))
 }
 
+/// Which payments to read.
+#[derive(Debug, Clone, Copy)]
+pub enum PaymentFilter<'a> {
+    /// Every payment.
+    All,
+    /// A month's.
+    Period(&'a str),
+    /// A batch's.
+    Batch(&'a str),
+    /// One bank file's (`MsgId`).
+    Message(&'a str),
+}
+
 pub(super) fn payments(
     conn: &Connection,
-    period: Option<&str>,
+    filter: PaymentFilter<'_>,
 ) -> rusqlite::Result<Vec<(PaymentRecord, StatusChange)>> {
+    let (condition, value) = match filter {
+        PaymentFilter::All => ("?1 IS NULL", None),
+        PaymentFilter::Period(p) => ("period = ?1", Some(p)),
+        PaymentFilter::Batch(b) => ("batch_id = ?1", Some(b)),
+        PaymentFilter::Message(m) => ("message_id = ?1", Some(m)),
+    };
     let sql = format!(
-        "SELECT {PAYMENT_COLUMNS}, status, reason_code, reason_text FROM payments {} ORDER BY batch_id, row",
-        if period.is_some() {
-            "WHERE period = ?1"
-        } else {
-            "WHERE ?1 IS NULL"
-        }
+        "SELECT {PAYMENT_COLUMNS}, status, reason_code, reason_text FROM payments WHERE {condition} ORDER BY batch_id, row, end_to_end_id"
     );
     let mut stmt = conn.prepare(&sql)?;
-    stmt.query_map([period], payment_from)?.collect()
+    stmt.query_map([value], payment_from)?.collect()
 }
 
 pub(super) fn payment_by_id(

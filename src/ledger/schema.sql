@@ -65,6 +65,18 @@ CREATE UNIQUE INDEX IF NOT EXISTS one_live_payment
     ON payments (period, payment_type, beneficiary_key)
     WHERE status NOT IN ('rejected', 'returned');
 
+-- Bank answers read (pain.002, camt.054, camt.053): one row per file, so
+-- that reading the same file again changes nothing.
+CREATE TABLE IF NOT EXISTS answers (
+    sha256      TEXT PRIMARY KEY,
+    file_name   TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    updated     INTEGER NOT NULL,
+    unmatched   INTEGER NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS journal (
     seq       INTEGER PRIMARY KEY,
     kind      TEXT NOT NULL,

@@ -9,7 +9,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::journal::{ChainHead, GENESIS, PaymentsSeal, payments_digest, record_hash};
-use super::records::{BankFileRecord, BatchRecord, PaymentRecord, StatusChange};
+use super::records::{AnswerRecord, BankFileRecord, BatchRecord, PaymentRecord, StatusChange};
 use super::{Ledger, LedgerError, records};
 
 /// One thing found wrong.
@@ -29,6 +29,7 @@ struct Replayed {
     files: BTreeMap<String, BankFileRecord>,
     seals: BTreeMap<String, PaymentsSeal>,
     status: HashMap<String, StatusChange>,
+    answers: BTreeMap<String, AnswerRecord>,
 }
 
 fn parse<T: serde::de::DeserializeOwned>(seq: i64, body: &str) -> Result<T, Problem> {
@@ -112,6 +113,10 @@ fn replay(state: &mut Replayed, seq: i64, kind: &str, body: &str) -> Result<(), 
             let s: StatusChange = parse(seq, body)?;
             state.status.insert(s.end_to_end_id.clone(), s);
         }
+        "answer" => {
+            let a: AnswerRecord = parse(seq, body)?;
+            state.answers.insert(a.sha256.clone(), a);
+        }
         "undo" => {
             let v: serde_json::Value = parse(seq, body)?;
             let id = v["batch_id"].as_str().unwrap_or("").to_owned();
@@ -169,7 +174,17 @@ fn compare(
             "the bank-file records differ from the journal".to_owned(),
         ));
     }
-    let payments = records::payments(ledger.conn(), None).map_err(sql)?;
+    let answers: BTreeMap<String, AnswerRecord> = records::answers(ledger.conn())
+        .map_err(sql)?
+        .into_iter()
+        .map(|a| (a.sha256.clone(), a))
+        .collect();
+    if answers != replayed.answers {
+        problems.push(Problem(
+            "the records of bank answers read differ from the journal".to_owned(),
+        ));
+    }
+    let payments = records::payments(ledger.conn(), records::PaymentFilter::All).map_err(sql)?;
     let mut by_batch: BTreeMap<&str, Vec<&PaymentRecord>> = BTreeMap::new();
     for (p, status) in &payments {
         by_batch.entry(&p.batch_id).or_default().push(p);

@@ -27,6 +27,8 @@ pub enum Field {
     Commune,
     /// Village or address.
     Village,
+    /// Telephone number, informative (for contacting the beneficiary).
+    Phone,
     /// Category of beneficiary (đối tượng).
     Category,
     /// Coefficient (hệ số).
@@ -53,7 +55,7 @@ pub enum Field {
 
 impl Field {
     /// Every field, in the order listings show them.
-    pub const ALL: [Field; 19] = [
+    pub const ALL: [Field; 20] = [
         Field::Seq,
         Field::BeneficiaryCode,
         Field::Name,
@@ -62,6 +64,7 @@ impl Field {
         Field::CitizenId,
         Field::Commune,
         Field::Village,
+        Field::Phone,
         Field::Category,
         Field::Coefficient,
         Field::MonthlyAmount,
@@ -86,6 +89,7 @@ impl Field {
             Field::CitizenId => "citizen_id",
             Field::Commune => "commune",
             Field::Village => "village",
+            Field::Phone => "phone",
             Field::Category => "category",
             Field::Coefficient => "coefficient",
             Field::MonthlyAmount => "monthly_amount",

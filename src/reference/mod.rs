@@ -1,13 +1,14 @@
 //! Reference data: the tables in `schemas/` that change without a code change
 //! (bank directory, bank aliases, column aliases, base levels, province
-//! codes). The copies shipped in `schemas/` are compiled in, so the binary
-//! works on its own; a configuration may point at a directory of edited
-//! copies, which are loaded and checked the same way.
+//! codes, bank reason codes). The copies shipped in `schemas/` are compiled
+//! in, so the binary works on its own; a configuration may point at a
+//! directory of edited copies, which are loaded and checked the same way.
 
 mod banks;
 mod base_levels;
 mod columns;
 mod provinces;
+mod reason_codes;
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,7 @@ pub use banks::{AccountRule, Bank, BankDirectory, BankId, BankMatch};
 pub use base_levels::BaseLevels;
 pub use columns::{ColumnAliases, Field};
 pub use provinces::Provinces;
+pub use reason_codes::{Reason, ReasonCodes, Reissue};
 
 /// A reference table that could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +53,8 @@ pub struct Reference {
     pub base_levels: BaseLevels,
     /// Province codes of citizen IDs.
     pub provinces: Provinces,
+    /// Bank status and return reasons in plain words.
+    pub reasons: ReasonCodes,
 }
 
 const BANKS: &str = include_str!("../../schemas/banks.csv");
@@ -58,6 +62,7 @@ const BANK_ALIASES: &str = include_str!("../../schemas/bank_aliases.csv");
 const COLUMNS: &str = include_str!("../../schemas/columns.csv");
 const BASE_LEVELS: &str = include_str!("../../schemas/base_levels.csv");
 const PROVINCES: &str = include_str!("../../schemas/provinces.csv");
+const REASON_CODES: &str = include_str!("../../schemas/reason_codes.csv");
 
 impl Reference {
     /// The tables shipped in `schemas/`, compiled into the binary.
@@ -68,7 +73,9 @@ impl Reference {
                 "bank_aliases.csv" => BANK_ALIASES.to_owned(),
                 "columns.csv" => COLUMNS.to_owned(),
                 "base_levels.csv" => BASE_LEVELS.to_owned(),
-                _ => PROVINCES.to_owned(),
+                "provinces.csv" => PROVINCES.to_owned(),
+                "reason_codes.csv" => REASON_CODES.to_owned(),
+                other => unreachable!("no built-in table `{other}`"),
             })
         })
     }
@@ -89,6 +96,7 @@ impl Reference {
             columns: ColumnAliases::parse(&read("columns.csv")?)?,
             base_levels: BaseLevels::parse(&read("base_levels.csv")?)?,
             provinces: Provinces::parse(&read("provinces.csv")?)?,
+            reasons: ReasonCodes::parse(&read("reason_codes.csv")?)?,
         })
     }
 }

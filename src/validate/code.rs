@@ -42,11 +42,14 @@ pub enum Code {
     UnknownPaymentType,
     /// Already paid for this period (ledger).
     AlreadyPaid,
+    /// This period's earlier payment failed for a reason paying again this
+    /// way would repeat (same closed account; beneficiary deceased).
+    FailedBefore,
 }
 
 impl Code {
     /// Every code.
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 14] = [
         Code::MalformedRow,
         Code::UnknownBank,
         Code::BadAccount,
@@ -60,6 +63,7 @@ impl Code {
         Code::AmountMismatch,
         Code::UnknownPaymentType,
         Code::AlreadyPaid,
+        Code::FailedBefore,
     ];
 
     /// The code as written in files.
@@ -78,6 +82,7 @@ impl Code {
             Code::AmountMismatch => "AMOUNT_MISMATCH",
             Code::UnknownPaymentType => "UNKNOWN_PAYMENT_TYPE",
             Code::AlreadyPaid => "ALREADY_PAID",
+            Code::FailedBefore => "FAILED_BEFORE",
         }
     }
 
@@ -109,6 +114,7 @@ impl Code {
             Code::BadAmount => "there is no amount to pay",
             Code::DuplicateBeneficiary | Code::AlreadyPaid => "it would pay someone twice",
             Code::UnknownPaymentType => "only configured payment types may be paid separately",
+            Code::FailedBefore => "the bank would refuse or return the payment again",
             _ => "",
         }
     }
@@ -139,6 +145,9 @@ impl Code {
                 "write a payment type the office's configuration lists (e.g. Truy lĩnh, Mai táng)"
             }
             Code::AlreadyPaid => "remove the beneficiary: this month's payment was already made",
+            Code::FailedBefore => {
+                "give the beneficiary's new account (or remove a deceased beneficiary) before paying again"
+            }
         }
     }
 }

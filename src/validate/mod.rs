@@ -99,7 +99,12 @@ pub fn validate(
     duplicate_beneficiary::check(&mut candidates);
     shared_account::check(&mut candidates);
     if let Some(paid) = paid {
-        already_paid::check(&mut candidates, paid, &ctx.period.to_string());
+        already_paid::check(
+            &mut candidates,
+            paid,
+            &ctx.period.to_string(),
+            ctx.reference,
+        );
     }
     settle(&mut candidates, ctx.config);
     Validated {

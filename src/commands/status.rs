@@ -1,0 +1,120 @@
+//! `disburse status`: what was sent, what is confirmed, what failed and what
+//! is still open, per batch and bank, from the ledger.
+
+use serde::Serialize;
+
+use crate::batch::{RunError, RunSettings};
+use crate::cells::format_vnd;
+use crate::cli::StatusArgs;
+use crate::commands::{Failure, ledger_path, open_existing_ledger, print};
+use crate::ledger::PaymentFilter;
+use crate::returns::{Count, Tally, tally, total};
+
+/// Runs the command.
+pub fn run(args: &StatusArgs) -> Result<(), Failure> {
+    let settings = RunSettings::load(args.config.as_deref(), None)?;
+    let path = ledger_path(args.ledger.as_deref(), &settings)?;
+    let ledger = open_existing_ledger(&path)?;
+    let period = args.period.map(|p| p.to_string());
+    let filter = match (&period, &args.batch) {
+        (Some(p), _) => PaymentFilter::Period(p),
+        (None, Some(b)) => PaymentFilter::Batch(b),
+        (None, None) => PaymentFilter::All,
+    };
+    let payments = ledger.payments(filter).map_err(RunError::from)?;
+    let tallies = tally(&settings.reference, &payments);
+    if args.json {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            period: Option<&'a str>,
+            batch: Option<&'a str>,
+            banks: &'a [Tally],
+            total: Tally,
+        }
+        let json = Json {
+            period: period.as_deref(),
+            batch: args.batch.as_deref(),
+            banks: &tallies,
+            total: total(&tallies),
+        };
+        let text = serde_json::to_string_pretty(&json).map_err(Failure::internal)?;
+        return print(&format!("{text}\n"));
+    }
+    let scope = match (&period, &args.batch) {
+        (Some(p), _) => format!("period {p}"),
+        (None, Some(b)) => format!("batch {b}"),
+        (None, None) => "all periods".to_owned(),
+    };
+    if tallies.is_empty() {
+        return print(&format!("no payments in the ledger for {scope}\n"));
+    }
+    print(&format!(
+        "payments for {scope} (ledger {}):\n{}",
+        path.display(),
+        table(&tallies)
+    ))
+}
+
+/// A count as `12 · 4.320.000 đ`, or `-` for none.
+fn cell(c: Count) -> String {
+    if c.payments == 0 {
+        "-".to_owned()
+    } else {
+        format!("{} · {} đ", c.payments, format_vnd(c.vnd))
+    }
+}
+
+/// The tallies as an aligned table with a total line.
+pub fn table(tallies: &[Tally]) -> String {
+    let sum = total(tallies);
+    let mut rows = vec![[
+        "batch".to_owned(),
+        "bank".to_owned(),
+        "sent".to_owned(),
+        "confirmed".to_owned(),
+        "open".to_owned(),
+        "failed".to_owned(),
+        "returned".to_owned(),
+    ]];
+    for t in tallies.iter().chain(std::iter::once(&sum)) {
+        let is_total = std::ptr::eq(t, &sum);
+        rows.push([
+            if is_total {
+                "total".to_owned()
+            } else {
+                t.batch_id.clone()
+            },
+            if is_total {
+                String::new()
+            } else {
+                format!("{} {}", t.bank_bin, t.bank)
+            },
+            cell(t.sent),
+            cell(t.confirmed),
+            cell(t.open),
+            cell(t.failed),
+            cell(t.returned),
+        ]);
+    }
+    let widths: Vec<usize> = (0..7)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::from("  ");
+        for (c, value) in row.iter().enumerate() {
+            let pad = widths[c] - value.chars().count();
+            if c < 2 {
+                line.push_str(value);
+                line.push_str(&" ".repeat(pad));
+            } else {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(value);
+            }
+            line.push_str("  ");
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

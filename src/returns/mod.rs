@@ -1,0 +1,478 @@
+//! Closing the loop: the banks' answers (pain.002 status reports, camt.054
+//! notifications, camt.053 statements) are read ([`parse`]), matched to the
+//! payments of the ledger and recorded ([`apply`]), and reported for staff:
+//! `outcomes.csv` (every payment an answer spoke of), `failed.csv` (those
+//! rejected or returned, with the contact details of their list row),
+//! `unmatched.csv` (what could not be applied, and why) and `summary.csv`
+//! (per batch and bank: sent, confirmed, open, failed, returned).
+//! [`reissue`] lists failed payments in the input format for correction.
+
+pub mod apply;
+pub mod parse;
+pub mod reissue;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use apply::{Change, FileOutcome, Outcome, Unmatched, read_answer};
+
+use crate::ledger::{Ledger, LedgerError, PaymentFilter, PaymentRecord, StatusChange};
+use crate::reference::{BankMatch, Field, Reference, Reissue};
+use crate::report::csv_safe::{write_record, writer};
+use crate::write::publish::{PublishError, Staging};
+
+/// Why answers could not be processed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReturnsError {
+    /// The ledger failed.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// The output could not be written.
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+}
+
+/// The buckets staff count payments in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bucket {
+    /// No final answer yet (sent, pending, accepted).
+    Open,
+    /// Settled.
+    Confirmed,
+    /// Rejected by the bank.
+    Failed,
+    /// Returned after payment.
+    Returned,
+}
+
+impl Bucket {
+    /// The bucket of a ledger status.
+    pub fn of(status: &str) -> Bucket {
+        match status {
+            "settled" => Bucket::Confirmed,
+            "rejected" => Bucket::Failed,
+            "returned" => Bucket::Returned,
+            _ => Bucket::Open,
+        }
+    }
+}
+
+/// Counts and amounts of payments.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Count {
+    /// How many.
+    pub payments: u64,
+    /// How much, in đồng.
+    pub vnd: i64,
+}
+
+impl Count {
+    fn add(&mut self, vnd: i64) {
+        self.payments += 1;
+        self.vnd += vnd;
+    }
+}
+
+/// The state of the payments of one batch at one bank.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Batch id.
+    pub batch_id: String,
+    /// Bank BIN.
+    pub bank_bin: String,
+    /// Bank short name.
+    pub bank: String,
+    /// Everything sent.
+    pub sent: Count,
+    /// Settled.
+    pub confirmed: Count,
+    /// No final answer yet.
+    pub open: Count,
+    /// Rejected.
+    pub failed: Count,
+    /// Returned.
+    pub returned: Count,
+}
+
+impl Tally {
+    fn add(&mut self, status: &str, vnd: i64) {
+        self.sent.add(vnd);
+        match Bucket::of(status) {
+            Bucket::Open => self.open.add(vnd),
+            Bucket::Confirmed => self.confirmed.add(vnd),
+            Bucket::Failed => self.failed.add(vnd),
+            Bucket::Returned => self.returned.add(vnd),
+        }
+    }
+}
+
+/// The short name of the bank with this BIN.
+pub fn bank_name(reference: &Reference, bin: &str) -> String {
+    match reference.banks.resolve(bin) {
+        BankMatch::Found(id) => reference.banks.get(id).short_name.clone(),
+        _ => bin.to_owned(),
+    }
+}
+
+/// Per batch and bank, in batch then BIN order.
+pub fn tally(reference: &Reference, payments: &[(PaymentRecord, StatusChange)]) -> Vec<Tally> {
+    let mut by_key: BTreeMap<(&str, &str), Tally> = BTreeMap::new();
+    for (p, s) in payments {
+        by_key
+            .entry((&p.batch_id, &p.bank_bin))
+            .or_insert_with(|| Tally {
+                batch_id: p.batch_id.clone(),
+                bank_bin: p.bank_bin.clone(),
+                bank: bank_name(reference, &p.bank_bin),
+                ..Tally::default()
+            })
+            .add(&s.status, p.amount_vnd);
+    }
+    by_key.into_values().collect()
+}
+
+/// The sum of tallies (batch and bank left empty).
+pub fn total(tallies: &[Tally]) -> Tally {
+    let mut sum = Tally::default();
+    for t in tallies {
+        for (into, from) in [
+            (&mut sum.sent, t.sent),
+            (&mut sum.confirmed, t.confirmed),
+            (&mut sum.open, t.open),
+            (&mut sum.failed, t.failed),
+            (&mut sum.returned, t.returned),
+        ] {
+            into.payments += from.payments;
+            into.vnd += from.vnd;
+        }
+    }
+    sum
+}
+
+/// Contact details of a beneficiary, from the list row a payment came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    /// Office's beneficiary code.
+    pub beneficiary_code: String,
+    /// Citizen ID.
+    pub citizen_id: String,
+    /// Date of birth.
+    pub birth_date: String,
+    /// Commune or ward.
+    pub commune: String,
+    /// Village or address.
+    pub village: String,
+    /// Telephone.
+    pub phone: String,
+}
+
+/// The contact details in a payment's `source_row`.
+pub fn contact(reference: &Reference, source_row: &str) -> Contact {
+    let mut contact = Contact::default();
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str(source_row) else {
+        return contact;
+    };
+    for (header, value) in &map {
+        let Some(value) = value.as_str() else {
+            continue;
+        };
+        let slot = match reference.columns.field(header) {
+            Some(Field::BeneficiaryCode) => &mut contact.beneficiary_code,
+            Some(Field::CitizenId) => &mut contact.citizen_id,
+            Some(Field::BirthDate) => &mut contact.birth_date,
+            Some(Field::Commune) => &mut contact.commune,
+            Some(Field::Village) => &mut contact.village,
+            Some(Field::Phone) => &mut contact.phone,
+            _ => continue,
+        };
+        if slot.is_empty() {
+            *slot = value.trim().to_owned();
+        }
+    }
+    contact
+}
+
+/// What a run of `disburse returns` did.
+#[derive(Debug)]
+pub struct ReturnsRun {
+    /// One per answer file, in the order given.
+    pub files: Vec<FileOutcome>,
+    /// The state of every batch the answers touched, after them.
+    pub tallies: Vec<Tally>,
+    /// Where the reports are.
+    pub out: PathBuf,
+}
+
+/// Reads answers into the ledger (one transaction per file) and publishes
+/// the reports in `out`, which must be absent or empty.
+pub fn process(
+    ledger: &mut Ledger,
+    reference: &Reference,
+    inputs: &[(String, std::io::Result<Vec<u8>>)],
+    out: &Path,
+) -> Result<ReturnsRun, ReturnsError> {
+    let staging = Staging::new(out)?;
+    let mut files = Vec::new();
+    for (name, bytes) in inputs {
+        let outcome = match bytes {
+            Ok(bytes) => read_answer(ledger, name, bytes)?,
+            Err(e) => FileOutcome {
+                file: name.clone(),
+                sha256: String::new(),
+                answer: None,
+                read_before: None,
+                outcomes: Vec::new(),
+                unmatched: vec![Unmatched::file(e)],
+            },
+        };
+        files.push(outcome);
+    }
+    let mut batches: Vec<&str> = files
+        .iter()
+        .flat_map(|f| f.outcomes.iter().map(|o| o.payment.batch_id.as_str()))
+        .collect();
+    batches.sort_unstable();
+    batches.dedup();
+    let mut payments = Vec::new();
+    for batch in batches {
+        payments.extend(ledger.payments(PaymentFilter::Batch(batch))?);
+    }
+    let tallies = tally(reference, &payments);
+    write_reports(&staging, reference, &files, &tallies)?;
+    let out = staging.seal()?.publish()?;
+    Ok(ReturnsRun {
+        files,
+        tallies,
+        out,
+    })
+}
+
+fn csv_file(
+    staging: &Staging,
+    name: &str,
+    fill: impl FnOnce(&mut csv::Writer<&mut dyn Write>) -> csv::Result<()>,
+) -> Result<(), PublishError> {
+    staging.write_file(name, |w| {
+        let mut csv = writer(w);
+        fill(&mut csv).map_err(std::io::Error::other)?;
+        csv.flush()
+    })?;
+    Ok(())
+}
+
+/// Writes `outcomes.csv`, `failed.csv`, `unmatched.csv` and `summary.csv`.
+fn write_reports(
+    staging: &Staging,
+    reference: &Reference,
+    files: &[FileOutcome],
+    tallies: &[Tally],
+) -> Result<(), PublishError> {
+    let reasons = &reference.reasons;
+    csv_file(staging, "outcomes.csv", |w| {
+        write_record(
+            w,
+            [
+                "answer_file",
+                "location",
+                "end_to_end_id",
+                "batch_id",
+                "row",
+                "name",
+                "bank_bin",
+                "bank",
+                "amount_vnd",
+                "previous_status",
+                "status",
+                "change",
+                "bank_status",
+                "reason_code",
+                "reason_vi",
+                "reason_en",
+                "bank_text",
+            ],
+        )?;
+        for f in files {
+            for o in &f.outcomes {
+                let (vi, en) = reasons.meaning(&o.after.reason_code);
+                write_record(
+                    w,
+                    [
+                        f.file.as_str(),
+                        &o.location,
+                        &o.payment.end_to_end_id,
+                        &o.payment.batch_id,
+                        &o.payment.row.to_string(),
+                        &o.payment.name,
+                        &o.payment.bank_bin,
+                        &bank_name(reference, &o.payment.bank_bin),
+                        &o.payment.amount_vnd.to_string(),
+                        &o.before.status,
+                        &o.after.status,
+                        o.change.as_str(),
+                        &o.reported,
+                        &o.after.reason_code,
+                        &vi,
+                        &en,
+                        &o.after.reason_text,
+                    ],
+                )?;
+            }
+        }
+        Ok(())
+    })?;
+    csv_file(staging, "failed.csv", |w| {
+        write_record(
+            w,
+            [
+                "end_to_end_id",
+                "batch_id",
+                "period",
+                "row",
+                "name",
+                "beneficiary_code",
+                "citizen_id",
+                "birth_date",
+                "commune",
+                "village",
+                "phone",
+                "bank",
+                "account",
+                "amount_vnd",
+                "status",
+                "reason_code",
+                "reason_vi",
+                "reason_en",
+                "action_vi",
+                "action_en",
+                "reissue",
+            ],
+        )?;
+        // The latest word on each payment (a later file may have changed
+        // it), in the order payments were first named.
+        let mut order: Vec<&str> = Vec::new();
+        let mut last: std::collections::HashMap<&str, &Outcome> = std::collections::HashMap::new();
+        for o in files.iter().flat_map(|f| f.outcomes.iter()) {
+            if last.insert(&o.payment.end_to_end_id, o).is_none() {
+                order.push(&o.payment.end_to_end_id);
+            }
+        }
+        for id in order {
+            let last = last[id];
+            if !matches!(
+                Bucket::of(&last.after.status),
+                Bucket::Failed | Bucket::Returned
+            ) {
+                continue;
+            }
+            let p = &last.payment;
+            let c = contact(reference, &p.source_row);
+            let code = &last.after.reason_code;
+            let (vi, en) = reasons.meaning(code);
+            let (action_vi, action_en) = reasons
+                .get(code)
+                .map(|r| (r.action_vi.clone(), r.action_en.clone()))
+                .unwrap_or_default();
+            let reissue = match reasons.reissue(code) {
+                Reissue::NewAccount => "new_account",
+                Reissue::SameAccount => "yes",
+                Reissue::No => "no",
+            };
+            write_record(
+                w,
+                [
+                    p.end_to_end_id.as_str(),
+                    &p.batch_id,
+                    &p.period,
+                    &p.row.to_string(),
+                    &p.name,
+                    &c.beneficiary_code,
+                    &c.citizen_id,
+                    &c.birth_date,
+                    &c.commune,
+                    &c.village,
+                    &c.phone,
+                    &bank_name(reference, &p.bank_bin),
+                    &p.account,
+                    &p.amount_vnd.to_string(),
+                    &last.after.status,
+                    code,
+                    &vi,
+                    &en,
+                    &action_vi,
+                    &action_en,
+                    reissue,
+                ],
+            )?;
+        }
+        Ok(())
+    })?;
+    csv_file(staging, "unmatched.csv", |w| {
+        write_record(
+            w,
+            [
+                "answer_file",
+                "location",
+                "message_id",
+                "end_to_end_id",
+                "bank_status",
+                "amount",
+                "reason",
+            ],
+        )?;
+        for f in files {
+            for u in &f.unmatched {
+                write_record(
+                    w,
+                    [
+                        f.file.as_str(),
+                        &u.location,
+                        &u.message_id,
+                        &u.end_to_end_id,
+                        &u.code,
+                        &u.amount,
+                        &u.reason,
+                    ],
+                )?;
+            }
+        }
+        Ok(())
+    })?;
+    csv_file(staging, "summary.csv", |w| {
+        write_record(
+            w,
+            [
+                "batch_id",
+                "bank_bin",
+                "bank",
+                "sent",
+                "sent_vnd",
+                "confirmed",
+                "confirmed_vnd",
+                "open",
+                "open_vnd",
+                "failed",
+                "failed_vnd",
+                "returned",
+                "returned_vnd",
+            ],
+        )?;
+        let sum = Tally {
+            batch_id: "TOTAL".to_owned(),
+            ..total(tallies)
+        };
+        for t in tallies.iter().chain(std::iter::once(&sum)) {
+            let mut cells = vec![t.batch_id.clone(), t.bank_bin.clone(), t.bank.clone()];
+            for c in [t.sent, t.confirmed, t.open, t.failed, t.returned] {
+                cells.push(c.payments.to_string());
+                cells.push(c.vnd.to_string());
+            }
+            write_record(w, &cells)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}

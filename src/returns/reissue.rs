@@ -1,0 +1,131 @@
+//! `disburse reissue`: the payments of a month that failed (rejected or
+//! returned) and have not been paid since, as a beneficiary list in the
+//! input format (the columns of the lists they came from), for officers to
+//! correct and drop back in. A payment returned because the beneficiary died
+//! (a reason whose `reissue` is `no`) is withheld, never listed.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use crate::ledger::{Ledger, LedgerError, PaymentFilter, PaymentRecord, StatusChange};
+use crate::reference::{Field, Reference, Reissue};
+use crate::report::csv_safe::{write_record, writer};
+
+/// The re-issue list of a month.
+#[derive(Debug, Default)]
+pub struct ReissueList {
+    /// Payments to pay again once corrected, in batch and row order.
+    pub rows: Vec<(PaymentRecord, StatusChange)>,
+    /// Failed payments that must not be paid again (beneficiary deceased).
+    pub withheld: Vec<(PaymentRecord, StatusChange)>,
+}
+
+/// Header of the column carrying the failure's reason.
+pub const REASON_HEADER: &str = "Lý do chi trả không thành công";
+/// Header of the column carrying what to correct.
+pub const ACTION_HEADER: &str = "Việc cần làm";
+/// Header of the column naming the failed payment.
+pub const PREVIOUS_HEADER: &str = "Mã giao dịch trước";
+
+/// The failed payments of `period` whose beneficiary has no later payment.
+pub fn reissue_list(
+    ledger: &Ledger,
+    reference: &Reference,
+    period: &str,
+) -> Result<ReissueList, LedgerError> {
+    let payments = ledger.payments(PaymentFilter::Period(period))?;
+    let mut latest: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, (p, _)) in payments.iter().enumerate() {
+        let key = (p.payment_type.as_str(), p.beneficiary_key.as_str());
+        let newer = latest
+            .get(&key)
+            .is_none_or(|&j| payments[j].0.attempt < p.attempt);
+        if newer {
+            latest.insert(key, i);
+        }
+    }
+    let mut chosen: Vec<usize> = latest.into_values().collect();
+    chosen.sort_unstable();
+    let mut list = ReissueList::default();
+    for i in chosen {
+        let (p, s) = &payments[i];
+        if !matches!(s.status.as_str(), "rejected" | "returned") {
+            continue;
+        }
+        if reference.reasons.reissue(&s.reason_code) == Reissue::No {
+            list.withheld.push((p.clone(), s.clone()));
+        } else {
+            list.rows.push((p.clone(), s.clone()));
+        }
+    }
+    Ok(list)
+}
+
+/// Writes the list as CSV (UTF-8 with a byte-order mark, so that Excel
+/// shows Vietnamese): the original columns, ordered as the input format
+/// orders its fields, the sequence renumbered, then the reason, what to
+/// correct and the failed payment's id.
+pub fn write_csv(
+    out: &mut dyn Write,
+    reference: &Reference,
+    list: &ReissueList,
+) -> std::io::Result<()> {
+    let rows: Vec<serde_json::Map<String, serde_json::Value>> = list
+        .rows
+        .iter()
+        .map(|(p, _)| match serde_json::from_str(&p.source_row) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        })
+        .collect();
+    let mut headers: Vec<&str> = Vec::new();
+    for map in &rows {
+        for key in map.keys() {
+            if !headers.contains(&key.as_str()) {
+                headers.push(key);
+            }
+        }
+    }
+    let position = |h: &str| {
+        reference
+            .columns
+            .field(h)
+            .and_then(|f| Field::ALL.iter().position(|x| *x == f))
+            .unwrap_or(Field::ALL.len())
+    };
+    headers.sort_by_key(|h| position(h));
+    out.write_all("\u{feff}".as_bytes())?;
+    let mut csv = writer(out);
+    let io = std::io::Error::other;
+    write_record(
+        &mut csv,
+        headers
+            .iter()
+            .copied()
+            .chain([REASON_HEADER, ACTION_HEADER, PREVIOUS_HEADER]),
+    )
+    .map_err(io)?;
+    for (n, (map, (p, s))) in rows.iter().zip(&list.rows).enumerate() {
+        let reason = reference.reasons.get(&s.reason_code);
+        let mut cells: Vec<String> = headers
+            .iter()
+            .map(|h| {
+                if reference.columns.field(h) == Some(Field::Seq) {
+                    return (n + 1).to_string();
+                }
+                map.get(*h)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+        cells.push(match reason {
+            Some(r) => format!("{} ({})", r.vi, r.code),
+            None => format!("{} {}", s.status, s.reason_code).trim().to_owned(),
+        });
+        cells.push(reason.map(|r| r.action_vi.clone()).unwrap_or_default());
+        cells.push(p.end_to_end_id.clone());
+        write_record(&mut csv, &cells).map_err(io)?;
+    }
+    csv.flush()
+}

@@ -1,0 +1,512 @@
+//! Closing the loop: a batch, the banks' answers (pain.002 rejecting some
+//! payments, a camt.054 returning one after acceptance), the status of
+//! every payment, `failed.csv`, and a re-issue list that, corrected and
+//! run again, pays exactly the failed beneficiaries and nobody twice.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::answers::{Entry, Original, Sent, TxStatus, camt054, pain002, sent, statuses};
+use common::{Workdir, csv_records};
+
+/// A batch of `rows` generated rows paid with a ledger; its payments.
+fn paid_batch(w: &Workdir, rows: usize) -> Vec<Sent> {
+    w.write("lists/chi-tra-2024-01.csv", common::generated_list(rows, 5));
+    w.ok(&[
+        "run",
+        "lists/chi-tra-2024-01.csv",
+        "--period",
+        "2024-01",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "out/batch",
+    ]);
+    sent(&w.join("ledger.sqlite"))
+}
+
+/// The payments of each bank file, largest file first.
+fn by_message(payments: &[Sent]) -> Vec<Vec<&Sent>> {
+    let mut map: BTreeMap<&str, Vec<&Sent>> = BTreeMap::new();
+    for p in payments {
+        map.entry(&p.message_id).or_default().push(p);
+    }
+    let mut files: Vec<Vec<&Sent>> = map.into_values().collect();
+    files.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    files
+}
+
+fn status_json(w: &Workdir) -> serde_json::Value {
+    let out = w.ok(&[
+        "status",
+        "--ledger",
+        "ledger.sqlite",
+        "--period",
+        "2024-01",
+        "--json",
+    ]);
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+fn column(records: &[Vec<String>], name: &str) -> Vec<String> {
+    let i = records[0].iter().position(|h| h == name).unwrap();
+    records[1..].iter().map(|r| r[i].clone()).collect()
+}
+
+#[test]
+fn rejections_and_a_return_are_recorded_listed_and_reissued_once() {
+    let w = Workdir::new();
+    let payments = paid_batch(&w, 30);
+    let files = by_message(&payments);
+    assert!(files.len() >= 2, "the batch pays at more than one bank");
+    let main = &files[0];
+    let other = &files[1];
+    let (closed, wrong_name, deceased) = (main[0], main[1], main[2]);
+
+    // The main bank rejects two payments and accepts the others one by one;
+    // the other bank accepts its whole file at group level (.001.03).
+    let mut txs = vec![
+        TxStatus {
+            payment: closed,
+            status: "RJCT",
+            reason: Some(("AC04", "TAI KHOAN DA DONG")),
+            amount: Some(closed.amount_vnd),
+        },
+        TxStatus {
+            payment: wrong_name,
+            status: "RJCT",
+            reason: Some(("BE01", "TEN KHONG KHOP")),
+            amount: None,
+        },
+    ];
+    for p in &main[2..] {
+        txs.push(TxStatus {
+            payment: p,
+            status: "ACCP",
+            reason: None,
+            amount: None,
+        });
+    }
+    w.write(
+        "answers/status-main.xml",
+        pain002("12", "STS-1", &Original::of(main), ("PART", None), &txs),
+    );
+    w.write(
+        "answers/status-other.xml",
+        pain002("03", "STS-2", &Original::of(other), ("ACCP", None), &[]),
+    );
+    // Later, an accepted payment comes back: the beneficiary died.
+    w.write(
+        "answers/return.xml",
+        camt054(
+            "NTF-1",
+            &[Entry::Returned(deceased, "MD07", "NGUOI HUONG DA CHET")],
+        ),
+    );
+    let out = w.ok(&[
+        "returns",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "out/returns-1",
+        "answers/status-main.xml",
+        "answers/status-other.xml",
+        "answers/return.xml",
+    ]);
+    assert!(
+        out.stdout
+            .contains("answers/return.xml: camt.054 NTF-1: 1 updated"),
+        "{}",
+        out.render()
+    );
+
+    // Every payment has the right status.
+    let status = statuses(&w.join("ledger.sqlite"));
+    for p in &payments {
+        let expected = if p.end_to_end_id == closed.end_to_end_id {
+            ("rejected", "AC04")
+        } else if p.end_to_end_id == wrong_name.end_to_end_id {
+            ("rejected", "BE01")
+        } else if p.end_to_end_id == deceased.end_to_end_id {
+            ("returned", "MD07")
+        } else if p.message_id == main[0].message_id || p.message_id == other[0].message_id {
+            ("accepted", "")
+        } else {
+            ("sent", "")
+        };
+        let found = &status[&p.end_to_end_id];
+        assert_eq!(
+            (found.0.as_str(), found.1.as_str()),
+            expected,
+            "{}",
+            p.end_to_end_id
+        );
+    }
+    let json = status_json(&w);
+    assert_eq!(json["total"]["sent"]["payments"], payments.len());
+    assert_eq!(json["total"]["failed"]["payments"], 2);
+    assert_eq!(
+        json["total"]["failed"]["vnd"],
+        closed.amount_vnd + wrong_name.amount_vnd
+    );
+    assert_eq!(json["total"]["returned"]["payments"], 1);
+    assert_eq!(json["total"]["returned"]["vnd"], deceased.amount_vnd);
+    assert_eq!(json["total"]["open"]["payments"], payments.len() - 3);
+
+    // failed.csv holds exactly those three, with contact details and what to do.
+    let failed = csv_records(&w.join("out/returns-1/failed.csv"));
+    let mut ids = column(&failed, "end_to_end_id");
+    ids.sort();
+    let mut expected = vec![
+        closed.end_to_end_id.clone(),
+        wrong_name.end_to_end_id.clone(),
+        deceased.end_to_end_id.clone(),
+    ];
+    expected.sort();
+    assert_eq!(ids, expected);
+    assert!(column(&failed, "commune").iter().all(|c| !c.is_empty()));
+    assert!(column(&failed, "citizen_id").iter().all(|c| c.len() == 12));
+    let reasons = column(&failed, "reason_vi");
+    assert!(
+        reasons.contains(&"Tài khoản đã đóng".to_owned()),
+        "{reasons:?}"
+    );
+    assert!(column(&failed, "reissue").contains(&"no".to_owned()));
+    let outcomes = csv_records(&w.join("out/returns-1/outcomes.csv"));
+    assert_eq!(outcomes.len() - 1, main.len() + other.len() + 1);
+    assert_eq!(csv_records(&w.join("out/returns-1/unmatched.csv")).len(), 1);
+
+    // The re-issue list: the two rejected, not the deceased.
+    let out = w.ok(&[
+        "reissue",
+        "--ledger",
+        "ledger.sqlite",
+        "--period",
+        "2024-01",
+        "--out",
+        "lists/reissue.csv",
+    ]);
+    assert!(out.stderr.contains("MD07"), "{}", out.render());
+    let list = w.read("lists/reissue.csv");
+    let records = csv_records(&w.join("lists/reissue.csv"));
+    assert_eq!(records.len(), 3, "{list}");
+    assert!(list.contains(&closed.account) && list.contains(&wrong_name.account));
+    assert!(!list.contains(&deceased.account));
+
+    // Run uncorrected, it pays nobody: the accounts are the failed ones.
+    let out = w.ok(&[
+        "run",
+        "lists/reissue.csv",
+        "--period",
+        "2024-01",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "out/uncorrected",
+        "--json",
+    ]);
+    let summary: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(summary["totals"]["accepted"], 0, "{}", out.render());
+    let rejected = w.read("out/uncorrected/rejected.csv");
+    assert_eq!(rejected.matches("FAILED_BEFORE").count(), 2, "{rejected}");
+
+    // Corrected (new accounts), it pays exactly those two, once.
+    let corrected = list
+        .replace(
+            &closed.account,
+            &format!("{}1", &closed.account[..closed.account.len() - 1]),
+        )
+        .replace(
+            &wrong_name.account,
+            &format!("{}1", &wrong_name.account[..wrong_name.account.len() - 1]),
+        );
+    assert_ne!(corrected, list);
+    w.write("lists/reissue-corrected.csv", corrected);
+    w.ok(&[
+        "run",
+        "lists/reissue-corrected.csv",
+        "--period",
+        "2024-01",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "out/reissued",
+    ]);
+    let after = sent(&w.join("ledger.sqlite"));
+    assert_eq!(after.len(), payments.len() + 2);
+    let new: Vec<&Sent> = after
+        .iter()
+        .filter(|p| !payments.iter().any(|q| q.end_to_end_id == p.end_to_end_id))
+        .collect();
+    let mut keys: Vec<&str> = new.iter().map(|p| p.beneficiary_key.as_str()).collect();
+    keys.sort();
+    let mut expected = vec![
+        closed.beneficiary_key.as_str(),
+        wrong_name.beneficiary_key.as_str(),
+    ];
+    expected.sort();
+    assert_eq!(keys, expected);
+
+    // The whole month's list again (another file): nobody is paid twice,
+    // and the deceased beneficiary is not paid at all.
+    let mut again = common::generated_list(30, 5);
+    again.extend_from_slice(b"\r\n");
+    w.write("lists/chi-tra-2024-01-lan-2.csv", again);
+    let out = w.ok(&[
+        "run",
+        "lists/chi-tra-2024-01-lan-2.csv",
+        "--period",
+        "2024-01",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "out/again",
+        "--json",
+    ]);
+    let summary: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(summary["totals"]["accepted"], 0, "{}", out.render());
+    let rejected = w.read("out/again/rejected.csv");
+    assert_eq!(rejected.matches("ALREADY_PAID").count(), payments.len() - 1);
+    assert_eq!(rejected.matches("FAILED_BEFORE").count(), 1);
+
+    // The ledger's journal agrees with its tables.
+    w.ok(&["ledger", "verify", "--ledger", "ledger.sqlite"]);
+}
+
+#[test]
+fn reading_the_same_answer_twice_changes_nothing() {
+    let w = Workdir::new();
+    let payments = paid_batch(&w, 12);
+    let file = &by_message(&payments)[0];
+    let txs: Vec<TxStatus> = file
+        .iter()
+        .map(|p| TxStatus {
+            payment: p,
+            status: "ACSC",
+            reason: None,
+            amount: Some(p.amount_vnd),
+        })
+        .collect();
+    let xml = pain002("12", "STS-9", &Original::of(file), ("ACSC", None), &txs);
+    w.write("a/status.xml", &xml);
+    w.write("a/status-copy.xml", &xml);
+    w.ok(&[
+        "returns",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "r1",
+        "a/status.xml",
+    ]);
+    let before = statuses(&w.join("ledger.sqlite"));
+    let journal = |w: &Workdir| -> i64 {
+        rusqlite::Connection::open(w.join("ledger.sqlite"))
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM journal", [], |r| r.get(0))
+            .unwrap()
+    };
+    let records = journal(&w);
+    let out = w.ok(&[
+        "returns",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "r2",
+        "a/status-copy.xml",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(
+        json["files"][0]["read_before"].is_string(),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(json["files"][0]["updated"], 0);
+    assert_eq!(json["files"][0]["unchanged"], file.len());
+    assert_eq!(statuses(&w.join("ledger.sqlite")), before);
+    assert_eq!(journal(&w), records);
+    // Settled is final: a late interim status does not undo it.
+    let late: Vec<TxStatus> = file
+        .iter()
+        .map(|p| TxStatus {
+            payment: p,
+            status: "ACSP",
+            reason: None,
+            amount: None,
+        })
+        .collect();
+    w.write(
+        "a/late.xml",
+        pain002("12", "STS-8", &Original::of(file), ("ACSP", None), &late),
+    );
+    let out = w.ok(&[
+        "returns",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "r3",
+        "a/late.xml",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["files"][0]["kept"], file.len(), "{}", out.stdout);
+    assert_eq!(statuses(&w.join("ledger.sqlite")), before);
+}
+
+#[test]
+fn what_cannot_be_matched_is_listed_and_changes_nothing() {
+    let w = Workdir::new();
+    let payments = paid_batch(&w, 12);
+    let file = &by_message(&payments)[0];
+    let (wrong_amount, unknown) = (file[0], file[1]);
+    let mut stranger = unknown.clone();
+    stranger.end_to_end_id = "OTHER202401-0000000000000000".to_owned();
+    let txs = vec![
+        TxStatus {
+            payment: wrong_amount,
+            status: "ACSC",
+            reason: None,
+            amount: Some(wrong_amount.amount_vnd + 1000),
+        },
+        TxStatus {
+            payment: &stranger,
+            status: "RJCT",
+            reason: Some(("AC01", "SAI SO TAI KHOAN")),
+            amount: None,
+        },
+    ];
+    w.write(
+        "a/partly-wrong.xml",
+        pain002("12", "STS-3", &Original::of(file), ("PART", None), &txs),
+    );
+    w.write(
+        "a/other-office.xml",
+        pain002(
+            "03",
+            "STS-4",
+            &Original {
+                message_id: "XAKHAC-202401-0000AAAA-970405".to_owned(),
+                count: 3,
+                sum: 1_080_000,
+            },
+            ("RJCT", Some("FF01")),
+            &[],
+        ),
+    );
+    w.write(
+        "a/broken.xml",
+        "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.12\"><CstmrPmtStsRpt>",
+    );
+    w.write("a/not-xml.csv", "STT,Họ và tên\n1,A\n");
+    let before = statuses(&w.join("ledger.sqlite"));
+    let out = w.ok(&[
+        "returns",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "r",
+        "a/partly-wrong.xml",
+        "a/other-office.xml",
+        "a/broken.xml",
+        "a/not-xml.csv",
+        "a/missing.xml",
+    ]);
+    assert!(
+        out.stdout
+            .contains("WARNING: 6 statement(s) could not be applied"),
+        "{}",
+        out.render()
+    );
+    assert_eq!(statuses(&w.join("ledger.sqlite")), before);
+    let unmatched = csv_records(&w.join("r/unmatched.csv"));
+    let reasons = column(&unmatched, "reason").join("\n");
+    assert!(
+        reasons.contains(&format!("{} VND was sent", wrong_amount.amount_vnd)),
+        "{reasons}"
+    );
+    assert!(reasons.contains("is not in the ledger"), "{reasons}");
+    assert!(
+        reasons.contains("was not sent from this ledger (another office's report?)"),
+        "{reasons}"
+    );
+    assert!(reasons.contains("not well-formed XML"), "{reasons}");
+    assert!(reasons.contains("not an ISO 20022 document"), "{reasons}");
+    assert!(reasons.contains("cannot be read"), "{reasons}");
+}
+
+#[test]
+fn a_group_rejection_rejects_every_payment_of_the_file() {
+    let w = Workdir::new();
+    let payments = paid_batch(&w, 12);
+    let file = &by_message(&payments)[0];
+    w.write(
+        "a/rejected.xml",
+        pain002(
+            "03",
+            "STS-5",
+            &Original::of(file),
+            ("RJCT", Some("FF01")),
+            &[],
+        ),
+    );
+    w.ok(&[
+        "returns",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "r",
+        "a/rejected.xml",
+    ]);
+    let status = statuses(&w.join("ledger.sqlite"));
+    for p in &payments {
+        let expected = if p.message_id == file[0].message_id {
+            ("rejected", "FF01")
+        } else {
+            ("sent", "")
+        };
+        let found = &status[&p.end_to_end_id];
+        assert_eq!((found.0.as_str(), found.1.as_str()), expected);
+    }
+    assert_eq!(csv_records(&w.join("r/failed.csv")).len() - 1, file.len());
+}
+
+#[test]
+fn an_answer_dropped_in_the_hot_folder_is_read_into_its_ledger() {
+    let w = Workdir::new();
+    w.write(
+        "hot/inbox/chi-tra-2024-01.csv",
+        common::generated_list(12, 5),
+    );
+    w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    let payments = sent(&w.join("hot/ledger.sqlite"));
+    let p = &payments[0];
+    w.write(
+        "hot/inbox/tra-lai.xml",
+        camt054("NTF-7", &[Entry::Booked(p)]),
+    );
+    let out = w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    assert!(
+        out.stdout
+            .contains("tra-lai.xml: bank answer, 1 payment(s) updated"),
+        "{}",
+        out.render()
+    );
+    assert_eq!(
+        statuses(&w.join("hot/ledger.sqlite"))[&p.end_to_end_id].0,
+        "settled"
+    );
+    assert!(w.join("hot/outbox/returns-NTF-7/outcomes.csv").exists());
+    assert!(w.join("hot/archive/returns-NTF-7-tra-lai.xml").exists());
+    // A payment file dropped by mistake is not an answer.
+    w.write(
+        "hot/inbox/wrong.xml",
+        "<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.09\"/>",
+    );
+    let out = w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    assert!(out.stdout.contains("wrong.xml: failed"), "{}", out.render());
+    assert!(
+        w.read("hot/failed/wrong.xml.error.txt")
+            .contains("pain.001")
+    );
+}
