@@ -13,7 +13,7 @@ use crate::ingest::{IngestError, Table};
 use crate::ledger::{BankFileRecord, BatchRecord, Ledger, LedgerError, PaidIndex, PaymentRecord};
 use crate::period::Period;
 use crate::reference::{Reference, ReferenceError};
-use crate::report::{listings, reconciliation};
+use crate::report::{self, listings, reconciliation};
 use crate::route::{BankBatch, RouteSettings, route};
 use crate::validate::{Candidate, Context, Severity, validate};
 use crate::write::manifest::{FileEntry, InputInfo, Manifest, Totals};
@@ -130,6 +130,37 @@ pub struct RunSettings {
     pub read: crate::ingest::ReadOptions,
     /// Refuse a list whose rows do not add up to its declared total.
     pub strict_totals: bool,
+    /// Told each stage as it starts, for a progress display.
+    pub progress: Progress,
+}
+
+/// A callback told the name of each stage of a run as it starts
+/// (`reading`, `checking`, `writing`, `recording`).
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<dyn Fn(&'static str) + Send + Sync>>);
+
+impl Progress {
+    /// Calls `f` at each stage.
+    pub fn new(f: impl Fn(&'static str) + Send + Sync + 'static) -> Progress {
+        Progress(Some(std::sync::Arc::new(f)))
+    }
+
+    /// Announces a stage.
+    pub fn stage(&self, name: &'static str) {
+        if let Some(f) = &self.0 {
+            f(name);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(on)"
+        } else {
+            "Progress(off)"
+        })
+    }
 }
 
 impl RunSettings {
@@ -153,6 +184,7 @@ impl RunSettings {
             period,
             read: Default::default(),
             strict_totals: false,
+            progress: Progress::default(),
         })
     }
 }
@@ -184,6 +216,7 @@ pub fn prepare(input: &Path, settings: &RunSettings) -> Result<BatchResult, RunE
     let name = input
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    settings.progress.stage("reading");
     let table =
         crate::ingest::read_table_as(input, &name, &settings.reference.columns, &settings.read)?;
     tracing::debug!(rows = table.height(), elapsed = ?started.elapsed(), "read");
@@ -204,6 +237,7 @@ pub fn prepare_table(
         period,
     };
     let started = std::time::Instant::now();
+    settings.progress.stage("checking");
     let validated = validate(&table, &ctx, paid);
     tracing::debug!(elapsed = ?started.elapsed(), "validated");
     let empty = HashMap::new();
@@ -388,6 +422,30 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
     let (banks, reports) = rayon::join(write_banks, write_reports);
     let mut files = banks?;
     files.extend(reports?);
+    // The page and the workbook show each bank file's sha256: written once
+    // the bank files are.
+    let document =
+        |path: &str, kind: &'static str, fill: Writer2| -> Result<FileEntry, PublishError> {
+            let written = staging.write_file(path, |w| fill(w, result, &files))?;
+            Ok(FileEntry {
+                path: path.to_owned(),
+                kind,
+                sha256: written.sha256,
+                bytes: written.bytes,
+                bank_bin: None,
+                message_id: None,
+                transactions: None,
+                total_vnd: None,
+            })
+        };
+    type Writer2 = fn(&mut dyn std::io::Write, &BatchResult, &[FileEntry]) -> std::io::Result<()>;
+    let (page, book) = rayon::join(
+        || document("report.html", "report", report::html::write),
+        || document("reconciliation.xlsx", "workbook", report::workbook::write),
+    );
+    let (page, book) = (page?, book?);
+    files.push(page);
+    files.push(book);
     tracing::debug!(elapsed = ?started.elapsed(), "files written");
     let table = &result.table;
     let manifest = Manifest {
@@ -450,6 +508,7 @@ pub fn run_recorded(
     ledger: &mut Ledger,
     source: &str,
 ) -> Result<Recorded, RunError> {
+    settings.progress.stage("reading");
     let table =
         crate::ingest::read_table_as(input, name, &settings.reference.columns, &settings.read)?;
     crate::failpoint::hit("read");
@@ -467,7 +526,9 @@ pub fn run_recorded(
     let result = prepare_table(table, settings, Some(&paid))?;
     crate::failpoint::hit("validated");
     let out = out_for(&result.batch_id);
+    settings.progress.stage("writing");
     let staged = stage(&result, &out)?;
+    settings.progress.stage("recording");
     let (batch, files, payments) = records(&result, &staged, source, &paid);
     if let Err(e) = tx.record_batch(&batch, &files, &payments).and_then(|()| {
         crate::failpoint::hit("recorded");

@@ -20,6 +20,18 @@ pub struct Cli {
     /// Print nothing but errors.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// The language of terminal messages (reports are Vietnamese with English).
+    #[arg(long, global = true, value_enum, default_value_t = Lang::En, env = "DISBURSE_LANG")]
+    pub lang: Lang,
+}
+
+/// A language for terminal messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Tiếng Việt.
+    Vi,
 }
 
 /// The exit codes, shown at the end of `--help`.

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         .with_timer(tracing_subscriber::fmt::time::uptime())
         .init();
     let result = match &cli.command {
-        Command::Run(args) => commands::run::run(args, cli.quiet),
+        Command::Run(args) => commands::run::run(args, cli.quiet, cli.lang),
         Command::Watch(args) => commands::watch::run(args, cli.quiet),
         Command::Returns(args) => commands::returns::run(args, cli.quiet),
         Command::Status(args) => commands::status::run(args),

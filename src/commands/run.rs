@@ -8,18 +8,88 @@ use serde::Serialize;
 
 use crate::batch::{self, RunSettings};
 use crate::cells::format_vnd;
-use crate::cli::RunArgs;
+use crate::cli::{Lang, RunArgs};
 use crate::commands::Failure;
 use crate::ledger::Ledger;
 use crate::write::manifest::{Manifest, Totals};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Inputs above this size show a progress spinner (about 70,000 rows, a
+/// second's work).
+const PROGRESS_BYTES: u64 = 8 << 20;
+
+/// A spinner on stderr naming the stage, for large inputs on a terminal
+/// (indicatif draws nothing when stderr is not one).
+fn spinner(input: &Path, quiet: bool, lang: Lang) -> Option<ProgressBar> {
+    let large = std::fs::metadata(input).is_ok_and(|m| m.len() > PROGRESS_BYTES);
+    if quiet || !large {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar.set_message(stage_name("reading", lang));
+    Some(bar)
+}
+
+fn stage_name(stage: &str, lang: Lang) -> &'static str {
+    match (stage, lang) {
+        ("reading", Lang::En) => "reading the list",
+        ("reading", Lang::Vi) => "đang đọc danh sách",
+        ("checking", Lang::En) => "checking every row",
+        ("checking", Lang::Vi) => "đang kiểm tra từng dòng",
+        ("writing", Lang::En) => "writing the bank files and reports",
+        ("writing", Lang::Vi) => "đang ghi tệp ngân hàng và báo cáo",
+        ("recording", Lang::En) => "recording in the ledger",
+        ("recording", Lang::Vi) => "đang ghi sổ cái",
+        (_, Lang::En) => "working",
+        (_, Lang::Vi) => "đang xử lý",
+    }
+}
 
 /// Runs the command.
-pub fn run(args: &RunArgs, quiet: bool) -> Result<(), Failure> {
+pub fn run(args: &RunArgs, quiet: bool, lang: Lang) -> Result<(), Failure> {
     crate::write::publish::check_target(&args.out).map_err(batch::RunError::from)?;
     let mut settings = RunSettings::load(args.config.as_deref(), args.period)?;
     settings.read.sheet = args.sheet.clone();
     settings.read.encoding = args.encoding;
     settings.strict_totals = args.strict_totals;
+    let bar = spinner(&args.input, quiet || args.json, lang);
+    if let Some(bar) = &bar {
+        let bar = bar.clone();
+        settings.progress =
+            batch::Progress::new(move |stage| bar.set_message(stage_name(stage, lang)));
+    }
+    let result = execute(args, &settings, quiet);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let (manifest, out) = result?;
+    let mut stdout = std::io::stdout().lock();
+    let printed = if args.json {
+        serde_json::to_writer_pretty(&mut stdout, &JsonSummary::new(&manifest, &out))
+            .map_err(std::io::Error::from)
+            .and_then(|()| stdout.write_all(b"\n"))
+    } else if quiet {
+        Ok(())
+    } else {
+        write_summary(&mut stdout, &manifest, &out, lang)
+    };
+    match printed {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::internal(e)),
+        _ => Ok(()),
+    }
+}
+
+/// Makes the batch, with the ledger when there is one.
+fn execute(
+    args: &RunArgs,
+    settings: &RunSettings,
+    quiet: bool,
+) -> Result<(Manifest, std::path::PathBuf), Failure> {
     let ledger_path = args
         .ledger
         .clone()
@@ -38,7 +108,7 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<(), Failure> {
                 &args.input,
                 &name,
                 &|_| out.clone(),
-                &settings,
+                settings,
                 &mut ledger,
                 &source,
             ) {
@@ -50,7 +120,8 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<(), Failure> {
             }
         }
         None => {
-            let result = batch::prepare(&args.input, &settings)?;
+            let result = batch::prepare(&args.input, settings)?;
+            settings.progress.stage("writing");
             let written = batch::write(&result, &args.out)?;
             if !quiet {
                 eprintln!(
@@ -61,20 +132,7 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<(), Failure> {
             written
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    let printed = if args.json {
-        serde_json::to_writer_pretty(&mut stdout, &JsonSummary::new(&manifest, &out))
-            .map_err(std::io::Error::from)
-            .and_then(|()| stdout.write_all(b"\n"))
-    } else if quiet {
-        Ok(())
-    } else {
-        write_summary(&mut stdout, &manifest, &out)
-    };
-    match printed {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::internal(e)),
-        _ => Ok(()),
-    }
+    Ok((manifest, out))
 }
 
 /// The summary printed by `--json`.
@@ -117,68 +175,142 @@ impl<'a> JsonSummary<'a> {
     }
 }
 
+/// The words of the summary in one language.
+struct Words {
+    header: fn(&str, &str, &str) -> String,
+    input: &'static str,
+    rows: &'static str,
+    accepted: &'static str,
+    rejected: &'static str,
+    declared: &'static str,
+    warnings: fn(usize) -> String,
+    see_rejected: &'static str,
+    adds_up: &'static str,
+    mismatch: fn(&str, &str, &str) -> String,
+    unreadable: fn(usize) -> String,
+    bank_file: &'static str,
+    payments: &'static str,
+    amount: &'static str,
+    report: &'static str,
+    open_report: &'static str,
+}
+
+const EN: Words = Words {
+    header: |batch, period, out| format!("batch {batch} for {period} written to {out}"),
+    input: "input",
+    rows: "rows",
+    accepted: "accepted",
+    rejected: "rejected",
+    declared: "declared",
+    warnings: |n| format!("  {n} with warnings to review"),
+    see_rejected: "  see rejected.csv",
+    adds_up: "the rows add up to the list's total",
+    mismatch: |rows, declared, diff| {
+        format!(
+            "the rows add up to {rows} đ but the list declares {declared} đ: difference {diff} đ"
+        )
+    },
+    unreadable: |n| format!(" ({n} rejected rows have no readable amount)"),
+    bank_file: "bank file",
+    payments: "payments",
+    amount: "amount",
+    report: "review",
+    open_report: "open in a browser to review and print",
+};
+
+const VI: Words = Words {
+    header: |batch, period, out| format!("lô {batch} tháng {period} đã ghi vào {out}"),
+    input: "danh sách",
+    rows: "dòng",
+    accepted: "chấp nhận",
+    rejected: "từ chối",
+    declared: "tổng cộng",
+    warnings: |n| format!("  {n} dòng cần xem lại"),
+    see_rejected: "  xem rejected.csv",
+    adds_up: "khớp với dòng Tổng cộng của danh sách",
+    mismatch: |rows, declared, diff| {
+        format!("các dòng cộng lại {rows} đ nhưng danh sách ghi {declared} đ: chênh lệch {diff} đ")
+    },
+    unreadable: |n| format!(" ({n} dòng bị từ chối không đọc được số tiền)"),
+    bank_file: "tệp ngân hàng",
+    payments: "số món",
+    amount: "số tiền",
+    report: "xem duyệt",
+    open_report: "mở bằng trình duyệt để xem và in",
+};
+
 /// The summary for people.
-fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path) -> std::io::Result<()> {
+fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path, lang: Lang) -> std::io::Result<()> {
+    let words = match lang {
+        Lang::En => &EN,
+        Lang::Vi => &VI,
+    };
     let t = &m.totals;
     writeln!(
         w,
-        "batch {} for {} written to {}",
-        m.batch_id,
-        m.period,
-        out.display()
+        "{}",
+        (words.header)(&m.batch_id, &m.period, &out.display().to_string())
     )?;
     writeln!(
         w,
-        "  input     {} ({} rows, sha256 {})",
+        "  {:<9} {} ({} {}, sha256 {})",
+        words.input,
         m.input.file,
         t.rows,
+        words.rows,
         &m.input.sha256[..16]
     )?;
     let warned = if t.warned > 0 {
-        format!("  {} with warnings to review", t.warned)
+        (words.warnings)(t.warned)
     } else {
         String::new()
     };
     writeln!(
         w,
-        "  accepted  {:>7} rows  {:>17} đ{warned}",
+        "  {:<9} {:>7} {:<4} {:>17} đ{warned}",
+        words.accepted,
         t.accepted,
+        words.rows,
         format_vnd(t.accepted_vnd)
     )?;
     let see = if t.rejected > 0 {
-        "  see rejected.csv"
+        words.see_rejected
     } else {
         ""
     };
     writeln!(
         w,
-        "  rejected  {:>7} rows  {:>17} đ{see}",
+        "  {:<9} {:>7} {:<4} {:>17} đ{see}",
+        words.rejected,
         t.rejected,
+        words.rows,
         format_vnd(t.rejected_vnd)
     )?;
     if let (Some(declared), Some(adds_up)) = (t.declared_vnd, t.adds_up()) {
         if adds_up {
-            let amount = format_vnd(declared);
             writeln!(
                 w,
-                "  declared  {:>7}       {amount:>17} đ  the rows add up to the list's total",
-                ""
+                "  {:<9} {:>7} {:<4} {:>17} đ  {}",
+                words.declared,
+                "",
+                "",
+                format_vnd(declared),
+                words.adds_up
             )?;
         } else {
             let unreadable = if t.rejected_without_amount > 0 {
-                format!(
-                    " ({} rejected rows have no readable amount)",
-                    t.rejected_without_amount
-                )
+                (words.unreadable)(t.rejected_without_amount)
             } else {
                 String::new()
             };
             writeln!(
                 w,
-                "  WARNING   the rows add up to {} đ but the list declares {} đ: difference {} đ{unreadable}",
-                format_vnd(t.rows_vnd()),
-                format_vnd(declared),
-                format_vnd(t.rows_vnd() - declared),
+                "  WARNING   {}{unreadable}",
+                (words.mismatch)(
+                    &format_vnd(t.rows_vnd()),
+                    &format_vnd(declared),
+                    &format_vnd(t.rows_vnd() - declared)
+                ),
             )?;
         }
     }
@@ -186,7 +318,7 @@ fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path) -> std::io::Result
     writeln!(
         w,
         "  {:<40} {:>8} {:>19}",
-        "bank file", "payments", "amount"
+        words.bank_file, words.payments, words.amount
     )?;
     for f in m.files.iter().filter(|f| f.kind == "pain.001") {
         let amount = format!("{} đ", format_vnd(f.total_vnd.unwrap_or(0)));
@@ -198,5 +330,13 @@ fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path) -> std::io::Result
             amount
         )?;
     }
+    writeln!(w)?;
+    writeln!(
+        w,
+        "  {:<9} {} ({})",
+        words.report,
+        out.join("report.html").display(),
+        words.open_report
+    )?;
     Ok(())
 }

@@ -1,7 +1,10 @@
 //! Batch results to documents people review: the accepted and rejected
 //! listings and the reconciliation, as CSV that is safe to open in a
-//! spreadsheet.
+//! spreadsheet; the same reconciliation as a page to read and print
+//! (`report.html`) and as a workbook (`reconciliation.xlsx`).
 
 pub mod csv_safe;
+pub mod html;
 pub mod listings;
 pub mod reconciliation;
+pub mod workbook;

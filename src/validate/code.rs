@@ -119,6 +119,68 @@ impl Code {
         }
     }
 
+    /// What the rule found, in a few plain words: Vietnamese, English.
+    pub fn title(self) -> (&'static str, &'static str) {
+        match self {
+            Code::MalformedRow => ("Dòng bị lệch cột", "Row with shifted cells"),
+            Code::UnknownBank => ("Không xác định được ngân hàng", "Bank not recognised"),
+            Code::BadAccount => ("Số tài khoản không hợp lệ", "Invalid account number"),
+            Code::MissingName => ("Thiếu họ tên", "Name missing"),
+            Code::BadName => ("Họ tên có ký tự lạ", "Name with stray characters"),
+            Code::BadAmount => ("Số tiền không hợp lệ", "Invalid amount"),
+            Code::BadCitizenId => ("Số CCCD không hợp lệ", "Invalid citizen ID"),
+            Code::BadBirthDate => ("Ngày sinh không hợp lệ", "Invalid birth date"),
+            Code::DuplicateBeneficiary => ("Trùng đối tượng", "Beneficiary listed twice"),
+            Code::SharedAccount => (
+                "Nhiều người chung một tài khoản",
+                "Account shared by several beneficiaries",
+            ),
+            Code::AmountMismatch => (
+                "Số tiền khác mức chuẩn × hệ số",
+                "Amount differs from base × coefficient",
+            ),
+            Code::UnknownPaymentType => (
+                "Loại chi trả không có trong cấu hình",
+                "Unknown payment type",
+            ),
+            Code::AlreadyPaid => ("Đã chi trả trong tháng", "Already paid this month"),
+            Code::FailedBefore => (
+                "Lần chi trước bị trả lại, chưa sửa",
+                "Earlier payment failed; not corrected",
+            ),
+        }
+    }
+
+    /// The fix to ask the office for, in Vietnamese.
+    pub fn fix_vi(self) -> &'static str {
+        match self {
+            Code::MalformedRow => {
+                "Đặt các ô có dấu phân cách trong ngoặc kép, hoặc lưu lại danh sách từ Excel"
+            }
+            Code::UnknownBank => {
+                "Ghi tên ngân hàng, tên viết tắt hoặc mã BIN (ví dụ Agribank hoặc 970405)"
+            }
+            Code::BadAccount => {
+                "Kiểm tra số tài khoản theo sổ/thẻ ngân hàng; định dạng cột là Văn bản (Text) trong Excel"
+            }
+            Code::MissingName => "Ghi đầy đủ họ tên người hưởng",
+            Code::BadName => "Ghi họ tên như trên CCCD, chỉ gồm chữ cái",
+            Code::BadAmount => "Ghi số tiền là số nguyên đồng, ví dụ 540000 hoặc 540.000",
+            Code::BadCitizenId => "Đối chiếu 12 số CCCD với thẻ căn cước",
+            Code::BadBirthDate => "Ghi ngày sinh dạng ngày/tháng/năm",
+            Code::DuplicateBeneficiary => "Mỗi người hưởng chỉ giữ một dòng rồi gửi lại danh sách",
+            Code::SharedAccount => "Xác nhận chủ tài khoản nhận thay cho từng người hưởng",
+            Code::AmountMismatch => "Kiểm tra hệ số và số tiền, hoặc ghi rõ khoản truy lĩnh",
+            Code::UnknownPaymentType => {
+                "Ghi loại chi trả có trong cấu hình (ví dụ Truy lĩnh, Mai táng)"
+            }
+            Code::AlreadyPaid => "Bỏ người hưởng này: tháng này đã chi trả",
+            Code::FailedBefore => {
+                "Ghi số tài khoản mới của người hưởng (hoặc bỏ người đã mất) trước khi chi lại"
+            }
+        }
+    }
+
     /// The fix to ask the office for.
     pub fn fix(self) -> &'static str {
         match self {

@@ -1,0 +1,325 @@
+//! `reconciliation.xlsx`: the batch as a workbook for treasury staff who
+//! work in Excel: a summary sheet, one line per bank, the paid and the
+//! rejected rows, each with a frozen, filterable header, đồng without
+//! decimals and column widths that fit. Every value from the input is
+//! written as a text cell, never as a formula. Amounts are whole đồng far
+//! below 2^53, so Excel's numbers hold them exactly.
+//!
+//! The paid-rows sheet holds at most [`LISTED_ROWS`] rows (a national
+//! batch has millions; `accepted.csv` has them all) and says so.
+
+use std::io::Write;
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet};
+
+use crate::batch::BatchResult;
+use crate::reference::Field;
+use crate::validate::Code;
+use crate::write::manifest::FileEntry;
+
+/// Paid rows listed in the workbook.
+pub const LISTED_ROWS: usize = 100_000;
+
+type XlsxResult<T> = Result<T, rust_xlsxwriter::XlsxError>;
+
+struct Formats {
+    header: Format,
+    money: Format,
+    total: Format,
+    total_money: Format,
+    text: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let header = Format::new()
+            .set_bold()
+            .set_background_color("DDE4EC")
+            .set_text_wrap()
+            .set_align(FormatAlign::Top);
+        Formats {
+            header,
+            money: Format::new().set_num_format("#,##0"),
+            total: Format::new().set_bold(),
+            total_money: Format::new().set_bold().set_num_format("#,##0"),
+            // "@": Excel keeps what is typed into these cells as text, so an
+            // account number edited there keeps its leading zeros.
+            text: Format::new().set_num_format("@"),
+        }
+    }
+}
+
+/// Amount as an Excel number (exact: |amount| < 2^53).
+fn num(vnd: i64) -> f64 {
+    debug_assert!(vnd.unsigned_abs() < 1 << 53);
+    vnd as f64
+}
+
+fn header(sheet: &mut Worksheet, f: &Formats, columns: &[(&str, f64)]) -> XlsxResult<()> {
+    for (col, (name, width)) in columns.iter().enumerate() {
+        let col = col as u16;
+        sheet.write_string_with_format(0, col, *name, &f.header)?;
+        sheet.set_column_width(col, *width)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// Writes `reconciliation.xlsx`.
+pub fn write(
+    out: &mut dyn Write,
+    result: &BatchResult,
+    files: &[FileEntry],
+) -> std::io::Result<()> {
+    let bytes = build(result, files).map_err(std::io::Error::other)?;
+    out.write_all(&bytes)
+}
+
+fn build(result: &BatchResult, files: &[FileEntry]) -> XlsxResult<Vec<u8>> {
+    let f = Formats::new();
+    let mut book = Workbook::new();
+    // The creation time is the batch's, so the same batch gives the same bytes.
+    let created = result.created.with_timezone(&chrono::Utc);
+    let stamp = ExcelDateTime::parse_from_str(&created.format("%Y-%m-%dT%H:%M:%S").to_string())?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(format!("Đối chiếu chi trả {}", result.batch_id))
+            .set_author(result.config.office.name.clone())
+            .set_creation_datetime(&stamp),
+    );
+    summary(book.add_worksheet(), &f, result)?;
+    banks(book.add_worksheet(), &f, result, files)?;
+    accepted(book.add_worksheet(), &f, result)?;
+    rejected(book.add_worksheet(), &f, result)?;
+    book.save_to_buffer()
+}
+
+fn summary(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxResult<()> {
+    sheet.set_name("Tổng hợp")?;
+    let t = &result.totals;
+    header(
+        sheet,
+        f,
+        &[
+            ("Mục / Item", 46.0),
+            ("Số lượng / Count", 18.0),
+            ("Số tiền (đ) / Amount (VND)", 24.0),
+        ],
+    )?;
+    let mut row = 1;
+    let mut text = |sheet: &mut Worksheet, label: &str, value: &str| -> XlsxResult<()> {
+        sheet.write_string(row, 0, label)?;
+        sheet.write_string(row, 1, value)?;
+        row += 1;
+        Ok(())
+    };
+    text(sheet, "Đơn vị / Office", &result.config.office.name)?;
+    text(sheet, "Mã lô / Batch", &result.batch_id)?;
+    text(sheet, "Tháng chi trả / Month", &result.period.to_string())?;
+    text(sheet, "Tệp danh sách / Input file", &result.table.file_name)?;
+    text(
+        sheet,
+        "sha256 tệp danh sách / Input sha256",
+        &result.table.sha256,
+    )?;
+    let mut figure =
+        |sheet: &mut Worksheet, label: &str, count: usize, vnd: Option<i64>| -> XlsxResult<()> {
+            sheet.write_string(row, 0, label)?;
+            sheet.write_number(row, 1, count as f64)?;
+            if let Some(v) = vnd {
+                sheet.write_number_with_format(row, 2, num(v), &f.money)?;
+            }
+            row += 1;
+            Ok(())
+        };
+    figure(sheet, "Số dòng / Rows", t.rows, Some(t.rows_vnd()))?;
+    figure(
+        sheet,
+        "Được chi trả / Paid",
+        t.accepted,
+        Some(t.accepted_vnd),
+    )?;
+    figure(
+        sheet,
+        "Bị từ chối / Rejected",
+        t.rejected,
+        Some(t.rejected_vnd),
+    )?;
+    figure(sheet, "Cần xem lại / Warnings", t.warned, None)?;
+    if let Some(declared) = t.declared_vnd {
+        figure(
+            sheet,
+            "Tổng cộng trên danh sách / Declared",
+            t.declared_rows.unwrap_or(0),
+            Some(declared),
+        )?;
+        figure(
+            sheet,
+            "Chênh lệch / Difference",
+            0,
+            Some(t.rows_vnd() - declared),
+        )?;
+    }
+    let files_vnd: i64 = result.batches.iter().map(|b| b.total).sum();
+    let files_rows: usize = result.batches.iter().map(|b| b.payments.len()).sum();
+    figure(
+        sheet,
+        "Tệp ngân hàng / Bank files",
+        files_rows,
+        Some(files_vnd),
+    )?;
+    let ok = |b: bool| {
+        if b {
+            "Khớp / OK"
+        } else {
+            "KHÔNG KHỚP / FAILED"
+        }
+    };
+    sheet.write_string(row, 0, "Kiểm tra: chấp nhận + từ chối = số dòng")?;
+    sheet.write_string(row, 1, ok(t.accepted + t.rejected == t.rows))?;
+    row += 1;
+    sheet.write_string(row, 0, "Kiểm tra: tệp ngân hàng = được chi trả")?;
+    sheet.write_string(
+        row,
+        1,
+        ok(files_vnd == t.accepted_vnd && files_rows == t.accepted),
+    )?;
+    Ok(())
+}
+
+fn banks(
+    sheet: &mut Worksheet,
+    f: &Formats,
+    result: &BatchResult,
+    files: &[FileEntry],
+) -> XlsxResult<()> {
+    sheet.set_name("Ngân hàng")?;
+    header(
+        sheet,
+        f,
+        &[
+            ("BIN", 10.0),
+            ("Ngân hàng / Bank", 20.0),
+            ("Số món / Payments", 12.0),
+            ("Số tiền (đ) / Amount", 18.0),
+            ("Tệp / File", 32.0),
+            ("sha256", 68.0),
+        ],
+    )?;
+    let mut row = 1;
+    for b in &result.batches {
+        let path = format!("banks/{}", b.file_name());
+        let sha = files
+            .iter()
+            .find(|e| e.path == path)
+            .map_or("", |e| e.sha256.as_str());
+        sheet.write_string(row, 0, &b.bank.bin)?;
+        sheet.write_string(row, 1, &b.bank.short_name)?;
+        sheet.write_number(row, 2, b.payments.len() as f64)?;
+        sheet.write_number_with_format(row, 3, num(b.total), &f.money)?;
+        sheet.write_string(row, 4, &path)?;
+        sheet.write_string(row, 5, sha)?;
+        row += 1;
+    }
+    sheet.autofilter(0, 0, row - 1, 5)?;
+    let rows: usize = result.batches.iter().map(|b| b.payments.len()).sum();
+    let total: i64 = result.batches.iter().map(|b| b.total).sum();
+    sheet.write_string_with_format(row, 1, "Cộng / Total", &f.total)?;
+    sheet.write_number_with_format(row, 2, rows as f64, &f.total)?;
+    sheet.write_number_with_format(row, 3, num(total), &f.total_money)?;
+    Ok(())
+}
+
+fn accepted(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxResult<()> {
+    sheet.set_name("Được chi trả")?;
+    header(
+        sheet,
+        f,
+        &[
+            ("Dòng / Row", 8.0),
+            ("Họ tên / Name", 26.0),
+            ("Xã / Commune", 18.0),
+            ("Đối tượng / Category", 30.0),
+            ("Ngân hàng / Bank", 14.0),
+            ("Số tài khoản / Account", 20.0),
+            ("Số tiền (đ) / Amount", 14.0),
+            ("Mã giao dịch / End-to-end id", 32.0),
+            ("Cảnh báo / Warnings", 30.0),
+        ],
+    )?;
+    let mut payments: Vec<_> = result
+        .batches
+        .iter()
+        .flat_map(|b| b.payments.iter().map(move |p| (b, p)))
+        .collect();
+    payments.sort_by_key(|(_, p)| p.row);
+    let mut row = 1;
+    for (b, p) in payments.iter().take(LISTED_ROWS) {
+        let c = &result.candidates[p.candidate];
+        sheet.write_number(row, 0, p.row)?;
+        sheet.write_string(row, 1, &c.name)?;
+        sheet.write_string(row, 2, result.table.get(Field::Commune, c.index))?;
+        sheet.write_string(row, 3, result.table.get(Field::Category, c.index))?;
+        sheet.write_string(row, 4, &b.bank.short_name)?;
+        sheet.write_string_with_format(row, 5, &p.account, &f.text)?;
+        sheet.write_number_with_format(row, 6, num(p.amount), &f.money)?;
+        sheet.write_string(row, 7, &p.end_to_end_id)?;
+        sheet.write_string(row, 8, c.codes())?;
+        row += 1;
+    }
+    if row > 1 {
+        sheet.autofilter(0, 0, row - 1, 8)?;
+    }
+    if payments.len() > LISTED_ROWS {
+        sheet.write_string_with_format(
+            row,
+            1,
+            format!(
+                "Chỉ liệt kê {LISTED_ROWS} dòng đầu; đủ {} dòng trong accepted.csv / first {LISTED_ROWS} rows only; accepted.csv has all {}",
+                payments.len(),
+                payments.len()
+            ),
+            &f.total,
+        )?;
+    }
+    Ok(())
+}
+
+fn rejected(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxResult<()> {
+    sheet.set_name("Bị từ chối")?;
+    header(
+        sheet,
+        f,
+        &[
+            ("Dòng / Row", 8.0),
+            ("Họ tên / Name", 26.0),
+            ("Mã lỗi / Codes", 24.0),
+            ("Lý do / Reason", 36.0),
+            ("Chi tiết / Detail", 60.0),
+            ("Đề nghị đơn vị / Fix", 50.0),
+            ("Số tiền (đ) / Amount", 14.0),
+        ],
+    )?;
+    let mut row = 1;
+    for c in result.candidates.iter().filter(|c| c.rejected) {
+        let mut codes: Vec<Code> = c.diagnostics.iter().map(|d| d.code).collect();
+        codes.sort();
+        codes.dedup();
+        let reasons: Vec<&str> = codes.iter().map(|c| c.title().0).collect();
+        let fixes: Vec<&str> = codes.iter().map(|c| c.fix_vi()).collect();
+        sheet.write_number(row, 0, c.row)?;
+        sheet.write_string(row, 1, &c.name)?;
+        sheet.write_string(row, 2, c.codes())?;
+        sheet.write_string(row, 3, reasons.join("; "))?;
+        sheet.write_string(row, 4, c.messages())?;
+        sheet.write_string(row, 5, fixes.join("; "))?;
+        if let Some(amount) = c.amount {
+            sheet.write_number_with_format(row, 6, num(amount), &f.money)?;
+        }
+        row += 1;
+    }
+    if row > 1 {
+        sheet.autofilter(0, 0, row - 1, 6)?;
+    }
+    Ok(())
+}
