@@ -306,7 +306,13 @@ impl HotFolder {
         };
         let out = unique(&self.dir("outbox"), &format!("returns-{id}"));
         let inputs = [(name.to_owned(), Ok(bytes))];
-        let run = match returns::process(ledger, &settings.reference, &inputs, &out) {
+        let run = match returns::process(
+            ledger,
+            &settings.reference,
+            &settings.config.office.name,
+            &inputs,
+            &out,
+        ) {
             Ok(run) => run,
             Err(ReturnsError::Ledger(e)) => {
                 return Err(HotFolderError::Io {

@@ -173,6 +173,21 @@ fn rejections_and_a_return_are_recorded_listed_and_reissued_once() {
         "{reasons:?}"
     );
     assert!(column(&failed, "reissue").contains(&"no".to_owned()));
+    // The page and the workbook say the same.
+    let page = w.read("out/returns-1/report.html");
+    let failed_vnd = closed.amount_vnd + wrong_name.amount_vnd;
+    assert!(page.contains(&format!(r#"data-total="total_failed" data-value="{failed_vnd}""#)), "{page}");
+    assert!(page.contains(&format!(
+        r#"data-total="total_returned" data-value="{}""#,
+        deceased.amount_vnd
+    )));
+    assert_eq!(page.matches("<tr data-payment=").count(), 3);
+    assert!(page.contains("Người hưởng đã chết"));
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(w.join("out/returns-1/outcomes.xlsx")).unwrap();
+    use calamine::Reader;
+    let sheet = book.worksheet_range("Không thành công").unwrap();
+    assert_eq!(sheet.rows().count(), 4);
     let outcomes = csv_records(&w.join("out/returns-1/outcomes.csv"));
     assert_eq!(outcomes.len() - 1, main.len() + other.len() + 1);
     assert_eq!(csv_records(&w.join("out/returns-1/unmatched.csv")).len(), 1);

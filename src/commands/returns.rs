@@ -18,12 +18,17 @@ pub fn run(args: &ReturnsArgs, quiet: bool) -> Result<(), Failure> {
         .iter()
         .map(|f| (f.display().to_string(), std::fs::read(f)))
         .collect();
-    let run = returns::process(&mut ledger, &settings.reference, &inputs, &args.out).map_err(
-        |e| match e {
-            ReturnsError::Ledger(e) => Failure::from(RunError::from(e)),
-            ReturnsError::Publish(e) => Failure::from(RunError::from(e)),
-        },
-    )?;
+    let run = returns::process(
+        &mut ledger,
+        &settings.reference,
+        &settings.config.office.name,
+        &inputs,
+        &args.out,
+    )
+    .map_err(|e| match e {
+        ReturnsError::Ledger(e) => Failure::from(RunError::from(e)),
+        ReturnsError::Publish(e) => Failure::from(RunError::from(e)),
+    })?;
     if args.json {
         let text = serde_json::to_string_pretty(&Json::new(&run)).map_err(Failure::internal)?;
         return print(&format!("{text}\n"));

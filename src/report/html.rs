@@ -23,7 +23,7 @@ const LISTED: usize = 1000;
 /// Bars in a chart; the rest are summed as "other".
 const BARS: usize = 12;
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 :root { --ink: #1b1f24; --muted: #5b6470; --line: #d5dae0; --ok: #1a7f37; --bad: #b42318; --bar: #2f6fba; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 "Segoe UI", "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: var(--ink); background: #f4f6f8; }
@@ -71,7 +71,7 @@ svg .bar { fill: var(--bar); }
 "#;
 
 /// Text in both languages; the page shows one.
-fn both(vi: &str, en: &str) -> String {
+pub(crate) fn both(vi: &str, en: &str) -> String {
     format!(
         r#"<span class="vi">{}</span><span class="en">{}</span>"#,
         escape(vi),
@@ -79,8 +79,63 @@ fn both(vi: &str, en: &str) -> String {
     )
 }
 
-fn money(vnd: i64) -> String {
+pub(crate) fn money(vnd: i64) -> String {
     format!("{} đ", format_vnd(vnd))
+}
+
+/// The start of a page: document head, style, language toggle, office and
+/// title.
+pub(crate) fn page_start(h: &mut String, title: &str, office: &str, heading: &str) {
+    let _ = writeln!(
+        h,
+        r#"<!DOCTYPE html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<input type="checkbox" id="lang-en" aria-label="English"><label class="toggle" for="lang-en">Tiếng Việt / English</label>
+<main>
+<div class="office">{}</div>
+<h1>{heading}</h1>"#,
+        escape(title),
+        escape(office),
+    );
+}
+
+/// The signature block of treasury forms, a note, and the end of the page.
+pub(crate) fn signatures_and_end(h: &mut String, note: &str, id: &str) {
+    let _ = writeln!(
+        h,
+        r#"<p class="date-line">{}</p>
+<div class="signatures">
+<div><div class="role">{}</div><div class="sign">{}</div></div>
+<div><div class="role">{}</div><div class="sign">{}</div></div>
+<div><div class="role">{}</div><div class="sign">{}</div></div>
+</div>
+<p class="note">{note} {} · disburse {}</p>
+</main>
+</body>
+</html>"#,
+        both(
+            "......., ngày ..... tháng ..... năm .......",
+            "......., date ..........................",
+        ),
+        both("Người lập biểu", "Prepared by"),
+        both("(Ký, ghi rõ họ tên)", "(signature, full name)"),
+        both("Kế toán trưởng", "Chief accountant"),
+        both("(Ký, ghi rõ họ tên)", "(signature, full name)"),
+        both("Thủ trưởng đơn vị", "Head of unit"),
+        both(
+            "(Ký, ghi rõ họ tên, đóng dấu)",
+            "(signature, full name, seal)"
+        ),
+        escape(id),
+        env!("CARGO_PKG_VERSION"),
+    );
 }
 
 /// A horizontal bar chart of amounts, in SVG.
@@ -163,25 +218,11 @@ pub fn write(
     let mut h = String::with_capacity(64 * 1024);
     let period = result.period.to_string();
     let (year, month) = period.split_once('-').unwrap_or((&period, ""));
-    let _ = writeln!(
-        h,
-        r#"<!DOCTYPE html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Đối chiếu chi trả {} — {}</title>
-<style>{STYLE}</style>
-</head>
-<body>
-<input type="checkbox" id="lang-en" aria-label="English"><label class="toggle" for="lang-en">Tiếng Việt / English</label>
-<main>
-<div class="office">{}</div>
-<h1>{}</h1>"#,
-        escape(&period),
-        escape(&result.batch_id),
-        escape(&config.office.name),
-        both(
+    page_start(
+        &mut h,
+        &format!("Đối chiếu chi trả {period} — {}", result.batch_id),
+        &config.office.name,
+        &both(
             &format!("BẢNG ĐỐI CHIẾU CHI TRẢ TRỢ CẤP XÃ HỘI THÁNG {month}/{year}"),
             &format!("Reconciliation of social assistance payments, {period}"),
         ),
@@ -501,38 +542,13 @@ pub fn write(
         h.push_str("</tbody></table>\n");
     }
 
-    // Signatures, as treasury forms have them.
-    let _ = writeln!(
-        h,
-        r#"<p class="date-line">{}</p>
-<div class="signatures">
-<div><div class="role">{}</div><div class="sign">{}</div></div>
-<div><div class="role">{}</div><div class="sign">{}</div></div>
-<div><div class="role">{}</div><div class="sign">{}</div></div>
-</div>
-<p class="note">{} {} · disburse {}</p>
-</main>
-</body>
-</html>"#,
-        both(
-            "......., ngày ..... tháng ..... năm .......",
-            "......., date ..........................",
-        ),
-        both("Người lập biểu", "Prepared by"),
-        both("(Ký, ghi rõ họ tên)", "(signature, full name)"),
-        both("Kế toán trưởng", "Chief accountant"),
-        both("(Ký, ghi rõ họ tên)", "(signature, full name)"),
-        both("Thủ trưởng đơn vị", "Head of unit"),
-        both(
-            "(Ký, ghi rõ họ tên, đóng dấu)",
-            "(signature, full name, seal)"
-        ),
-        both(
+    signatures_and_end(
+        &mut h,
+        &both(
             "Số liệu lấy từ manifest.json của lô; sha256 của từng tệp cho phép kiểm tra tệp không bị sửa.",
             "Figures from the batch's manifest.json; each file's sha256 shows it was not changed.",
         ),
-        escape(&result.batch_id),
-        env!("CARGO_PKG_VERSION"),
+        &result.batch_id,
     );
     out.write_all(h.as_bytes())
 }

@@ -4,12 +4,14 @@
 //! `outcomes.csv` (every payment an answer spoke of), `failed.csv` (those
 //! rejected or returned, with the contact details of their list row),
 //! `unmatched.csv` (what could not be applied, and why) and `summary.csv`
-//! (per batch and bank: sent, confirmed, open, failed, returned).
+//! (per batch and bank: sent, confirmed, open, failed, returned), and the
+//! same for people as `report.html` and `outcomes.xlsx` ([`report`]).
 //! [`reissue`] lists failed payments in the input format for correction.
 
 pub mod apply;
 pub mod parse;
 pub mod reissue;
+pub mod report;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -196,6 +198,29 @@ pub fn contact(reference: &Reference, source_row: &str) -> Contact {
     contact
 }
 
+/// The payments that are rejected or returned after these answers, each
+/// with the latest word on it (a later file may have changed it), in the
+/// order the answers first named them.
+pub fn failed(files: &[FileOutcome]) -> Vec<&Outcome> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut last: std::collections::HashMap<&str, &Outcome> = std::collections::HashMap::new();
+    for o in files.iter().flat_map(|f| f.outcomes.iter()) {
+        if last.insert(&o.payment.end_to_end_id, o).is_none() {
+            order.push(&o.payment.end_to_end_id);
+        }
+    }
+    order
+        .into_iter()
+        .map(|id| last[id])
+        .filter(|o| {
+            matches!(
+                Bucket::of(&o.after.status),
+                Bucket::Failed | Bucket::Returned
+            )
+        })
+        .collect()
+}
+
 /// What a run of `disburse returns` did.
 #[derive(Debug)]
 pub struct ReturnsRun {
@@ -212,6 +237,7 @@ pub struct ReturnsRun {
 pub fn process(
     ledger: &mut Ledger,
     reference: &Reference,
+    office: &str,
     inputs: &[(String, std::io::Result<Vec<u8>>)],
     out: &Path,
 ) -> Result<ReturnsRun, ReturnsError> {
@@ -243,6 +269,12 @@ pub fn process(
     }
     let tallies = tally(reference, &payments);
     write_reports(&staging, reference, &files, &tallies)?;
+    staging.write_file("report.html", |w| {
+        report::write_html(w, reference, office, &files, &tallies)
+    })?;
+    staging.write_file("outcomes.xlsx", |w| {
+        report::write_xlsx(w, reference, &files, &tallies)
+    })?;
     let out = staging.seal()?.publish()?;
     Ok(ReturnsRun {
         files,
@@ -351,23 +383,7 @@ fn write_reports(
                 "reissue",
             ],
         )?;
-        // The latest word on each payment (a later file may have changed
-        // it), in the order payments were first named.
-        let mut order: Vec<&str> = Vec::new();
-        let mut last: std::collections::HashMap<&str, &Outcome> = std::collections::HashMap::new();
-        for o in files.iter().flat_map(|f| f.outcomes.iter()) {
-            if last.insert(&o.payment.end_to_end_id, o).is_none() {
-                order.push(&o.payment.end_to_end_id);
-            }
-        }
-        for id in order {
-            let last = last[id];
-            if !matches!(
-                Bucket::of(&last.after.status),
-                Bucket::Failed | Bucket::Returned
-            ) {
-                continue;
-            }
+        for last in failed(files) {
             let p = &last.payment;
             let c = contact(reference, &p.source_row);
             let code = &last.after.reason_code;
