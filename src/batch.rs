@@ -392,7 +392,7 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
             .collect()
     };
     type Writer = fn(&mut dyn std::io::Write, &BatchResult) -> std::io::Result<()>;
-    let reports: [(&str, &'static str, Writer); 3] = [
+    let reports: [(&str, &'static str, Writer); 4] = [
         ("accepted.csv", "accepted", listings::write_accepted),
         ("rejected.csv", "rejected", listings::write_rejected),
         (
@@ -400,6 +400,7 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
             "reconciliation",
             reconciliation::write,
         ),
+        ("reconciliation.xlsx", "workbook", report::workbook::write),
     ];
     let write_reports = || -> Result<Vec<FileEntry>, PublishError> {
         reports
@@ -422,30 +423,19 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
     let (banks, reports) = rayon::join(write_banks, write_reports);
     let mut files = banks?;
     files.extend(reports?);
-    // The page and the workbook show each bank file's sha256: written once
-    // the bank files are.
-    let document =
-        |path: &str, kind: &'static str, fill: Writer2| -> Result<FileEntry, PublishError> {
-            let written = staging.write_file(path, |w| fill(w, result, &files))?;
-            Ok(FileEntry {
-                path: path.to_owned(),
-                kind,
-                sha256: written.sha256,
-                bytes: written.bytes,
-                bank_bin: None,
-                message_id: None,
-                transactions: None,
-                total_vnd: None,
-            })
-        };
-    type Writer2 = fn(&mut dyn std::io::Write, &BatchResult, &[FileEntry]) -> std::io::Result<()>;
-    let (page, book) = rayon::join(
-        || document("report.html", "report", report::html::write),
-        || document("reconciliation.xlsx", "workbook", report::workbook::write),
-    );
-    let (page, book) = (page?, book?);
-    files.push(page);
-    files.push(book);
+    tracing::debug!(elapsed = ?started.elapsed(), "bank files and listings written");
+    // The page shows each bank file's sha256: written once they are.
+    let written = staging.write_file("report.html", |w| report::html::write(w, result, &files))?;
+    files.push(FileEntry {
+        path: "report.html".to_owned(),
+        kind: "report",
+        sha256: written.sha256,
+        bytes: written.bytes,
+        bank_bin: None,
+        message_id: None,
+        transactions: None,
+        total_vnd: None,
+    });
     tracing::debug!(elapsed = ?started.elapsed(), "files written");
     let table = &result.table;
     let manifest = Manifest {

@@ -58,7 +58,7 @@ fn the_workbook_adds_up_to_the_manifest() {
     );
     assert_eq!(line("Kiểm tra: tệp ngân hàng")[1].to_string(), "Khớp / OK");
 
-    // One line per bank file, with the file's sha256, and a total.
+    // One line per bank file, with its message id, and a total.
     let banks = sheet(&book, "Ngân hàng");
     let files: Vec<&serde_json::Value> = m["files"]
         .as_array()
@@ -71,7 +71,8 @@ fn the_workbook_adds_up_to_the_manifest() {
         assert_eq!(row[0].to_string(), f["bank_bin"].as_str().unwrap());
         assert_eq!(number(&row[2]), f["transactions"].as_f64().unwrap());
         assert_eq!(number(&row[3]), f["total_vnd"].as_f64().unwrap());
-        assert_eq!(row[5].to_string(), f["sha256"].as_str().unwrap());
+        assert_eq!(row[4].to_string(), f["path"].as_str().unwrap());
+        assert_eq!(row[5].to_string(), f["message_id"].as_str().unwrap());
     }
     let total = banks.last().unwrap();
     assert_eq!(

@@ -176,7 +176,12 @@ fn rejections_and_a_return_are_recorded_listed_and_reissued_once() {
     // The page and the workbook say the same.
     let page = w.read("out/returns-1/report.html");
     let failed_vnd = closed.amount_vnd + wrong_name.amount_vnd;
-    assert!(page.contains(&format!(r#"data-total="total_failed" data-value="{failed_vnd}""#)), "{page}");
+    assert!(
+        page.contains(&format!(
+            r#"data-total="total_failed" data-value="{failed_vnd}""#
+        )),
+        "{page}"
+    );
     assert!(page.contains(&format!(
         r#"data-total="total_returned" data-value="{}""#,
         deceased.amount_vnd

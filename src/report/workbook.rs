@@ -15,7 +15,6 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workboo
 use crate::batch::BatchResult;
 use crate::reference::Field;
 use crate::validate::Code;
-use crate::write::manifest::FileEntry;
 
 /// Paid rows listed in the workbook.
 pub const LISTED_ROWS: usize = 100_000;
@@ -65,19 +64,20 @@ fn header(sheet: &mut Worksheet, f: &Formats, columns: &[(&str, f64)]) -> XlsxRe
     Ok(())
 }
 
-/// Writes `reconciliation.xlsx`.
-pub fn write(
-    out: &mut dyn Write,
-    result: &BatchResult,
-    files: &[FileEntry],
-) -> std::io::Result<()> {
-    let bytes = build(result, files).map_err(std::io::Error::other)?;
+/// Writes `reconciliation.xlsx`. It is written beside the bank files, not
+/// after them, so it names them without their sha256 (`manifest.json` and
+/// `report.html` have it).
+pub fn write(out: &mut dyn Write, result: &BatchResult) -> std::io::Result<()> {
+    let bytes = build(result).map_err(std::io::Error::other)?;
     out.write_all(&bytes)
 }
 
-fn build(result: &BatchResult, files: &[FileEntry]) -> XlsxResult<Vec<u8>> {
+fn build(result: &BatchResult) -> XlsxResult<Vec<u8>> {
     let f = Formats::new();
     let mut book = Workbook::new();
+    // Level 1: deflate was the largest cost of the district run at the
+    // default level 6; the file is somewhat larger.
+    book.set_zip_compression_level(1);
     // The creation time is the batch's, so the same batch gives the same bytes.
     let created = result.created.with_timezone(&chrono::Utc);
     let stamp = ExcelDateTime::parse_from_str(&created.format("%Y-%m-%dT%H:%M:%S").to_string())?;
@@ -88,7 +88,7 @@ fn build(result: &BatchResult, files: &[FileEntry]) -> XlsxResult<Vec<u8>> {
             .set_creation_datetime(&stamp),
     );
     summary(book.add_worksheet(), &f, result)?;
-    banks(book.add_worksheet(), &f, result, files)?;
+    banks(book.add_worksheet(), &f, result)?;
     accepted(book.add_worksheet(), &f, result)?;
     rejected(book.add_worksheet(), &f, result)?;
     book.save_to_buffer()
@@ -187,12 +187,7 @@ fn summary(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxResu
     Ok(())
 }
 
-fn banks(
-    sheet: &mut Worksheet,
-    f: &Formats,
-    result: &BatchResult,
-    files: &[FileEntry],
-) -> XlsxResult<()> {
+fn banks(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxResult<()> {
     sheet.set_name("Ngân hàng")?;
     header(
         sheet,
@@ -203,22 +198,18 @@ fn banks(
             ("Số món / Payments", 12.0),
             ("Số tiền (đ) / Amount", 18.0),
             ("Tệp / File", 32.0),
-            ("sha256", 68.0),
+            ("Mã thông điệp / MsgId", 32.0),
         ],
     )?;
     let mut row = 1;
     for b in &result.batches {
         let path = format!("banks/{}", b.file_name());
-        let sha = files
-            .iter()
-            .find(|e| e.path == path)
-            .map_or("", |e| e.sha256.as_str());
         sheet.write_string(row, 0, &b.bank.bin)?;
         sheet.write_string(row, 1, &b.bank.short_name)?;
         sheet.write_number(row, 2, b.payments.len() as f64)?;
         sheet.write_number_with_format(row, 3, num(b.total), &f.money)?;
         sheet.write_string(row, 4, &path)?;
-        sheet.write_string(row, 5, sha)?;
+        sheet.write_string(row, 5, &b.message_id)?;
         row += 1;
     }
     sheet.autofilter(0, 0, row - 1, 5)?;
