@@ -26,8 +26,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Run(args) => commands::run::run(args, cli.quiet, cli.lang),
         Command::Watch(args) => commands::watch::run(args, cli.quiet),
-        Command::Returns(args) => commands::returns::run(args, cli.quiet),
-        Command::Status(args) => commands::status::run(args),
+        Command::Returns(args) => commands::returns::run(args, cli.quiet, cli.lang),
+        Command::Status(args) => commands::status::run(args, cli.lang),
         Command::Reissue(args) => commands::reissue::run(args, cli.quiet),
         Command::Ledger(command) => commands::ledger::run(command, cli.quiet),
         Command::Generate(args) => commands::generate::run(args),

@@ -3,12 +3,12 @@
 use serde::Serialize;
 
 use crate::batch::{RunError, RunSettings};
-use crate::cli::ReturnsArgs;
+use crate::cli::{Lang, ReturnsArgs};
 use crate::commands::{Failure, ledger_path, open_existing_ledger, print};
 use crate::returns::{self, Change, FileOutcome, ReturnsError, ReturnsRun, Tally};
 
 /// Runs the command.
-pub fn run(args: &ReturnsArgs, quiet: bool) -> Result<(), Failure> {
+pub fn run(args: &ReturnsArgs, quiet: bool, lang: Lang) -> Result<(), Failure> {
     let settings = RunSettings::load(args.config.as_deref(), None)?;
     let path = ledger_path(args.ledger.as_deref(), &settings)?;
     crate::write::publish::check_target(&args.out).map_err(RunError::from)?;
@@ -36,7 +36,7 @@ pub fn run(args: &ReturnsArgs, quiet: bool) -> Result<(), Failure> {
     if quiet {
         return Ok(());
     }
-    print(&summary(&run))
+    print(&summary(&run, lang))
 }
 
 /// What one file did, for people and scripts.
@@ -99,25 +99,45 @@ impl<'a> Json<'a> {
 }
 
 /// The terminal summary.
-pub fn summary(run: &ReturnsRun) -> String {
+pub fn summary(run: &ReturnsRun, lang: Lang) -> String {
+    let vi = lang == Lang::Vi;
     let mut out = String::new();
     for f in &run.files {
         let s = FileSummary::new(f);
         let head = match (s.kind, s.message_id) {
             (Some(kind), Some(id)) => format!("{}: {kind} {id}", s.file),
+            _ if vi => format!("{}: không đọc được", s.file),
             _ => format!("{}: not read", s.file),
         };
         let mut parts = Vec::new();
         if let Some(when) = s.read_before {
-            parts.push(format!("already read on {when}, nothing changed"));
+            parts.push(if vi {
+                format!("đã đọc lúc {when}, không thay đổi gì")
+            } else {
+                format!("already read on {when}, nothing changed")
+            });
         }
-        for (n, what) in [
-            (s.updated, "updated"),
-            (s.unchanged, "unchanged"),
-            (s.kept, "kept (a later status was already recorded)"),
-            (s.conflicts, "in conflict with the ledger"),
-            (s.unmatched, "not applied (see unmatched.csv)"),
-        ] {
+        let words = if vi {
+            [
+                "cập nhật",
+                "không đổi",
+                "giữ nguyên (đã có trạng thái mới hơn)",
+                "mâu thuẫn với sổ cái",
+                "không áp dụng được (xem unmatched.csv)",
+            ]
+        } else {
+            [
+                "updated",
+                "unchanged",
+                "kept (a later status was already recorded)",
+                "in conflict with the ledger",
+                "not applied (see unmatched.csv)",
+            ]
+        };
+        for (n, what) in [s.updated, s.unchanged, s.kept, s.conflicts, s.unmatched]
+            .into_iter()
+            .zip(words)
+        {
             if n > 0 {
                 parts.push(format!("{n} {what}"));
             }
@@ -130,15 +150,31 @@ pub fn summary(run: &ReturnsRun) -> String {
         out.push_str(&format!("{head}: {}\n", parts.join(", ")));
     }
     if !run.tallies.is_empty() {
-        out.push_str("\nthe batches these answers concern, now:\n");
-        out.push_str(&super::status::table(&run.tallies));
+        out.push_str(if vi {
+            "\ncác lô liên quan, sau các phản hồi này:\n"
+        } else {
+            "\nthe batches these answers concern, now:\n"
+        });
+        out.push_str(&super::status::table(&run.tallies, lang));
     }
     let unmatched: usize = run.files.iter().map(|f| f.unmatched.len()).sum();
     if unmatched > 0 {
-        out.push_str(&format!(
-            "\nWARNING: {unmatched} statement(s) could not be applied; see unmatched.csv\n"
-        ));
+        out.push_str(&if vi {
+            format!("\nCẢNH BÁO: {unmatched} nội dung không áp dụng được; xem unmatched.csv\n")
+        } else {
+            format!("\nWARNING: {unmatched} statement(s) could not be applied; see unmatched.csv\n")
+        });
     }
-    out.push_str(&format!("\nreports in {}\n", run.out.display()));
+    out.push_str(&if vi {
+        format!(
+            "\nbáo cáo trong {} (mở report.html để xem và in)\n",
+            run.out.display()
+        )
+    } else {
+        format!(
+            "\nreports in {} (open report.html to review and print)\n",
+            run.out.display()
+        )
+    });
     out
 }

@@ -5,13 +5,13 @@ use serde::Serialize;
 
 use crate::batch::{RunError, RunSettings};
 use crate::cells::format_vnd;
-use crate::cli::StatusArgs;
+use crate::cli::{Lang, StatusArgs};
 use crate::commands::{Failure, ledger_path, open_existing_ledger, print};
 use crate::ledger::PaymentFilter;
 use crate::returns::{Count, Tally, tally, total};
 
 /// Runs the command.
-pub fn run(args: &StatusArgs) -> Result<(), Failure> {
+pub fn run(args: &StatusArgs, lang: Lang) -> Result<(), Failure> {
     let settings = RunSettings::load(args.config.as_deref(), None)?;
     let path = ledger_path(args.ledger.as_deref(), &settings)?;
     let ledger = open_existing_ledger(&path)?;
@@ -40,19 +40,28 @@ pub fn run(args: &StatusArgs) -> Result<(), Failure> {
         let text = serde_json::to_string_pretty(&json).map_err(Failure::internal)?;
         return print(&format!("{text}\n"));
     }
-    let scope = match (&period, &args.batch) {
-        (Some(p), _) => format!("period {p}"),
-        (None, Some(b)) => format!("batch {b}"),
-        (None, None) => "all periods".to_owned(),
+    let vi = lang == Lang::Vi;
+    let scope = match (&period, &args.batch, vi) {
+        (Some(p), _, false) => format!("period {p}"),
+        (Some(p), _, true) => format!("tháng {p}"),
+        (None, Some(b), false) => format!("batch {b}"),
+        (None, Some(b), true) => format!("lô {b}"),
+        (None, None, false) => "all periods".to_owned(),
+        (None, None, true) => "mọi tháng".to_owned(),
     };
     if tallies.is_empty() {
-        return print(&format!("no payments in the ledger for {scope}\n"));
+        return print(&if vi {
+            format!("sổ cái không có khoản chi nào của {scope}\n")
+        } else {
+            format!("no payments in the ledger for {scope}\n")
+        });
     }
-    print(&format!(
-        "payments for {scope} (ledger {}):\n{}",
-        path.display(),
-        table(&tallies)
-    ))
+    let head = if vi {
+        format!("các khoản chi của {scope} (sổ cái {}):", path.display())
+    } else {
+        format!("payments for {scope} (ledger {}):", path.display())
+    };
+    print(&format!("{head}\n{}", table(&tallies, lang)))
 }
 
 /// A count as `12 · 4.320.000 đ`, or `-` for none.
@@ -65,22 +74,41 @@ fn cell(c: Count) -> String {
 }
 
 /// The tallies as an aligned table with a total line.
-pub fn table(tallies: &[Tally]) -> String {
+pub fn table(tallies: &[Tally], lang: Lang) -> String {
     let sum = total(tallies);
-    let mut rows = vec![[
-        "batch".to_owned(),
-        "bank".to_owned(),
-        "sent".to_owned(),
-        "confirmed".to_owned(),
-        "open".to_owned(),
-        "failed".to_owned(),
-        "returned".to_owned(),
-    ]];
+    let names = match lang {
+        Lang::En => [
+            "batch",
+            "bank",
+            "sent",
+            "confirmed",
+            "open",
+            "failed",
+            "returned",
+            "total",
+        ],
+        Lang::Vi => [
+            "lô",
+            "ngân hàng",
+            "đã gửi",
+            "đã thanh toán",
+            "chưa có kết quả",
+            "bị từ chối",
+            "bị trả lại",
+            "cộng",
+        ],
+    };
+    let mut rows = vec![
+        names[..7]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>(),
+    ];
     for t in tallies.iter().chain(std::iter::once(&sum)) {
         let is_total = std::ptr::eq(t, &sum);
-        rows.push([
+        rows.push(vec![
             if is_total {
-                "total".to_owned()
+                names[7].to_owned()
             } else {
                 t.batch_id.clone()
             },
