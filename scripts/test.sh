@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, CLI and snapshot tests, then the checks
 # against the official ISO 20022 XSDs (fetched, not vendored) and the
-# report page rendered in a real browser. Needs xmllint (Debian:
+# report page rendered in a real browser, and the legacy Vietnamese
+# encoding tables against independent converters. Needs xmllint (Debian:
 # libxml2-utils), chromium (Debian: chromium) and python3 with pip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,13 @@ command -v xmllint >/dev/null || { echo "test.sh: xmllint is missing (apt-get in
 command -v "${DISBURSE_CHROMIUM:-chromium}" >/dev/null || { echo "test.sh: chromium is missing (apt-get install chromium)" >&2; exit 1; }
 bash scripts/fetch-xsd.sh target/xsd
 export DISBURSE_XSD_DIR="$PWD/target/xsd"
+# The `vietnamese` package's letter tables are an oracle for the TCVN3 and
+# VNI tables (with glibc's iconv); a pure-Python wheel, imported in place.
+oracle=target/oracle/vietnamese-0.0.8-py3-none-any.whl
+[ -f "$oracle" ] || python3 -m pip download --quiet --no-deps --dest target/oracle vietnamese==0.0.8
+export PYTHONPATH="$PWD/$oracle${PYTHONPATH:+:$PYTHONPATH}"
 export INSTA_UPDATE=no
 cargo test
 cargo test --test xsd -- --ignored
 cargo test --test browser -- --ignored
+cargo test --test encodings -- --ignored

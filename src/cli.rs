@@ -212,7 +212,7 @@ pub struct RunArgs {
     /// The workbook sheet to read, by name or number (from 1); the first by default.
     #[arg(long)]
     pub sheet: Option<String>,
-    /// A CSV's encoding (utf-8, utf-16, utf-16be, windows-1258), instead of detecting it.
+    /// A CSV's encoding (utf-8, utf-16, utf-16be, windows-1258, tcvn3, vni), instead of detecting it.
     #[arg(long)]
     pub encoding: Option<crate::ingest::Encoding>,
     /// Refuse (write nothing) when the rows do not add up to the list's totals row.

@@ -313,3 +313,104 @@ fn the_sheet_is_chosen_by_name_or_number() {
         out.stderr
     );
 }
+
+/// A workbook's bytes with its date system switched to 1904 (Excel for Mac
+/// used it; rust_xlsxwriter cannot write it, so the flag is set in the
+/// package's `xl/workbook.xml`).
+fn with_1904_dates(xlsx: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().into_owned();
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).unwrap();
+        if name == "xl/workbook.xml" {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(text.contains("<workbookPr"), "{text}");
+            bytes = text
+                .replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1)
+                .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn dates_in_the_1904_system_and_error_cells_are_read_as_excel_shows_them() {
+    use rust_xlsxwriter::Formula;
+    let w = Workdir::new();
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let header = [
+        "STT",
+        "Họ và tên",
+        "Ngày sinh",
+        "Số CCCD",
+        "Số tiền",
+        "Số tài khoản",
+        "Ngân hàng",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    // 1948-03-07 and 1950-11-12 as 1904-system serials (days since
+    // 1904-01-01); in the 1900 system the same numbers are four years and a
+    // day earlier.
+    let serial = |y, m, d| {
+        (chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+            - chrono::NaiveDate::from_ymd_opt(1904, 1, 1).unwrap())
+        .num_days() as f64
+    };
+    let rows = [
+        (
+            1.0,
+            "Nguyễn Thị Hoa",
+            serial(1948, 3, 7),
+            "019148001234",
+            "8507205123456",
+        ),
+        (
+            2.0,
+            "Trần Văn Dũng",
+            serial(1950, 11, 12),
+            "019050004321",
+            "8507205000002",
+        ),
+    ];
+    for (r, (n, name, born, id, account)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_number(r, 0, *n).unwrap();
+        ws.write_string(r, 1, *name).unwrap();
+        ws.write_number_with_format(r, 2, *born, &date).unwrap();
+        ws.write_string(r, 3, *id).unwrap();
+        ws.write_string(r, 5, *account).unwrap();
+        ws.write_string(r, 6, "Agribank").unwrap();
+    }
+    ws.write_number(1, 4, 360000.0).unwrap();
+    // The second amount is a formula whose cached value is #N/A.
+    ws.write_formula(2, 4, Formula::new("=NA()").set_result("#N/A"))
+        .unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    w.write("mac.xlsx", with_1904_dates(&bytes));
+    let out = w.ok(&["run", "mac.xlsx", "--period", "2024-01", "--out", "b"]);
+    assert!(
+        out.stdout.contains("accepted        1 rows"),
+        "{}",
+        out.render()
+    );
+    let accepted = csv_records(&w.join("b/accepted.csv"));
+    let born = accepted[0].iter().position(|h| h == "Ngày sinh").unwrap();
+    assert_eq!(accepted[1][born], "1948-03-07");
+    // The error cell is that row's problem, named, not the file's.
+    let rejected = csv_records(&w.join("b/rejected.csv"));
+    assert_eq!(rejected.len(), 2);
+    assert_eq!(rejected[1][0], "3");
+    assert!(rejected[1][1].contains("BAD_AMOUNT"), "{:?}", rejected[1]);
+    assert!(rejected[1][2].contains("#N/A"), "{:?}", rejected[1]);
+}

@@ -1,12 +1,12 @@
 //! Bytes to UTF-8 text. A byte-order mark settles the encoding (UTF-8,
-//! UTF-16); otherwise valid UTF-8 is UTF-8, and anything else is tried as
-//! Windows-1258, the code page old Vietnamese Windows machines save CSV in.
-//! Windows-1258 writes tone marks as separate combining characters, so the
-//! text is normalised to NFC after decoding. The reader takes the first
-//! decoding in which it finds the header.
-//!
-//! TCVN3 (ABC) and VNI are not decoded yet: such a file is refused with the
-//! list of encodings tried.
+//! UTF-16); otherwise valid UTF-8 is UTF-8, and anything else is one of the
+//! 8-bit encodings old Vietnamese machines save CSV in: Windows-1258 (the
+//! code page), TCVN3 (ABC) or VNI (the font encodings, [`super::legacy`]).
+//! Every byte means something in each of those, so each decoding is scored
+//! by how Vietnamese its words look and they are tried best first; the
+//! reader takes the first in which it finds the header. Windows-1258 writes
+//! tone marks as separate combining characters, so every decoding is
+//! normalised to NFC.
 
 use std::borrow::Cow;
 use std::str::FromStr;
@@ -27,11 +27,16 @@ pub enum Encoding {
     Utf16Be,
     /// Windows-1258 (Vietnamese code page).
     Windows1258,
+    /// TCVN3 (ABC, TCVN 5712:1993 VN3), the `.Vn` fonts' encoding.
+    Tcvn3,
+    /// VNI, the VNI-Windows fonts' encoding.
+    Vni,
 }
 
 impl Encoding {
     /// Names of the encodings tried, for messages.
-    pub const TRIED: &'static str = "UTF-8, UTF-8 with BOM, UTF-16 with BOM, Windows-1258";
+    pub const TRIED: &'static str =
+        "UTF-8, UTF-8 with BOM, UTF-16 with BOM, Windows-1258, TCVN3 (ABC), VNI";
 }
 
 impl FromStr for Encoding {
@@ -43,8 +48,10 @@ impl FromStr for Encoding {
             "utf-16" | "utf-16le" => Ok(Encoding::Utf16Le),
             "utf-16be" => Ok(Encoding::Utf16Be),
             "windows-1258" | "cp1258" => Ok(Encoding::Windows1258),
+            "tcvn3" | "tcvn" | "abc" => Ok(Encoding::Tcvn3),
+            "vni" | "vni-windows" => Ok(Encoding::Vni),
             other => Err(format!(
-                "unknown encoding `{other}`: use utf-8, utf-16, utf-16be or windows-1258"
+                "unknown encoding `{other}`: use utf-8, utf-16, utf-16be, windows-1258, tcvn3 or vni"
             )),
         }
     }
@@ -64,6 +71,45 @@ fn windows_1258(bytes: &[u8]) -> Option<Cow<'static, [u8]>> {
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'));
     (!had_errors && !control).then(|| Cow::Owned(text.nfc().collect::<String>().into_bytes()))
+}
+
+/// One 8-bit decoding, in NFC.
+fn eight_bit(bytes: &[u8], encoding: Encoding) -> Option<Cow<'static, [u8]>> {
+    match encoding {
+        Encoding::Tcvn3 => super::legacy::decode_tcvn3(bytes).map(|t| Cow::Owned(t.into_bytes())),
+        Encoding::Vni => super::legacy::decode_vni(bytes).map(|t| Cow::Owned(t.into_bytes())),
+        _ => windows_1258(bytes),
+    }
+}
+
+/// How much more Vietnamese a font encoding's decoding must look than the
+/// code page's to be preferred: a few words, so that text which is not
+/// Vietnamese syllables in any decoding stays Windows-1258.
+const FONT_MARGIN: i64 = 3;
+
+/// The 8-bit decodings, the most Vietnamese-looking first (judged on the
+/// first 64 KiB). Windows-1258, the code page, comes first unless a font
+/// encoding looks clearly more Vietnamese.
+fn eight_bit_ranked(bytes: &[u8]) -> Vec<(Cow<'static, [u8]>, Encoding)> {
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    let mut ranked: Vec<(i64, Encoding)> = [Encoding::Windows1258, Encoding::Tcvn3, Encoding::Vni]
+        .into_iter()
+        .filter_map(|e| {
+            let text = eight_bit(sample, e)?;
+            let score = super::legacy::plausibility(&String::from_utf8_lossy(&text));
+            let bonus = if e == Encoding::Windows1258 {
+                FONT_MARGIN
+            } else {
+                0
+            };
+            Some((score + bonus, e))
+        })
+        .collect();
+    ranked.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+    ranked
+        .into_iter()
+        .filter_map(|(_, e)| eight_bit(bytes, e).map(|t| (t, e)))
+        .collect()
 }
 
 /// The decodings to try, most likely first; `forced` tries only that one.
@@ -93,7 +139,9 @@ pub fn decode<'a>(bytes: &'a [u8], forced: Option<Encoding>) -> Vec<(Cow<'a, [u8
             utf16(bom_be.unwrap_or(bytes), encoding_rs::UTF_16BE),
             Encoding::Utf16Be,
         ),
-        Some(Encoding::Windows1258) => push(windows_1258(bytes), Encoding::Windows1258),
+        Some(e @ (Encoding::Windows1258 | Encoding::Tcvn3 | Encoding::Vni)) => {
+            push(eight_bit(bytes, e), e)
+        }
         None => {
             if let Some(rest) = bom_utf8 {
                 push(utf8(rest), Encoding::Utf8Bom);
@@ -104,7 +152,9 @@ pub fn decode<'a>(bytes: &'a [u8], forced: Option<Encoding>) -> Vec<(Cow<'a, [u8
             } else if let Some(text) = utf8(bytes) {
                 push(Some(text), Encoding::Utf8);
             } else {
-                push(windows_1258(bytes), Encoding::Windows1258);
+                for (text, e) in eight_bit_ranked(bytes) {
+                    push(Some(text), e);
+                }
             }
         }
     }
@@ -148,6 +198,7 @@ mod tests {
             "windows-1258".parse::<Encoding>(),
             Ok(Encoding::Windows1258)
         );
-        assert!("tcvn3".parse::<Encoding>().is_err());
+        assert_eq!("ABC".parse::<Encoding>(), Ok(Encoding::Tcvn3));
+        assert!("koi8-r".parse::<Encoding>().is_err());
     }
 }

@@ -10,6 +10,7 @@ mod decode;
 mod fields;
 mod header;
 pub mod layout;
+pub mod legacy;
 mod xlsx;
 
 use std::path::{Path, PathBuf};

@@ -178,3 +178,31 @@ pub fn to_windows_1258(text: &str) -> Vec<u8> {
     }
     out
 }
+
+/// UTF-8 text in a legacy font encoding (`tcvn3` or `vni`), from the
+/// tables the library decodes with (whether those tables are right is
+/// checked against other converters in `tests/encodings.rs`). TCVN3 has no
+/// capitals with tone marks: like a capitals font, the small letter's code
+/// stands for them.
+pub fn to_legacy(text: &str, encoding: &str) -> Vec<u8> {
+    use std::collections::HashMap;
+    let table: HashMap<char, Vec<u8>> = disburse::ingest::legacy::table(encoding)
+        .into_iter()
+        .map(|(bytes, c)| (c, bytes))
+        .collect();
+    let mut out = Vec::new();
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c as u8);
+        } else if let Some(bytes) = table.get(&c) {
+            out.extend_from_slice(bytes);
+        } else {
+            let small = c.to_lowercase().next().unwrap();
+            let bytes = table
+                .get(&small)
+                .unwrap_or_else(|| panic!("{c:?} has no {encoding} form"));
+            out.extend_from_slice(bytes);
+        }
+    }
+    out
+}
