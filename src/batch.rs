@@ -407,16 +407,7 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
             .par_iter()
             .map(|(path, kind, fill)| {
                 let written = staging.write_file(path, |w| fill(w, result))?;
-                Ok(FileEntry {
-                    path: (*path).to_owned(),
-                    kind,
-                    sha256: written.sha256,
-                    bytes: written.bytes,
-                    bank_bin: None,
-                    message_id: None,
-                    transactions: None,
-                    total_vnd: None,
-                })
+                Ok(FileEntry::document(path, kind, written))
             })
             .collect()
     };
@@ -426,16 +417,7 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
     tracing::debug!(elapsed = ?started.elapsed(), "bank files and listings written");
     // The page shows each bank file's sha256: written once they are.
     let written = staging.write_file("report.html", |w| report::html::write(w, result, &files))?;
-    files.push(FileEntry {
-        path: "report.html".to_owned(),
-        kind: "report",
-        sha256: written.sha256,
-        bytes: written.bytes,
-        bank_bin: None,
-        message_id: None,
-        transactions: None,
-        total_vnd: None,
-    });
+    files.push(FileEntry::document("report.html", "report", written));
     tracing::debug!(elapsed = ?started.elapsed(), "files written");
     let table = &result.table;
     let manifest = Manifest {

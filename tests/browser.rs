@@ -12,7 +12,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Workdir, manifest, repo_file};
+use common::{Workdir, manifest};
 
 const WIDTH: u32 = 1200;
 const HEIGHT: u32 = 1700;
@@ -59,15 +59,7 @@ fn total(dom: &str, key: &str) -> i64 {
 #[ignore = "needs chromium: run scripts/test.sh"]
 fn the_report_renders_and_shows_the_manifests_totals() {
     let w = Workdir::new();
-    let input = repo_file("sample_batches/district-2024-01.csv");
-    w.ok(&[
-        "run",
-        input.to_str().unwrap(),
-        "--period",
-        "2024-01",
-        "--out",
-        "b",
-    ]);
+    w.run_sample("district-2024-01.csv", "b");
     let page = w.join("b/report.html");
     let url = format!("file://{}", page.display());
 

@@ -25,15 +25,7 @@ fn number(d: &Data) -> f64 {
 #[test]
 fn the_workbook_adds_up_to_the_manifest() {
     let w = Workdir::new();
-    let input = repo_file("sample_batches/district-2024-01.csv");
-    w.ok(&[
-        "run",
-        input.to_str().unwrap(),
-        "--period",
-        "2024-01",
-        "--out",
-        "b",
-    ]);
+    w.run_sample("district-2024-01.csv", "b");
     let m = manifest(&w.join("b"));
     let book = w.join("b/reconciliation.xlsx");
 

@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Workdir, repo_file};
+use common::Workdir;
 
 fn xsd(name: &str) -> PathBuf {
     let dir = std::env::var("DISBURSE_XSD_DIR").expect(
@@ -45,16 +45,8 @@ fn every_generated_pain001_validates_against_the_official_xsd() {
         .iter()
         .enumerate()
     {
-        let input = repo_file(&format!("sample_batches/{sample}"));
         let out = format!("b{i}");
-        w.ok(&[
-            "run",
-            input.to_str().unwrap(),
-            "--period",
-            "2024-01",
-            "--out",
-            &out,
-        ]);
+        w.run_sample(sample, &out);
         files.extend(
             w.files(&format!("{out}/banks"))
                 .into_iter()

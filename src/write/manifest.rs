@@ -122,3 +122,23 @@ pub struct FileEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_vnd: Option<i64>,
 }
+
+impl FileEntry {
+    /// A file that is not a bank file (listing, report, workbook).
+    pub fn document(
+        path: &str,
+        kind: &'static str,
+        written: super::hashing::WrittenFile,
+    ) -> FileEntry {
+        FileEntry {
+            path: path.to_owned(),
+            kind,
+            sha256: written.sha256,
+            bytes: written.bytes,
+            bank_bin: None,
+            message_id: None,
+            transactions: None,
+            total_vnd: None,
+        }
+    }
+}

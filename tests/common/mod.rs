@@ -84,6 +84,20 @@ impl Workdir {
         outcome
     }
 
+    /// Runs a shipped sample (`sample_batches/<sample>`) for 2024-01 into
+    /// `out`, insisting on success.
+    pub fn run_sample(&self, sample: &str, out: &str) -> Outcome {
+        let input = repo_file(&format!("sample_batches/{sample}"));
+        self.ok(&[
+            "run",
+            input.to_str().unwrap(),
+            "--period",
+            "2024-01",
+            "--out",
+            out,
+        ])
+    }
+
     /// Every file below `rel`, relative paths sorted.
     pub fn files(&self, rel: &str) -> Vec<String> {
         let root = self.join(rel);
