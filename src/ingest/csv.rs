@@ -82,7 +82,6 @@ fn find_header(text: &[u8], delimiter: u8, aliases: &ColumnAliases) -> Option<He
 /// Reads a CSV list.
 pub fn read(
     file_name: &str,
-    sha256: String,
     bytes: &[u8],
     aliases: &ColumnAliases,
     forced: Option<Encoding>,
@@ -134,8 +133,13 @@ pub fn read(
     let (cells, overflow, height) = if data.iter().all(|b| b.is_ascii_whitespace()) {
         (Vec::new(), Vec::new(), 0)
     } else {
-        let (records, overflow) = super::fields::overflowing_records(data, header.delimiter, width);
-        let (cells, height) = parse_rows(file_name, data, header.delimiter, width)?;
+        // Counting cells per record is a serial pass over the bytes: done
+        // while polars parses.
+        let ((records, overflow), parsed) = rayon::join(
+            || super::fields::overflowing_records(data, header.delimiter, width),
+            || parse_rows(file_name, data, header.delimiter, width),
+        );
+        let (cells, height) = parsed?;
         if records != height {
             return Err(IngestError::Malformed {
                 file: file_name.to_owned(),
@@ -157,7 +161,8 @@ pub fn read(
     let _ = height;
     Table::build(TableParts {
         file_name: file_name.to_owned(),
-        sha256,
+        // The digest is the caller's (`read_bytes`, in parallel).
+        sha256: String::new(),
         format: SourceFormat {
             kind: "csv",
             encoding: Some(encoding),

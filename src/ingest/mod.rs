@@ -339,9 +339,19 @@ pub fn read_bytes(
             file: file_name.to_owned(),
         });
     }
-    let sha256 = hex::encode(Sha256::digest(bytes));
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        return xlsx::read(file_name, sha256, bytes, aliases, options.sheet.as_deref());
-    }
-    csv::read(file_name, sha256, bytes, aliases, options.encoding)
+    // The digest of a large list takes as long as a stage: computed while
+    // the list is read.
+    let (sha256, table) = rayon::join(
+        || hex::encode(Sha256::digest(bytes)),
+        || {
+            if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+                xlsx::read(file_name, bytes, aliases, options.sheet.as_deref())
+            } else {
+                csv::read(file_name, bytes, aliases, options.encoding)
+            }
+        },
+    );
+    let mut table = table?;
+    table.sha256 = sha256;
+    Ok(table)
 }

@@ -51,7 +51,6 @@ fn float_text(f: f64) -> String {
 /// Reads the workbook's sheet into a table.
 pub fn read(
     file_name: &str,
-    sha256: String,
     bytes: &[u8],
     aliases: &ColumnAliases,
     sheet: Option<&str>,
@@ -181,7 +180,8 @@ pub fn read(
     let _ = left;
     Table::build(TableParts {
         file_name: file_name.to_owned(),
-        sha256,
+        // The digest is the caller's (`read_bytes`, in parallel).
+        sha256: String::new(),
         format: SourceFormat {
             kind,
             encoding: None,

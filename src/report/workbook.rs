@@ -17,7 +17,7 @@ use crate::reference::Field;
 use crate::validate::Code;
 
 /// Paid rows listed in the workbook.
-pub const LISTED_ROWS: usize = 100_000;
+pub const LISTED_ROWS: usize = 20_000;
 
 type XlsxResult<T> = Result<T, rust_xlsxwriter::XlsxError>;
 

@@ -89,15 +89,20 @@ pub fn validate(
     ctx: &Context<'_>,
     paid: Option<&crate::ledger::PaidIndex>,
 ) -> Validated {
+    let started = std::time::Instant::now();
     let banks = bank_memo(table, ctx);
+    tracing::debug!(elapsed = ?started.elapsed(), "bank cells resolved");
     let mut candidates: Vec<Candidate> = (0..table.height())
         .into_par_iter()
         .filter(|i| !table.is_blank(*i))
         .map(|i| Candidate::read(table, i, ctx, &banks))
         .collect();
+    tracing::debug!(elapsed = ?started.elapsed(), "rows checked");
     let blank_rows = table.height() - candidates.len();
     duplicate_beneficiary::check(&mut candidates);
+    tracing::debug!(elapsed = ?started.elapsed(), "duplicates checked");
     shared_account::check(&mut candidates);
+    tracing::debug!(elapsed = ?started.elapsed(), "shared accounts checked");
     if let Some(paid) = paid {
         already_paid::check(
             &mut candidates,
