@@ -350,6 +350,7 @@ pub struct StagedBatch {
 pub fn write(result: &BatchResult, out: &Path) -> Result<(Manifest, PathBuf), RunError> {
     let staged = stage(result, out)?;
     let published = staged.staged.publish()?;
+    tracing::debug!("published");
     Ok((staged.manifest, published))
 }
 
@@ -449,6 +450,7 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
     })?;
     crate::failpoint::hit("staged-files");
     let staged = staging.seal()?;
+    tracing::debug!(elapsed = ?started.elapsed(), "staged and synced");
     Ok(StagedBatch {
         manifest,
         manifest_sha256: written.sha256,

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Command::Ledger(command) => commands::ledger::run(command, cli.quiet),
         Command::Generate(args) => commands::generate::run(args),
     };
+    tracing::debug!("done");
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => report(&failure),
