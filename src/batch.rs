@@ -565,14 +565,14 @@ fn records(
         });
         for p in &b.payments {
             let c = &result.candidates[p.candidate];
-            let key = (p.payment_type.clone(), p.beneficiary_key.clone());
+            let key = (c.payment_type.clone(), c.beneficiary_key());
             payments.push(PaymentRecord {
                 end_to_end_id: p.end_to_end_id.clone(),
                 batch_id: result.batch_id.clone(),
                 message_id: b.message_id.clone(),
                 period: result.period.to_string(),
-                payment_type: p.payment_type.clone(),
-                beneficiary_key: p.beneficiary_key.clone(),
+                payment_type: key.0.clone(),
+                beneficiary_key: key.1.clone(),
                 attempt: paid.next_attempt.get(&key).copied().unwrap_or(1),
                 bank_bin: b.bank.bin.clone(),
                 account: p.account.clone(),

@@ -30,10 +30,6 @@ pub struct Payment {
     /// Remittance text (upper-case ASCII, at most 140 characters), shared
     /// by every payment of the same category and coefficient.
     pub remittance: Arc<str>,
-    /// Ledger identity of the beneficiary.
-    pub beneficiary_key: String,
-    /// Payment type.
-    pub payment_type: String,
 }
 
 /// Every payment to one bank.
@@ -112,11 +108,16 @@ pub fn route(
                 unreachable!("an accepted row has a bank, an account and an amount");
             };
             let key = c.beneficiary_key();
-            let attempt = settings
-                .attempts
-                .get(&(c.payment_type.clone(), key.clone()))
-                .copied()
-                .unwrap_or(1);
+            // Re-issues are few: most lists meet an empty map.
+            let attempt = if settings.attempts.is_empty() {
+                1
+            } else {
+                settings
+                    .attempts
+                    .get(&(c.payment_type.clone(), key.clone()))
+                    .copied()
+                    .unwrap_or(1)
+            };
             let payment = Payment {
                 row: c.row,
                 candidate: index,
@@ -131,8 +132,6 @@ pub fn route(
                 creditor_name: crate::text::bank_ascii(c.holder.as_deref().unwrap_or(&c.name), 140),
                 amount,
                 remittance: Arc::clone(&remittances[&(c.category.as_str(), c.coefficient)]),
-                beneficiary_key: key,
-                payment_type: c.payment_type.clone(),
             };
             (bank, payment)
         })
