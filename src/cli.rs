@@ -8,9 +8,10 @@ use crate::period::Period;
 
 /// Pays monthly social assistance into beneficiaries' bank accounts.
 ///
-/// Reads a beneficiary list (CSV), checks every row and account, and writes
-/// one ISO 20022 pain.001 file per receiving bank with a reconciliation
-/// that proves every row was paid or rejected with a reason.
+/// Reads a beneficiary list (CSV or Excel), checks every row and account,
+/// and writes one ISO 20022 pain.001 file per receiving bank with a
+/// reconciliation that proves every row was paid or rejected with a reason;
+/// then reads the banks' answers (pain.002, camt.054) back into its ledger.
 #[derive(Debug, Parser)]
 #[command(name = "disburse", version, after_help = EXIT_CODES)]
 pub struct Cli {
@@ -194,7 +195,7 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_CODES)]
 pub struct RunArgs {
-    /// The beneficiary list (CSV).
+    /// The beneficiary list (CSV, or an Excel workbook: xlsx, xls, xlsb, ods).
     pub input: PathBuf,
     /// Where to write the batch; must not exist or be empty.
     #[arg(long, short)]
