@@ -155,7 +155,8 @@ pub struct ReissueArgs {
     /// The month whose failed payments to list, YYYY-MM.
     #[arg(long)]
     pub period: Period,
-    /// The list to write (CSV); must not exist.
+    /// The list to write: `.xlsx` for a workbook of text cells (best for
+    /// editing in Excel), anything else for CSV; must not exist.
     #[arg(long, short)]
     pub out: PathBuf,
 }

@@ -214,6 +214,35 @@ fn rejections_and_a_return_are_recorded_listed_and_reissued_once() {
     assert!(list.contains(&closed.account) && list.contains(&wrong_name.account));
     assert!(!list.contains(&deceased.account));
 
+    // The same list as a workbook of text cells, for editing in Excel: it
+    // reads back with the accounts intact.
+    w.ok(&[
+        "reissue",
+        "--ledger",
+        "ledger.sqlite",
+        "--period",
+        "2024-01",
+        "--out",
+        "lists/reissue.xlsx",
+    ]);
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(w.join("lists/reissue.xlsx")).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut book, "Chi trả lại").unwrap();
+    let cells: Vec<String> = sheet.rows().flatten().map(|c| c.to_string()).collect();
+    assert_eq!(sheet.rows().count(), 3);
+    assert!(cells.contains(&closed.account) && cells.contains(&wrong_name.account));
+    let out = w.ok(&[
+        "run",
+        "lists/reissue.xlsx",
+        "--period",
+        "2024-01",
+        "--out",
+        "out/uncorrected-xlsx",
+        "--json",
+    ]);
+    let summary: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(summary["totals"]["rows"], 2, "{}", out.render());
+
     // Run uncorrected, it pays nobody: the accounts are the failed ones.
     let out = w.ok(&[
         "run",

@@ -4,7 +4,7 @@ use crate::batch::{RunError, RunSettings};
 use crate::cells::format_vnd;
 use crate::cli::ReissueArgs;
 use crate::commands::{Failure, ledger_path, open_existing_ledger};
-use crate::returns::reissue::{reissue_list, write_csv};
+use crate::returns::reissue::{reissue_list, write_csv, write_xlsx};
 
 /// Runs the command.
 pub fn run(args: &ReissueArgs, quiet: bool) -> Result<(), Failure> {
@@ -27,7 +27,15 @@ pub fn run(args: &ReissueArgs, quiet: bool) -> Result<(), Failure> {
     let mut file = tempfile::NamedTempFile::new_in(&parent).map_err(cannot_write)?;
     {
         let mut w = std::io::BufWriter::new(file.as_file_mut());
-        write_csv(&mut w, &settings.reference, &list).map_err(cannot_write)?;
+        let xlsx = args
+            .out
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+        if xlsx {
+            write_xlsx(&mut w, &settings.reference, &list).map_err(cannot_write)?;
+        } else {
+            write_csv(&mut w, &settings.reference, &list).map_err(cannot_write)?;
+        }
         std::io::Write::flush(&mut w).map_err(cannot_write)?;
     }
     file.as_file().sync_all().map_err(cannot_write)?;

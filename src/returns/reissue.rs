@@ -61,16 +61,11 @@ pub fn reissue_list(
     Ok(list)
 }
 
-/// Writes the list as CSV (UTF-8 with a byte-order mark, so that Excel
-/// shows Vietnamese): the original columns, ordered as the input format
-/// orders its fields, the sequence renumbered, then the reason, what to
+/// The list as a table: the original columns, ordered as the input format
+/// orders its fields (the sequence renumbered), then the reason, what to
 /// correct and the failed payment's id.
-pub fn write_csv(
-    out: &mut dyn Write,
-    reference: &Reference,
-    list: &ReissueList,
-) -> std::io::Result<()> {
-    let rows: Vec<serde_json::Map<String, serde_json::Value>> = list
+pub fn table(reference: &Reference, list: &ReissueList) -> (Vec<String>, Vec<Vec<String>>) {
+    let maps: Vec<serde_json::Map<String, serde_json::Value>> = list
         .rows
         .iter()
         .map(|(p, _)| match serde_json::from_str(&p.source_row) {
@@ -79,7 +74,7 @@ pub fn write_csv(
         })
         .collect();
     let mut headers: Vec<&str> = Vec::new();
-    for map in &rows {
+    for map in &maps {
         for key in map.keys() {
             if !headers.contains(&key.as_str()) {
                 headers.push(key);
@@ -94,38 +89,101 @@ pub fn write_csv(
             .unwrap_or(Field::ALL.len())
     };
     headers.sort_by_key(|h| position(h));
+    let rows = maps
+        .iter()
+        .zip(&list.rows)
+        .enumerate()
+        .map(|(n, (map, (p, s)))| {
+            let reason = reference.reasons.get(&s.reason_code);
+            let mut cells: Vec<String> = headers
+                .iter()
+                .map(|h| {
+                    if reference.columns.field(h) == Some(Field::Seq) {
+                        return (n + 1).to_string();
+                    }
+                    map.get(*h)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_owned()
+                })
+                .collect();
+            cells.push(match reason {
+                Some(r) => format!("{} ({})", r.vi, r.code),
+                None => format!("{} {}", s.status, s.reason_code).trim().to_owned(),
+            });
+            cells.push(reason.map(|r| r.action_vi.clone()).unwrap_or_default());
+            cells.push(p.end_to_end_id.clone());
+            cells
+        })
+        .collect();
+    let mut headers: Vec<String> = headers.into_iter().map(str::to_owned).collect();
+    headers.extend([REASON_HEADER, ACTION_HEADER, PREVIOUS_HEADER].map(str::to_owned));
+    (headers, rows)
+}
+
+/// Writes the list as CSV, UTF-8 with a byte-order mark so that Excel shows
+/// Vietnamese (but Excel turns account numbers into numbers when it opens a
+/// CSV: [`write_xlsx`] is kinder to officers who edit in Excel).
+pub fn write_csv(
+    out: &mut dyn Write,
+    reference: &Reference,
+    list: &ReissueList,
+) -> std::io::Result<()> {
+    let (headers, rows) = table(reference, list);
     out.write_all("\u{feff}".as_bytes())?;
     let mut csv = writer(out);
     let io = std::io::Error::other;
-    write_record(
-        &mut csv,
-        headers
-            .iter()
-            .copied()
-            .chain([REASON_HEADER, ACTION_HEADER, PREVIOUS_HEADER]),
-    )
-    .map_err(io)?;
-    for (n, (map, (p, s))) in rows.iter().zip(&list.rows).enumerate() {
-        let reason = reference.reasons.get(&s.reason_code);
-        let mut cells: Vec<String> = headers
-            .iter()
-            .map(|h| {
-                if reference.columns.field(h) == Some(Field::Seq) {
-                    return (n + 1).to_string();
-                }
-                map.get(*h)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            })
-            .collect();
-        cells.push(match reason {
-            Some(r) => format!("{} ({})", r.vi, r.code),
-            None => format!("{} {}", s.status, s.reason_code).trim().to_owned(),
-        });
-        cells.push(reason.map(|r| r.action_vi.clone()).unwrap_or_default());
-        cells.push(p.end_to_end_id.clone());
-        write_record(&mut csv, &cells).map_err(io)?;
+    write_record(&mut csv, &headers).map_err(io)?;
+    for cells in &rows {
+        write_record(&mut csv, cells).map_err(io)?;
     }
     csv.flush()
+}
+
+/// Writes the list as a workbook whose cells are all text (account numbers
+/// and citizen IDs keep their leading zeros when edited), with a frozen
+/// header and the reason columns set apart.
+pub fn write_xlsx(
+    out: &mut dyn Write,
+    reference: &Reference,
+    list: &ReissueList,
+) -> std::io::Result<()> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let (headers, rows) = table(reference, list);
+    let build = || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let text = Format::new().set_num_format("@");
+        let bold = Format::new().set_bold().set_background_color("DDE4EC");
+        let note = Format::new()
+            .set_num_format("@")
+            .set_background_color("FFF4CE");
+        let mut book = Workbook::new();
+        let now = crate::clock::now()
+            .map(|t| {
+                t.with_timezone(&chrono::Utc)
+                    .format("%Y-%m-%dT%H:%M:%S")
+                    .to_string()
+            })
+            .unwrap_or_else(|_| "2000-01-01T00:00:00".to_owned());
+        book.set_properties(
+            &rust_xlsxwriter::DocProperties::new()
+                .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::parse_from_str(&now)?),
+        );
+        let sheet = book.add_worksheet();
+        sheet.set_name("Chi trả lại")?;
+        let extra = headers.len() - 3;
+        for (c, h) in headers.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, h, &bold)?;
+            sheet.set_column_width(c as u16, if c >= extra { 36.0 } else { 16.0 })?;
+            sheet.set_column_format(c as u16, if c >= extra { &note } else { &text })?;
+        }
+        for (r, cells) in rows.iter().enumerate() {
+            for (c, v) in cells.iter().enumerate() {
+                let format = if c >= extra { &note } else { &text };
+                sheet.write_string_with_format(r as u32 + 1, c as u16, v, format)?;
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        book.save_to_buffer()
+    };
+    out.write_all(&build().map_err(std::io::Error::other)?)
 }
