@@ -412,7 +412,18 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
             })
             .collect()
     };
-    let (banks, reports) = rayon::join(write_banks, write_reports);
+    let (banks, reports) = rayon::join(
+        || {
+            let files = write_banks();
+            tracing::debug!(elapsed = ?started.elapsed(), "bank files written");
+            files
+        },
+        || {
+            let files = write_reports();
+            tracing::debug!(elapsed = ?started.elapsed(), "listings written");
+            files
+        },
+    );
     let mut files = banks?;
     files.extend(reports?);
     tracing::debug!(elapsed = ?started.elapsed(), "bank files and listings written");
