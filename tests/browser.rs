@@ -59,7 +59,7 @@ fn total(dom: &str, key: &str) -> i64 {
 #[ignore = "needs chromium: run scripts/test.sh"]
 fn the_report_renders_and_shows_the_manifests_totals() {
     let w = Workdir::new();
-    w.run_sample("district-2024-01.csv", "b");
+    w.run_sample("district-2024-01.csv", "b", &[]);
     let page = w.join("b/report.html");
     let url = format!("file://{}", page.display());
 

@@ -6,7 +6,7 @@
 mod common;
 
 use calamine::{Data, Reader, open_workbook_auto};
-use common::{Workdir, manifest, repo_file};
+use common::{Workdir, manifest};
 
 fn sheet(path: &std::path::Path, name: &str) -> Vec<Vec<Data>> {
     let mut book = open_workbook_auto(path).unwrap();
@@ -25,7 +25,7 @@ fn number(d: &Data) -> f64 {
 #[test]
 fn the_workbook_adds_up_to_the_manifest() {
     let w = Workdir::new();
-    w.run_sample("district-2024-01.csv", "b");
+    w.run_sample("district-2024-01.csv", "b", &[]);
     let m = manifest(&w.join("b"));
     let book = w.join("b/reconciliation.xlsx");
 
@@ -128,16 +128,6 @@ fn hostile_names_are_text_in_every_report() {
 #[test]
 fn the_summary_speaks_vietnamese_when_asked() {
     let w = Workdir::new();
-    let input = repo_file("sample_batches/every-rule.csv");
-    let out = w.ok(&[
-        "run",
-        input.to_str().unwrap(),
-        "--period",
-        "2024-01",
-        "--out",
-        "batch",
-        "--lang",
-        "vi",
-    ]);
+    let out = w.run_sample("every-rule.csv", "batch", &["--lang", "vi"]);
     insta::assert_snapshot!("summary_vi", out.stdout);
 }

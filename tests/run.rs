@@ -6,22 +6,10 @@ mod common;
 use common::{Workdir, csv_records, manifest, repo_file};
 use sha2::{Digest, Sha256};
 
-fn run_sample(w: &Workdir, sample: &str, period: &str) -> common::Outcome {
-    let input = repo_file(&format!("sample_batches/{sample}"));
-    w.ok(&[
-        "run",
-        input.to_str().unwrap(),
-        "--period",
-        period,
-        "--out",
-        "batch",
-    ])
-}
-
 #[test]
 fn the_district_sample_adds_up_and_every_file_matches_its_manifest() {
     let w = Workdir::new();
-    run_sample(&w, "district-2024-01.csv", "2024-01");
+    w.run_sample("district-2024-01.csv", "batch", &[]);
     let dir = w.join("batch");
     let m = manifest(&dir);
     let t = &m["totals"];
@@ -95,7 +83,7 @@ fn the_district_sample_adds_up_and_every_file_matches_its_manifest() {
 #[test]
 fn end_to_end_ids_are_unique_across_the_batch() {
     let w = Workdir::new();
-    run_sample(&w, "district-2024-01.csv", "2024-01");
+    w.run_sample("district-2024-01.csv", "batch", &[]);
     let acc = csv_records(&w.join("batch/accepted.csv"));
     let mut ids: Vec<&str> = acc[1..].iter().map(|r| r[1].as_str()).collect();
     let n = ids.len();
@@ -207,15 +195,7 @@ fn another_layout_of_the_same_list_pays_the_same() {
 fn a_non_empty_output_directory_is_refused_and_left_alone() {
     let w = Workdir::new();
     w.write("batch/keep.txt", "mine");
-    let input = repo_file("sample_batches/every-rule.csv");
-    let out = w.run(&[
-        "run",
-        input.to_str().unwrap(),
-        "--period",
-        "2024-01",
-        "--out",
-        "batch",
-    ]);
+    let out = w.sample("every-rule.csv", "batch", &[]);
     assert_eq!(out.code, 5, "{}", out.render());
     assert_eq!(w.files("batch"), vec!["keep.txt"]);
     assert!(

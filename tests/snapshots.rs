@@ -4,19 +4,11 @@
 
 mod common;
 
-use common::{Workdir, repo_file};
+use common::Workdir;
 
 fn every_rule_batch() -> (Workdir, common::Outcome) {
     let w = Workdir::new();
-    let input = repo_file("sample_batches/every-rule.csv");
-    let out = w.ok(&[
-        "run",
-        input.to_str().unwrap(),
-        "--period",
-        "2024-01",
-        "--out",
-        "batch",
-    ]);
+    let out = w.run_sample("every-rule.csv", "batch", &[]);
     (w, out)
 }
 
@@ -56,15 +48,6 @@ fn every_rule_fires_in_the_every_rule_sample() {
 #[test]
 fn json_summary() {
     let w = Workdir::new();
-    let input = repo_file("sample_batches/every-rule.csv");
-    let out = w.ok(&[
-        "run",
-        input.to_str().unwrap(),
-        "--period",
-        "2024-01",
-        "--out",
-        "batch",
-        "--json",
-    ]);
+    let out = w.run_sample("every-rule.csv", "batch", &["--json"]);
     insta::assert_snapshot!(out.stdout.replace(w.path().to_str().unwrap(), "[TMP]"));
 }

@@ -46,7 +46,7 @@ fn every_generated_pain001_validates_against_the_official_xsd() {
         .enumerate()
     {
         let out = format!("b{i}");
-        w.run_sample(sample, &out);
+        w.run_sample(sample, &out, &[]);
         files.extend(
             w.files(&format!("{out}/banks"))
                 .into_iter()

@@ -85,17 +85,26 @@ impl Workdir {
     }
 
     /// Runs a shipped sample (`sample_batches/<sample>`) for 2024-01 into
-    /// `out`, insisting on success.
-    pub fn run_sample(&self, sample: &str, out: &str) -> Outcome {
+    /// `out`, with `extra` arguments.
+    pub fn sample(&self, sample: &str, out: &str, extra: &[&str]) -> Outcome {
         let input = repo_file(&format!("sample_batches/{sample}"));
-        self.ok(&[
+        let mut args = vec![
             "run",
             input.to_str().unwrap(),
             "--period",
             "2024-01",
             "--out",
             out,
-        ])
+        ];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
+    /// [`Workdir::sample`], insisting on success.
+    pub fn run_sample(&self, sample: &str, out: &str, extra: &[&str]) -> Outcome {
+        let outcome = self.sample(sample, out, extra);
+        assert_eq!(outcome.code, 0, "{}", outcome.render());
+        outcome
     }
 
     /// Every file below `rel`, relative paths sorted.
