@@ -12,12 +12,8 @@ use disburse::generate::{Spec, write_csv};
 fn input(dir: &Path, rows: usize) -> PathBuf {
     let path = dir.join(format!("list-{rows}.csv"));
     let spec = Spec {
-        rows,
-        seed: 2024,
-        period: "2024-01".parse().unwrap(),
-        base: 360_000,
-        province: "019",
         defects_per_million: 3000,
+        ..Spec::district(rows, 2024)
     };
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
     write_csv(&mut out, &spec).unwrap();

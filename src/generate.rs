@@ -235,6 +235,22 @@ pub struct Spec {
     pub defects_per_million: u32,
 }
 
+impl Spec {
+    /// A clean list for the shipped district's month: January 2024 (base
+    /// level 360,000 đ), province 019, no planted defects. Samples, tests
+    /// and benchmarks change what they need with `..Spec::district(..)`.
+    pub fn district(rows: usize, seed: u64) -> Spec {
+        Spec {
+            rows,
+            seed,
+            period: Period::new(2024, 1).expect("a valid month"),
+            base: 360_000,
+            province: "019",
+            defects_per_million: 0,
+        }
+    }
+}
+
 fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T], weight: impl Fn(&T) -> u32) -> &'a T {
     let total: u32 = items.iter().map(&weight).sum();
     let mut x = rng.random_range(0..total);
@@ -632,14 +648,7 @@ mod tests {
     use super::*;
 
     fn spec(rows: usize, seed: u64) -> Spec {
-        Spec {
-            rows,
-            seed,
-            period: "2024-01".parse().unwrap(),
-            base: 360_000,
-            province: "019",
-            defects_per_million: 0,
-        }
+        Spec::district(rows, seed)
     }
 
     #[test]

@@ -23,12 +23,10 @@ pub fn run(args: &GenerateArgs) -> Result<(), Failure> {
             .on(args.period.first_day())
             .unwrap_or(500_000);
         let spec = Spec {
-            rows: args.rows,
-            seed: args.seed,
             period: args.period,
             base,
-            province: "019",
             defects_per_million: args.defects_per_million,
+            ..Spec::district(args.rows, args.seed)
         };
         write_csv(&mut out, &spec)
     };

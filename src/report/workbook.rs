@@ -72,20 +72,34 @@ pub fn write(out: &mut dyn Write, result: &BatchResult) -> std::io::Result<()> {
     out.write_all(&bytes)
 }
 
+/// Document properties stamped with `created` instead of the wall clock
+/// (rust_xlsxwriter's default), so that the same input gives the same
+/// bytes; `None` (a clock that cannot be read) stamps 2000-01-01.
+pub(crate) fn properties(
+    created: Option<chrono::DateTime<chrono::FixedOffset>>,
+) -> XlsxResult<DocProperties> {
+    let text = created.map_or_else(
+        || "2000-01-01T00:00:00".to_owned(),
+        |t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%dT%H:%M:%S")
+                .to_string()
+        },
+    );
+    Ok(DocProperties::new().set_creation_datetime(&ExcelDateTime::parse_from_str(&text)?))
+}
+
 fn build(result: &BatchResult) -> XlsxResult<Vec<u8>> {
     let f = Formats::new();
     let mut book = Workbook::new();
     // Level 1: deflate was the largest cost of the district run at the
     // default level 6; the file is somewhat larger.
     book.set_zip_compression_level(1);
-    // The creation time is the batch's, so the same batch gives the same bytes.
-    let created = result.created.with_timezone(&chrono::Utc);
-    let stamp = ExcelDateTime::parse_from_str(&created.format("%Y-%m-%dT%H:%M:%S").to_string())?;
+    // The creation time is the batch's.
     book.set_properties(
-        &DocProperties::new()
+        &properties(Some(result.created))?
             .set_title(format!("Đối chiếu chi trả {}", result.batch_id))
-            .set_author(result.config.office.name.clone())
-            .set_creation_datetime(&stamp),
+            .set_author(result.config.office.name.clone()),
     );
     summary(book.add_worksheet(), &f, result)?;
     banks(book.add_worksheet(), &f, result)?;

@@ -157,17 +157,9 @@ pub fn write_xlsx(
             .set_num_format("@")
             .set_background_color("FFF4CE");
         let mut book = Workbook::new();
-        let now = crate::clock::now()
-            .map(|t| {
-                t.with_timezone(&chrono::Utc)
-                    .format("%Y-%m-%dT%H:%M:%S")
-                    .to_string()
-            })
-            .unwrap_or_else(|_| "2000-01-01T00:00:00".to_owned());
-        book.set_properties(
-            &rust_xlsxwriter::DocProperties::new()
-                .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::parse_from_str(&now)?),
-        );
+        book.set_properties(&crate::report::workbook::properties(
+            crate::clock::now().ok(),
+        )?);
         let sheet = book.add_worksheet();
         sheet.set_name("Chi trả lại")?;
         let extra = headers.len() - 3;

@@ -259,15 +259,9 @@ fn build(
     let money = Format::new().set_num_format("#,##0");
     let mut book = Workbook::new();
     // The clock (pinned in tests) stamps the workbook, not the wall time.
-    let now = crate::clock::now()
-        .map(|t| {
-            t.with_timezone(&chrono::Utc)
-                .format("%Y-%m-%dT%H:%M:%S")
-                .to_string()
-        })
-        .unwrap_or_else(|_| "2000-01-01T00:00:00".to_owned());
-    let stamp = rust_xlsxwriter::ExcelDateTime::parse_from_str(&now)?;
-    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&stamp));
+    book.set_properties(&crate::report::workbook::properties(
+        crate::clock::now().ok(),
+    )?);
 
     let sheet = book.add_worksheet();
     sheet.set_name("Theo ngân hàng")?;

@@ -156,14 +156,7 @@ pub fn csv_records(path: &Path) -> Vec<Vec<String>> {
 /// A seeded generated list for period 2024-01 (UTF-8 with BOM, CRLF), with
 /// no planted defects.
 pub fn generated_list(rows: usize, seed: u64) -> Vec<u8> {
-    let spec = disburse::generate::Spec {
-        rows,
-        seed,
-        period: "2024-01".parse().unwrap(),
-        base: 360_000,
-        province: "019",
-        defects_per_million: 0,
-    };
+    let spec = disburse::generate::Spec::district(rows, seed);
     let mut out = Vec::new();
     disburse::generate::write_csv(&mut out, &spec).unwrap();
     out
