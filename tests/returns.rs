@@ -10,19 +10,26 @@ use std::collections::BTreeMap;
 use common::answers::{Entry, Original, Sent, TxStatus, camt054, pain002, sent, statuses};
 use common::{Workdir, csv_records};
 
-/// A batch of `rows` generated rows paid with a ledger; its payments.
-fn paid_batch(w: &Workdir, rows: usize) -> Vec<Sent> {
-    w.write("lists/chi-tra-2024-01.csv", common::generated_list(rows, 5));
-    w.ok(&[
+/// Runs `list` for 2024-01 with the test's ledger into `out`; the summary.
+fn pay(w: &Workdir, list: &str, out: &str) -> serde_json::Value {
+    let outcome = w.ok(&[
         "run",
-        "lists/chi-tra-2024-01.csv",
+        list,
         "--period",
         "2024-01",
         "--ledger",
         "ledger.sqlite",
         "--out",
-        "out/batch",
+        out,
+        "--json",
     ]);
+    serde_json::from_str(&outcome.stdout).unwrap()
+}
+
+/// A batch of `rows` generated rows paid with a ledger; its payments.
+fn paid_batch(w: &Workdir, rows: usize) -> Vec<Sent> {
+    w.write("lists/chi-tra-2024-01.csv", common::generated_list(rows, 5));
+    pay(w, "lists/chi-tra-2024-01.csv", "out/batch");
     sent(&w.join("ledger.sqlite"))
 }
 
@@ -244,19 +251,8 @@ fn rejections_and_a_return_are_recorded_listed_and_reissued_once() {
     assert_eq!(summary["totals"]["rows"], 2, "{}", out.render());
 
     // Run uncorrected, it pays nobody: the accounts are the failed ones.
-    let out = w.ok(&[
-        "run",
-        "lists/reissue.csv",
-        "--period",
-        "2024-01",
-        "--ledger",
-        "ledger.sqlite",
-        "--out",
-        "out/uncorrected",
-        "--json",
-    ]);
-    let summary: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(summary["totals"]["accepted"], 0, "{}", out.render());
+    let summary = pay(&w, "lists/reissue.csv", "out/uncorrected");
+    assert_eq!(summary["totals"]["accepted"], 0, "{summary}");
     let rejected = w.read("out/uncorrected/rejected.csv");
     assert_eq!(rejected.matches("FAILED_BEFORE").count(), 2, "{rejected}");
 
@@ -272,16 +268,7 @@ fn rejections_and_a_return_are_recorded_listed_and_reissued_once() {
         );
     assert_ne!(corrected, list);
     w.write("lists/reissue-corrected.csv", corrected);
-    w.ok(&[
-        "run",
-        "lists/reissue-corrected.csv",
-        "--period",
-        "2024-01",
-        "--ledger",
-        "ledger.sqlite",
-        "--out",
-        "out/reissued",
-    ]);
+    pay(&w, "lists/reissue-corrected.csv", "out/reissued");
     let after = sent(&w.join("ledger.sqlite"));
     assert_eq!(after.len(), payments.len() + 2);
     let new: Vec<&Sent> = after
@@ -302,19 +289,8 @@ fn rejections_and_a_return_are_recorded_listed_and_reissued_once() {
     let mut again = common::generated_list(30, 5);
     again.extend_from_slice(b"\r\n");
     w.write("lists/chi-tra-2024-01-lan-2.csv", again);
-    let out = w.ok(&[
-        "run",
-        "lists/chi-tra-2024-01-lan-2.csv",
-        "--period",
-        "2024-01",
-        "--ledger",
-        "ledger.sqlite",
-        "--out",
-        "out/again",
-        "--json",
-    ]);
-    let summary: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(summary["totals"]["accepted"], 0, "{}", out.render());
+    let summary = pay(&w, "lists/chi-tra-2024-01-lan-2.csv", "out/again");
+    assert_eq!(summary["totals"]["accepted"], 0, "{summary}");
     let rejected = w.read("out/again/rejected.csv");
     assert_eq!(rejected.matches("ALREADY_PAID").count(), payments.len() - 1);
     assert_eq!(rejected.matches("FAILED_BEFORE").count(), 1);
