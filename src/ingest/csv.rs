@@ -86,15 +86,14 @@ pub fn read(
     aliases: &ColumnAliases,
     forced: Option<Encoding>,
 ) -> Result<Table, IngestError> {
-    let decodings = decode(bytes, forced);
-    if decodings.is_empty() {
+    let mut decodings = decode(bytes, forced).peekable();
+    if decodings.peek().is_none() {
         return Err(IngestError::Undecodable {
             file: file_name.to_owned(),
             tried: Encoding::TRIED.to_owned(),
         });
     }
     let (text, encoding, header) = decodings
-        .into_iter()
         .find_map(|(text, encoding)| {
             let header = DELIMITERS
                 .iter()

@@ -87,10 +87,10 @@ fn eight_bit(bytes: &[u8], encoding: Encoding) -> Option<Cow<'static, [u8]>> {
 /// Vietnamese syllables in any decoding stays Windows-1258.
 const FONT_MARGIN: i64 = 3;
 
-/// The 8-bit decodings, the most Vietnamese-looking first (judged on the
+/// The 8-bit encodings, the most Vietnamese-looking first (judged on the
 /// first 64 KiB). Windows-1258, the code page, comes first unless a font
 /// encoding looks clearly more Vietnamese.
-fn eight_bit_ranked(bytes: &[u8]) -> Vec<(Cow<'static, [u8]>, Encoding)> {
+fn eight_bit_ranked(bytes: &[u8]) -> Vec<Encoding> {
     let sample = &bytes[..bytes.len().min(64 * 1024)];
     let mut ranked: Vec<(i64, Encoding)> = [Encoding::Windows1258, Encoding::Tcvn3, Encoding::Vni]
         .into_iter()
@@ -106,14 +106,16 @@ fn eight_bit_ranked(bytes: &[u8]) -> Vec<(Cow<'static, [u8]>, Encoding)> {
         })
         .collect();
     ranked.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
-    ranked
-        .into_iter()
-        .filter_map(|(_, e)| eight_bit(bytes, e).map(|t| (t, e)))
-        .collect()
+    ranked.into_iter().map(|(_, e)| e).collect()
 }
 
 /// The decodings to try, most likely first; `forced` tries only that one.
-pub fn decode<'a>(bytes: &'a [u8], forced: Option<Encoding>) -> Vec<(Cow<'a, [u8]>, Encoding)> {
+/// Lazy: a file is decoded in a further encoding only when the reader finds
+/// no header in the ones before.
+pub fn decode<'a>(
+    bytes: &'a [u8],
+    forced: Option<Encoding>,
+) -> Box<dyn Iterator<Item = (Cow<'a, [u8]>, Encoding)> + 'a> {
     let bom_utf8 = bytes.strip_prefix(b"\xEF\xBB\xBF");
     let bom_le = bytes.strip_prefix(b"\xFF\xFE");
     let bom_be = bytes.strip_prefix(b"\xFE\xFF");
@@ -152,13 +154,15 @@ pub fn decode<'a>(bytes: &'a [u8], forced: Option<Encoding>) -> Vec<(Cow<'a, [u8
             } else if let Some(text) = utf8(bytes) {
                 push(Some(text), Encoding::Utf8);
             } else {
-                for (text, e) in eight_bit_ranked(bytes) {
-                    push(Some(text), e);
-                }
+                return Box::new(
+                    eight_bit_ranked(bytes)
+                        .into_iter()
+                        .filter_map(move |e| eight_bit(bytes, e).map(|text| (text, e))),
+                );
             }
         }
     }
-    out
+    Box::new(out.into_iter())
 }
 
 #[cfg(test)]
@@ -166,7 +170,7 @@ mod tests {
     use super::*;
 
     fn first(bytes: &[u8]) -> (String, Encoding) {
-        let (text, enc) = decode(bytes, None).into_iter().next().unwrap();
+        let (text, enc) = decode(bytes, None).next().unwrap();
         (String::from_utf8(text.into_owned()).unwrap(), enc)
     }
 
@@ -192,8 +196,12 @@ mod tests {
 
     #[test]
     fn a_forced_encoding_is_the_only_one_tried() {
-        assert!(decode(b"Nguy\\xc3n", Some(Encoding::Utf16Be)).len() <= 1);
-        assert!(decode(b"\xFF\xFE\x00", Some(Encoding::Utf8)).is_empty());
+        assert!(decode(b"Nguy\\xc3n", Some(Encoding::Utf16Be)).count() <= 1);
+        assert!(
+            decode(b"\xFF\xFE\x00", Some(Encoding::Utf8))
+                .next()
+                .is_none()
+        );
         assert_eq!(
             "windows-1258".parse::<Encoding>(),
             Ok(Encoding::Windows1258)
