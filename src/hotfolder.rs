@@ -231,8 +231,8 @@ impl HotFolder {
         let source = claimed.display().to_string();
         if let Ok(bytes) = fs::read(claimed) {
             // A bank's answer, told by its root element.
-            if let Some(namespace) = crate::returns::parse::sniff_namespace(&bytes) {
-                return self.process_answer(claimed, &name, bytes, &namespace, ledger, settings);
+            if crate::returns::parse::sniff_namespace(&bytes).is_some() {
+                return self.process_answer(claimed, &name, bytes, ledger, settings);
             }
             // A crash after the batch was recorded: the ledger knows this claim.
             let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
@@ -285,12 +285,11 @@ impl HotFolder {
         claimed: &Path,
         name: &str,
         bytes: Vec<u8>,
-        namespace: &str,
         ledger: &mut Ledger,
         settings: &RunSettings,
     ) -> Result<Outcome, HotFolderError> {
         use crate::returns::{self, ReturnsError, parse};
-        let id = match parse::kind_of(namespace).and_then(|_| parse::parse(&bytes)) {
+        let id = match parse::parse(&bytes) {
             Ok(answer) => safe_id(&answer.message_id),
             Err(e) => {
                 let reason = e.to_string();

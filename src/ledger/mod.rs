@@ -217,11 +217,6 @@ impl Ledger {
         records::payments(&self.conn, filter).map_err(self.sql())
     }
 
-    /// Every bank answer read, by sha256.
-    pub fn answers(&self) -> Result<Vec<AnswerRecord>, LedgerError> {
-        records::answers(&self.conn).map_err(self.sql())
-    }
-
     /// Every bank file.
     pub fn bank_files(&self) -> Result<Vec<BankFileRecord>, LedgerError> {
         records::bank_files(&self.conn).map_err(self.sql())
@@ -456,10 +451,9 @@ impl LedgerTx<'_> {
 
     /// The answer with this sha256, if it was read before.
     pub fn answer(&self, sha256: &str) -> Result<Option<AnswerRecord>, LedgerError> {
-        Ok(records::answers(&self.tx)
+        Ok(records::answers_where(&self.tx, Some(sha256))
             .map_err(self.sql())?
-            .into_iter()
-            .find(|a| a.sha256 == sha256))
+            .pop())
     }
 
     /// Records a bank answer read.

@@ -134,10 +134,19 @@ pub(super) fn insert_answer(conn: &Connection, a: &AnswerRecord) -> rusqlite::Re
 }
 
 pub(super) fn answers(conn: &Connection) -> rusqlite::Result<Vec<AnswerRecord>> {
+    answers_where(conn, None)
+}
+
+/// The answers read, or the one with this sha256.
+pub(super) fn answers_where(
+    conn: &Connection,
+    sha256: Option<&str>,
+) -> rusqlite::Result<Vec<AnswerRecord>> {
     let mut stmt = conn.prepare(
-        "SELECT sha256, file_name, kind, message_id, received_at, updated, unmatched FROM answers ORDER BY sha256",
+        "SELECT sha256, file_name, kind, message_id, received_at, updated, unmatched FROM answers
+         WHERE ?1 IS NULL OR sha256 = ?1 ORDER BY sha256",
     )?;
-    stmt.query_map([], |r| {
+    stmt.query_map([sha256], |r| {
         Ok(AnswerRecord {
             sha256: r.get(0)?,
             file_name: r.get(1)?,
