@@ -198,10 +198,19 @@ pub fn contact(reference: &Reference, source_row: &str) -> Contact {
     contact
 }
 
+/// A payment rejected or returned, with the contact details of its row.
+#[derive(Debug)]
+pub struct Failed<'a> {
+    /// The latest word on the payment.
+    pub outcome: &'a Outcome,
+    /// Whom to contact.
+    pub contact: Contact,
+}
+
 /// The payments that are rejected or returned after these answers, each
 /// with the latest word on it (a later file may have changed it), in the
 /// order the answers first named them.
-pub fn failed(files: &[FileOutcome]) -> Vec<&Outcome> {
+pub fn failed<'a>(reference: &Reference, files: &'a [FileOutcome]) -> Vec<Failed<'a>> {
     let mut order: Vec<&str> = Vec::new();
     let mut last: std::collections::HashMap<&str, &Outcome> = std::collections::HashMap::new();
     for o in files.iter().flat_map(|f| f.outcomes.iter()) {
@@ -217,6 +226,10 @@ pub fn failed(files: &[FileOutcome]) -> Vec<&Outcome> {
                 Bucket::of(&o.after.status),
                 Bucket::Failed | Bucket::Returned
             )
+        })
+        .map(|o| Failed {
+            outcome: o,
+            contact: contact(reference, &o.payment.source_row),
         })
         .collect()
 }
@@ -268,13 +281,15 @@ pub fn process(
         payments.extend(ledger.payments(PaymentFilter::Batch(batch))?);
     }
     let tallies = tally(reference, &payments);
-    write_reports(&staging, reference, &files, &tallies)?;
+    let failed = failed(reference, &files);
+    write_reports(&staging, reference, &files, &failed, &tallies)?;
     staging.write_file("report.html", |w| {
-        report::write_html(w, reference, office, &files, &tallies)
+        report::write_html(w, reference, office, &files, &failed, &tallies)
     })?;
     staging.write_file("outcomes.xlsx", |w| {
-        report::write_xlsx(w, reference, &files, &tallies)
+        report::write_xlsx(w, reference, &files, &failed, &tallies)
     })?;
+    drop(failed);
     let out = staging.seal()?.publish()?;
     Ok(ReturnsRun {
         files,
@@ -301,6 +316,7 @@ fn write_reports(
     staging: &Staging,
     reference: &Reference,
     files: &[FileOutcome],
+    failed: &[Failed<'_>],
     tallies: &[Tally],
 ) -> Result<(), PublishError> {
     let reasons = &reference.reasons;
@@ -383,9 +399,10 @@ fn write_reports(
                 "reissue",
             ],
         )?;
-        for last in failed(files) {
+        for f in failed {
+            let last = f.outcome;
             let p = &last.payment;
-            let c = contact(reference, &p.source_row);
+            let c = &f.contact;
             let code = &last.after.reason_code;
             let (vi, en) = reasons.meaning(code);
             let (action_vi, action_en) = reasons

@@ -10,7 +10,7 @@ use std::io::Write;
 use quick_xml::escape::escape;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
-use super::{Count, FileOutcome, Tally, bank_name, contact, failed, total};
+use super::{Count, Failed, FileOutcome, Tally, bank_name, total};
 use crate::cells::format_vnd;
 use crate::reference::Reference;
 use crate::report::html::{both, money, page_start, signatures_and_end};
@@ -30,6 +30,7 @@ pub fn write_html(
     reference: &Reference,
     office: &str,
     files: &[FileOutcome],
+    failed: &[Failed<'_>],
     tallies: &[Tally],
 ) -> std::io::Result<()> {
     let mut h = String::with_capacity(32 * 1024);
@@ -112,7 +113,6 @@ pub fn write_html(
     h.push_str("</tbody></table>\n");
 
     // Failed payments: whom to contact, why, what to ask for.
-    let failed = failed(files);
     let _ = writeln!(
         h,
         r#"<h2>{} ({})</h2>"#,
@@ -135,9 +135,10 @@ pub fn write_html(
             both("Lý do", "Reason"),
             both("Việc cần làm", "What to do"),
         );
-        for o in &failed {
+        for f in failed {
+            let o = f.outcome;
             let p = &o.payment;
-            let c = contact(reference, &p.source_row);
+            let c = &f.contact;
             let code = &o.after.reason_code;
             let (vi, en) = reference.reasons.meaning(code);
             let action = reference
@@ -227,9 +228,10 @@ pub fn write_xlsx(
     out: &mut dyn Write,
     reference: &Reference,
     files: &[FileOutcome],
+    failed: &[Failed<'_>],
     tallies: &[Tally],
 ) -> std::io::Result<()> {
-    build(reference, files, tallies)
+    build(reference, files, failed, tallies)
         .and_then(|mut book| book.save_to_buffer())
         .map_err(std::io::Error::other)
         .and_then(|bytes| out.write_all(&bytes))
@@ -254,6 +256,7 @@ fn header(
 fn build(
     reference: &Reference,
     files: &[FileOutcome],
+    failed: &[Failed<'_>],
     tallies: &[Tally],
 ) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
     let money = Format::new().set_num_format("#,##0");
@@ -321,11 +324,11 @@ fn build(
             ("Việc cần làm / What to do", 40.0),
         ],
     )?;
-    let failed = failed(files);
-    for (i, o) in failed.iter().enumerate() {
+    for (i, f) in failed.iter().enumerate() {
         let row = i as u32 + 1;
+        let o = f.outcome;
         let p = &o.payment;
-        let c = contact(reference, &p.source_row);
+        let c = &f.contact;
         let code = &o.after.reason_code;
         let reason = reference.reasons.get(code);
         let cells = [
