@@ -200,15 +200,20 @@ pub fn format_coefficient(milli: u32) -> String {
 /// `-` or `.` between day, month and year).
 pub fn parse_date(cell: &str) -> Option<NaiveDate> {
     let text = cell.trim();
-    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+    // The ISO form needs its `-`: most lists write `dd/mm/yyyy`, which
+    // skips the format parser.
+    if text.contains('-')
+        && let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+    {
         return Some(date);
     }
-    let parts: Vec<&str> = text.split(['/', '-', '.']).collect();
-    if let [d, m, y] = parts.as_slice()
-        && y.len() == 4
-        && d.len() <= 2
-        && m.len() <= 2
-    {
+    let mut parts = text.split(['/', '-', '.']);
+    let (Some(d), Some(m), Some(y), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    if y.len() == 4 && d.len() <= 2 && m.len() <= 2 {
         return NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
     }
     None

@@ -73,10 +73,17 @@ fn strip_marks(s: &str) -> impl Iterator<Item = char> + '_ {
 /// separates words, so `NHNo&PTNT`, `NHNo & PTNT` and `nhno ptnt` are equal.
 pub fn fold_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    fold_key_into(s, &mut out);
+    out
+}
+
+/// [`fold_key`] appended to `out`, for loops that reuse one buffer.
+pub fn fold_key_into(s: &str, out: &mut String) {
+    let start = out.len();
     let mut pending_space = false;
     for c in strip_marks(s) {
         if c.is_ascii_alphanumeric() {
-            if pending_space && !out.is_empty() {
+            if pending_space && out.len() > start {
                 out.push(' ');
             }
             pending_space = false;
@@ -85,7 +92,6 @@ pub fn fold_key(s: &str) -> String {
             pending_space = true;
         }
     }
-    out
 }
 
 /// Characters every ISO 20022 implementation accepts in names and remittance

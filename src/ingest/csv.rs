@@ -196,7 +196,7 @@ fn parse_rows(
     let frame = CsvReadOptions::default()
         .with_has_header(false)
         .with_schema(Some(Arc::new(schema)))
-        .with_rechunk(true)
+        .with_rechunk(false)
         .with_raise_if_empty(false)
         .map_parse_options(|p| {
             p.with_separator(delimiter)

@@ -165,8 +165,12 @@ pub struct Table {
     pub declared: Option<Declared>,
     /// Layout rows that are not beneficiaries.
     pub skipped: Skipped,
-    /// Cells by column, physical rows; `None` is an empty cell.
+    /// Cells by column, physical rows; `None` is an empty cell. Every
+    /// column is chunked alike (as the parser made them: joining the
+    /// chunks would copy the whole list).
     cells: Vec<StringChunked>,
+    /// The physical row after the end of each chunk.
+    chunk_ends: Vec<u32>,
     /// The spreadsheet row of physical row 0.
     first_row: u32,
     /// Physical rows holding data (beneficiaries or blank), ascending.
@@ -225,6 +229,28 @@ impl Table {
                 parts.first_row + p as u32
             ),
         })?;
+        let lengths = |c: &StringChunked| c.chunk_lengths().collect::<Vec<_>>();
+        let alike = parts
+            .cells
+            .windows(2)
+            .all(|w| lengths(&w[0]) == lengths(&w[1]));
+        let cells: Vec<StringChunked> = if alike {
+            parts.cells
+        } else {
+            parts
+                .cells
+                .into_iter()
+                .map(|c| c.rechunk().into_owned())
+                .collect()
+        };
+        let chunk_ends = cells.first().map_or_else(Vec::new, |c| {
+            c.chunk_lengths()
+                .scan(0u32, |end, len| {
+                    *end += len as u32;
+                    Some(*end)
+                })
+                .collect()
+        });
         let declared = declared.map(|(g, mut d)| {
             d.row = parts.first_row + g as u32;
             d
@@ -239,7 +265,8 @@ impl Table {
             columns: parts.columns,
             declared,
             skipped,
-            cells: parts.cells,
+            chunk_ends,
+            cells,
             first_row: parts.first_row,
             rows,
             overflow: parts.overflow,
@@ -259,7 +286,15 @@ impl Table {
 
     /// The cell of column `col` in data row `i` ("" when empty).
     pub fn raw(&self, col: usize, i: usize) -> &str {
-        self.cells[col].get(self.rows[i] as usize).unwrap_or("")
+        // The columns share their chunks (see `build`): one search finds
+        // the chunk for every column.
+        let row = self.rows[i];
+        let chunk = self.chunk_ends.partition_point(|end| *end <= row);
+        let start = chunk.checked_sub(1).map_or(0, |k| self.chunk_ends[k]);
+        self.cells[col]
+            .downcast_get(chunk)
+            .and_then(|array| array.get((row - start) as usize))
+            .unwrap_or("")
     }
 
     /// The cell holding `field` in data row `i` ("" when the list has no such

@@ -36,7 +36,8 @@ fn check_text(cell: &str, bank: Option<&Bank>) -> Result<String, String> {
             "the account number `{account}` contains `{bad}`: only letters and digits are allowed"
         ));
     }
-    let account = account.to_ascii_uppercase();
+    let mut account = account;
+    account.make_ascii_uppercase();
     if account.len() > MAX_LEN {
         return Err(format!(
             "the account number has {} characters, more than {MAX_LEN}",
@@ -66,6 +67,9 @@ fn check_text(cell: &str, bank: Option<&Bank>) -> Result<String, String> {
 /// `1.23457E+12`, `3700205123456.0`, `3,70021E+12`: what Excel leaves of a
 /// number typed into a numeric cell.
 fn looks_like_excel_number(s: &str) -> bool {
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let upper = s.to_ascii_uppercase();
     let scientific = upper
         .split_once("E+")

@@ -20,14 +20,37 @@ struct Identity<'a> {
     row: usize,
 }
 
-impl Identity<'_> {
-    fn hash(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = rustc_hash::FxHasher::default();
-        (self.field as u8, self.kind, self.key.as_ref()).hash(&mut h);
-        h.finish()
-    }
+/// The hash of an identity (its field, payment type and key).
+fn hash(field: Field, kind: &str, key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    (field as u8, kind, key).hash(&mut h);
+    h.finish()
+}
 
+/// The hashes of row `i`'s identities, in [`identities`]' order, with
+/// the position of each: `buf` is reused for folded codes.
+fn hashes(i: usize, c: &Candidate, buf: &mut String) -> [Option<(u64, u32, u8)>; 2] {
+    let kind = c.payment_type.as_str();
+    let row = i as u32;
+    let mut out = [None; 2];
+    let mut k = 0;
+    if let Some(id) = &c.citizen_id {
+        out[k] = Some((hash(Field::CitizenId, kind, id), row, k as u8));
+        k += 1;
+    }
+    if let Some(code) = &c.code {
+        buf.clear();
+        crate::text::fold_key_into(code, buf);
+        out[k] = Some((hash(Field::BeneficiaryCode, kind, buf), row, k as u8));
+    } else if k == 0 && !c.name.is_empty() {
+        let key = c.beneficiary_key();
+        out[k] = Some((hash(Field::Name, kind, &key), row, k as u8));
+    }
+    out
+}
+
+impl Identity<'_> {
     fn same(&self, other: &Identity<'_>) -> bool {
         self.field == other.field && self.kind == other.kind && self.key == other.key
     }
@@ -62,27 +85,37 @@ fn identities(i: usize, c: &Candidate) -> impl Iterator<Item = Identity<'_>> {
 /// Marks every row that shares an identity with another of the same
 /// payment type.
 pub fn check(candidates: &mut [Candidate]) {
-    // A million rows make two million identities: they are built and
-    // sorted by hash in parallel, and only rows of equal hash are compared.
-    let mut ids: Vec<(u64, Identity<'_>)> = candidates
+    // A million rows make two million identities: only their hashes and
+    // rows (16 bytes each) are built and sorted, in parallel; the
+    // identities themselves are compared only for rows of equal hash.
+    let mut hashes: Vec<(u64, u32, u8)> = candidates
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(i, c)| identities(i, c).map(|id| (id.hash(), id)))
+        .map_init(String::new, |buf, (i, c)| hashes(i, c, buf))
+        .flat_map_iter(|found| found.into_iter().flatten())
         .collect();
-    ids.par_sort_unstable_by_key(|(h, id)| (*h, id.row));
+    hashes.par_sort_unstable();
     let mut groups: Vec<(Field, Vec<usize>)> = Vec::new();
-    for run in ids.chunk_by(|a, b| a.0 == b.0) {
+    for run in hashes.chunk_by(|a, b| a.0 == b.0) {
         if run.len() < 2 {
             continue;
         }
         // Equal hashes: group by the identity itself (rows stay in order).
-        let mut done = vec![false; run.len()];
-        for (a, (_, first)) in run.iter().enumerate() {
+        let ids: Vec<Identity<'_>> = run
+            .iter()
+            .map(|&(_, i, k)| {
+                identities(i as usize, &candidates[i as usize])
+                    .nth(usize::from(k))
+                    .expect("the identity hashed")
+            })
+            .collect();
+        let mut done = vec![false; ids.len()];
+        for (a, first) in ids.iter().enumerate() {
             if done[a] {
                 continue;
             }
             let mut members = vec![first.row];
-            for (b, (_, other)) in run.iter().enumerate().skip(a + 1) {
+            for (b, other) in ids.iter().enumerate().skip(a + 1) {
                 if !done[b] && first.same(other) {
                     done[b] = true;
                     members.push(other.row);
@@ -93,7 +126,7 @@ pub fn check(candidates: &mut [Candidate]) {
             }
         }
     }
-    drop(ids);
+    drop(hashes);
     groups.sort();
     for (field, members) in groups {
         let rows: Vec<u32> = members.iter().map(|i| candidates[*i].row).collect();
