@@ -40,18 +40,49 @@ pub fn end_to_end_id(
     beneficiary: &str,
     attempt: u32,
 ) -> String {
-    let mut hasher = Sha256::new();
-    for part in [office, &period.to_string(), payment_type, beneficiary] {
-        hasher.update(part.as_bytes());
-        hasher.update([0x1f]);
+    EndToEndIds::new(office, period).id(payment_type, beneficiary, attempt)
+}
+
+/// [`end_to_end_id`] for many payments of one office and period: the hash
+/// of the shared parts and the id's prefix are made once.
+#[derive(Clone)]
+pub struct EndToEndIds {
+    hasher: Sha256,
+    prefix: String,
+}
+
+impl EndToEndIds {
+    /// Ids of `office`'s payments for `period`.
+    pub fn new(office: &str, period: Period) -> EndToEndIds {
+        let mut hasher = Sha256::new();
+        for part in [office, &period.to_string()] {
+            hasher.update(part.as_bytes());
+            hasher.update([0x1f]);
+        }
+        EndToEndIds {
+            hasher,
+            prefix: format!("{office}{}-", period.compact()),
+        }
     }
-    hasher.update(attempt.to_be_bytes());
-    let digest = hasher.finalize();
-    format!(
-        "{office}{}-{}",
-        period.compact(),
-        hex::encode_upper(&digest[..8])
-    )
+
+    /// The id of one payment.
+    pub fn id(&self, payment_type: &str, beneficiary: &str, attempt: u32) -> String {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let mut hasher = self.hasher.clone();
+        for part in [payment_type, beneficiary] {
+            hasher.update(part.as_bytes());
+            hasher.update([0x1f]);
+        }
+        hasher.update(attempt.to_be_bytes());
+        let digest = hasher.finalize();
+        let mut id = String::with_capacity(self.prefix.len() + 16);
+        id.push_str(&self.prefix);
+        for byte in &digest[..8] {
+            id.push(char::from(HEX[usize::from(byte >> 4)]));
+            id.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
+        id
+    }
 }
 
 #[cfg(test)]
@@ -85,6 +116,12 @@ mod tests {
             )
         );
         assert!(a.len() <= 35 && a.starts_with("OFFICE12202407-"));
+        // The digest's first 64 bits, upper-case hex.
+        let mut hasher = Sha256::new();
+        hasher.update(b"OFFICE12\x1f2024-07\x1fmonthly\x1fcid:019148001234\x1f");
+        hasher.update(1u32.to_be_bytes());
+        let expected = hex::encode_upper(&hasher.finalize()[..8]);
+        assert_eq!(a, format!("OFFICE12202407-{expected}"));
         let batch = batch_id("OFFICE12", p, &"ab".repeat(32));
         assert_eq!(batch, "OFFICE12-202407-ABABABAB");
         assert!(payment_info_id(&message_id(&batch, "970405")).len() <= 35);

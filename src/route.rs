@@ -98,59 +98,66 @@ pub fn route(
                 Arc::from(crate::text::bank_ascii(&text, 140))
             });
     }
-    let payments: Vec<(BankId, Payment)> = candidates
-        .par_iter()
-        .enumerate()
-        .filter(|(_, c)| !c.rejected)
-        .map(|(index, c)| {
-            let (Some(bank), Some(account), Some(amount)) = (c.bank, c.account.as_ref(), c.amount)
-            else {
-                unreachable!("an accepted row has a bank, an account and an amount");
-            };
-            let key = c.beneficiary_key();
-            // Re-issues are few: most lists meet an empty map.
-            let attempt = if settings.attempts.is_empty() {
-                1
-            } else {
-                settings
-                    .attempts
-                    .get(&(c.payment_type.clone(), key.clone()))
-                    .copied()
-                    .unwrap_or(1)
-            };
-            let payment = Payment {
-                row: c.row,
-                candidate: index,
-                end_to_end_id: ids::end_to_end_id(
-                    settings.office,
-                    settings.period,
-                    &c.payment_type,
-                    &key,
-                    attempt,
-                ),
-                account: account.clone(),
-                creditor_name: crate::text::bank_ascii(c.holder.as_deref().unwrap_or(&c.name), 140),
-                amount,
-                remittance: Arc::clone(&remittances[&(c.category.as_str(), c.coefficient)]),
-            };
-            (bank, payment)
-        })
-        .collect();
-    let mut by_bank: BTreeMap<String, BankBatch> = BTreeMap::new();
-    for (bank_id, payment) in payments {
-        let bank = banks.get(bank_id);
-        let batch = by_bank.entry(bank.bin.clone()).or_insert_with(|| {
+    // Each bank's payments in input order: their candidates are listed
+    // first, so that each batch is built in parallel straight into a vector
+    // of its exact size.
+    let mut rows_by_bank: BTreeMap<&str, (BankId, Vec<u32>)> = BTreeMap::new();
+    for (index, c) in candidates.iter().enumerate().filter(|(_, c)| !c.rejected) {
+        let Some(bank) = c.bank else {
+            unreachable!("an accepted row has a bank");
+        };
+        rows_by_bank
+            .entry(banks.get(bank).bin.as_str())
+            .or_insert_with(|| (bank, Vec::new()))
+            .1
+            .push(index as u32);
+    }
+    let ids = ids::EndToEndIds::new(settings.office, settings.period);
+    rows_by_bank
+        .into_values()
+        .map(|(bank_id, rows)| {
+            let mut payments = Vec::new();
+            rows.par_iter()
+                .map_init(String::new, |key, &index| {
+                    let index = index as usize;
+                    let c = &candidates[index];
+                    let (Some(account), Some(amount)) = (c.account.as_ref(), c.amount) else {
+                        unreachable!("an accepted row has an account and an amount");
+                    };
+                    c.beneficiary_key_into(key);
+                    // Re-issues are few: most lists meet an empty map.
+                    let attempt = if settings.attempts.is_empty() {
+                        1
+                    } else {
+                        settings
+                            .attempts
+                            .get(&(c.payment_type.clone(), key.clone()))
+                            .copied()
+                            .unwrap_or(1)
+                    };
+                    Payment {
+                        row: c.row,
+                        candidate: index,
+                        end_to_end_id: ids.id(&c.payment_type, key, attempt),
+                        account: account.clone(),
+                        creditor_name: crate::text::bank_ascii(
+                            c.holder.as_deref().unwrap_or(&c.name),
+                            140,
+                        ),
+                        amount,
+                        remittance: Arc::clone(&remittances[&(c.category.as_str(), c.coefficient)]),
+                    }
+                })
+                .collect_into_vec(&mut payments);
+            let bank = banks.get(bank_id);
             let message_id = ids::message_id(settings.batch_id, &bank.bin);
             BankBatch {
                 bank: bank.clone(),
                 payment_info_id: ids::payment_info_id(&message_id),
                 message_id,
-                payments: Vec::new(),
-                total: 0,
+                total: payments.iter().map(|p| p.amount).sum(),
+                payments,
             }
-        });
-        batch.total += payment.amount;
-        batch.payments.push(payment);
-    }
-    by_bank.into_values().collect()
+        })
+        .collect()
 }

@@ -43,28 +43,63 @@ pub fn clean(s: &str) -> String {
     out
 }
 
-/// Removes diacritics: each character's canonical decomposition without its
-/// combining marks (the same as NFD then dropping marks, without the
-/// reordering NFD needs, since every mark is dropped), `đ`/`Đ` mapped to
-/// `d`/`D` (Đ does not decompose).
-fn strip_marks(s: &str) -> impl Iterator<Item = char> + '_ {
-    s.chars().flat_map(|c| {
-        let mut base = [None; 4];
-        match c {
-            c if c.is_ascii() => base[0] = Some(c),
-            'đ' => base[0] = Some('d'),
-            'Đ' => base[0] = Some('D'),
-            c => {
-                let mut n = 0;
-                decompose_canonical(c, |d| {
-                    if !is_combining_mark(d) && n < base.len() {
-                        base[n] = Some(d);
-                        n += 1;
-                    }
-                });
-            }
+/// Removes diacritics: calls `f` with each character's canonical
+/// decomposition without its combining marks (the same as NFD then dropping
+/// marks, without the reordering NFD needs, since every mark is dropped),
+/// `đ`/`Đ` mapped to `d`/`D` (Đ does not decompose).
+fn strip_marks(s: &str, mut f: impl FnMut(char)) {
+    let table = latin_bases();
+    for c in s.chars() {
+        if c.is_ascii() {
+            f(c);
+            continue;
         }
-        base.into_iter().flatten()
+        match table.get((c as usize).wrapping_sub(0x80)) {
+            Some(&BASE_NONE) => {}
+            Some(&b) if b != BASE_SLOW => f(char::from(b)),
+            _ => strip_char(c, &mut f),
+        }
+    }
+}
+
+/// [`strip_marks`] of one character, worked out.
+fn strip_char(c: char, f: &mut impl FnMut(char)) {
+    match c {
+        'đ' => f('d'),
+        'Đ' => f('D'),
+        c => decompose_canonical(c, |d| {
+            if !is_combining_mark(d) {
+                f(d);
+            }
+        }),
+    }
+}
+
+const BASE_NONE: u8 = 0xff;
+const BASE_SLOW: u8 = 0;
+
+/// For U+0080 to U+1EFF (Latin-1, the Latin extensions, combining marks
+/// and Vietnamese's precomposed letters): the one ASCII character
+/// [`strip_char`] makes of it, `BASE_NONE` when it makes nothing, else
+/// `BASE_SLOW`. Worked out once from the decomposition tables, so that
+/// names are stripped by a lookup.
+fn latin_bases() -> &'static [u8] {
+    static TABLE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0x80u32..0x1f00)
+            .map(|cp| {
+                let Some(c) = char::from_u32(cp) else {
+                    return BASE_SLOW;
+                };
+                let mut out = Vec::new();
+                strip_char(c, &mut |d| out.push(d));
+                match out.as_slice() {
+                    [] => BASE_NONE,
+                    [d] if d.is_ascii() && *d != '\0' => *d as u8,
+                    _ => BASE_SLOW,
+                }
+            })
+            .collect()
     })
 }
 
@@ -81,7 +116,7 @@ pub fn fold_key(s: &str) -> String {
 pub fn fold_key_into(s: &str, out: &mut String) {
     let start = out.len();
     let mut pending_space = false;
-    for c in strip_marks(s) {
+    strip_marks(s, |c| {
         if c.is_ascii_alphanumeric() {
             if pending_space && out.len() > start {
                 out.push(' ');
@@ -91,7 +126,7 @@ pub fn fold_key_into(s: &str, out: &mut String) {
         } else {
             pending_space = true;
         }
-    }
+    });
 }
 
 /// Characters every ISO 20022 implementation accepts in names and remittance
@@ -106,7 +141,7 @@ fn is_swift_char(c: char) -> bool {
 pub fn bank_ascii(s: &str, max: usize) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in strip_marks(s) {
+    strip_marks(s, |c| {
         let c = c.to_ascii_uppercase();
         if is_swift_char(c) && c != ' ' {
             if pending_space && !out.is_empty() {
@@ -117,7 +152,7 @@ pub fn bank_ascii(s: &str, max: usize) -> String {
         } else {
             pending_space = true;
         }
-    }
+    });
     truncate_words(out, max)
 }
 
@@ -139,6 +174,22 @@ fn truncate_words(mut s: String, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lookup_table_strips_as_the_decomposition_does() {
+        for cp in 0x80u32..0x1f00 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let s = c.to_string();
+            let (mut fast, mut slow) = (String::new(), String::new());
+            strip_marks(&s, |d| fast.push(d));
+            strip_char(c, &mut |d| slow.push(d));
+            assert_eq!(fast, slow, "U+{cp:04X}");
+        }
+        assert_eq!(latin_bases()['ệ' as usize - 0x80], b'e');
+        assert_eq!(latin_bases()['\u{301}' as usize - 0x80], BASE_NONE);
+    }
 
     #[test]
     fn bank_form_strips_diacritics_and_maps_d_with_stroke() {

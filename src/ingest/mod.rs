@@ -251,6 +251,7 @@ impl Table {
                 })
                 .collect()
         });
+        tracing::debug!(chunks = chunk_ends.len(), "columns");
         let declared = declared.map(|(g, mut d)| {
             d.row = parts.first_row + g as u32;
             d
@@ -284,17 +285,21 @@ impl Table {
         self.first_row + self.rows[i]
     }
 
-    /// The cell of column `col` in data row `i` ("" when empty).
-    pub fn raw(&self, col: usize, i: usize) -> &str {
-        // The columns share their chunks (see `build`): one search finds
-        // the chunk for every column.
+    /// Data row `i`'s cells, for reading several of them.
+    pub fn row(&self, i: usize) -> Row<'_> {
         let row = self.rows[i];
         let chunk = self.chunk_ends.partition_point(|end| *end <= row);
         let start = chunk.checked_sub(1).map_or(0, |k| self.chunk_ends[k]);
-        self.cells[col]
-            .downcast_get(chunk)
-            .and_then(|array| array.get((row - start) as usize))
-            .unwrap_or("")
+        Row {
+            table: self,
+            chunk,
+            offset: (row - start) as usize,
+        }
+    }
+
+    /// The cell of column `col` in data row `i` ("" when empty).
+    pub fn raw(&self, col: usize, i: usize) -> &str {
+        self.row(i).raw(col)
     }
 
     /// The cell holding `field` in data row `i` ("" when the list has no such
@@ -317,7 +322,8 @@ impl Table {
 
     /// True when data row `i` has no text at all.
     pub fn is_blank(&self, i: usize) -> bool {
-        !self.has_overflow(i) && (0..self.cells.len()).all(|c| self.raw(c, i).trim().is_empty())
+        let row = self.row(i);
+        !self.has_overflow(i) && (0..self.cells.len()).all(|c| row.raw(c).trim().is_empty())
     }
 
     /// True when data row `i` has more cells than the header.
@@ -325,6 +331,34 @@ impl Table {
         self.overflow
             .binary_search(&(self.rows[i] as usize))
             .is_ok()
+    }
+}
+
+/// The cells of one data row: the columns share their chunks (see
+/// [`Table::build`]), so the row's chunk is found once for all of them.
+#[derive(Clone, Copy)]
+pub struct Row<'t> {
+    table: &'t Table,
+    chunk: usize,
+    offset: usize,
+}
+
+impl<'t> Row<'t> {
+    /// The cell of column `col` ("" when empty).
+    pub fn raw(&self, col: usize) -> &'t str {
+        self.table.cells[col]
+            .downcast_get(self.chunk)
+            .and_then(|array| array.get(self.offset))
+            .unwrap_or("")
+    }
+
+    /// The cell holding `field` ("" when the list has no such column or the
+    /// cell is empty).
+    pub fn get(&self, field: Field) -> &'t str {
+        self.table
+            .columns
+            .column(field)
+            .map_or("", |col| self.raw(col))
     }
 }
 

@@ -46,7 +46,8 @@ fn input_headers(result: &BatchResult, ours: &[&str]) -> Vec<String> {
 }
 
 fn input_cells(result: &BatchResult, index: usize) -> impl Iterator<Item = &str> + '_ {
-    (0..result.table.headers.len()).map(move |col| result.table.raw(col, index))
+    let row = result.table.row(index);
+    (0..result.table.headers.len()).map(move |col| row.raw(col))
 }
 
 /// Writes `accepted.csv`.

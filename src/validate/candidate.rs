@@ -8,7 +8,7 @@ use super::{
 };
 use crate::ingest::Table;
 use crate::reference::{BankId, Field};
-use crate::text::{clean, fold_key};
+use crate::text::{clean, fold_key, fold_key_into};
 
 /// The value of a rule's result, or `None` with its diagnostic recorded.
 fn record<T>(
@@ -70,7 +70,8 @@ impl Candidate {
         banks: &super::BankMemo<'_>,
     ) -> Candidate {
         let mut diagnostics = Vec::new();
-        let cell = |f: Field| table.get(f, i);
+        let cells = table.row(i);
+        let cell = |f: Field| cells.get(f);
 
         if let Err(message) = malformed_row::check(table, i) {
             // The cells are shifted: reading them would only add noise.
@@ -208,19 +209,36 @@ impl Candidate {
     /// the citizen ID, else the office's code, else name, birth date and
     /// account together.
     pub fn beneficiary_key(&self) -> String {
+        let mut key = String::new();
+        self.beneficiary_key_into(&mut key);
+        key
+    }
+
+    /// [`Candidate::beneficiary_key`] written into `key` (cleared first),
+    /// for loops that reuse one buffer.
+    pub fn beneficiary_key_into(&self, key: &mut String) {
+        use std::fmt::Write;
+        key.clear();
         if let Some(id) = &self.citizen_id {
-            return format!("cid:{id}");
+            key.push_str("cid:");
+            key.push_str(id);
+        } else if let Some(code) = &self.code {
+            key.push_str("code:");
+            fold_key_into(code, key);
+        } else {
+            key.push_str("name:");
+            fold_key_into(&self.name, key);
+            key.push('|');
+            if let Some(d) = self.birth_date {
+                let _ = write!(key, "{d}");
+            }
+            key.push('|');
+            if let Some(b) = self.bank {
+                let _ = write!(key, "{b}");
+            }
+            key.push('|');
+            key.push_str(self.account.as_deref().unwrap_or(""));
         }
-        if let Some(code) = &self.code {
-            return format!("code:{}", fold_key(code));
-        }
-        format!(
-            "name:{}|{}|{}|{}",
-            fold_key(&self.name),
-            self.birth_date.map(|d| d.to_string()).unwrap_or_default(),
-            self.bank.map(|b| b.to_string()).unwrap_or_default(),
-            self.account.as_deref().unwrap_or("")
-        )
     }
 
     /// The codes of every diagnostic, `;`-separated, in rule order.
