@@ -44,6 +44,15 @@ const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
 /// digits is grouping; anything else is a decimal separator.
 pub fn parse_amount(cell: &str) -> Result<i64, AmountProblem> {
     let text = cell.trim();
+    // Plain digits, as most lists write amounts (18 digits cannot overflow).
+    if (1..=18).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()) {
+        let value = text.bytes().fold(0i64, |v, b| v * 10 + i64::from(b - b'0'));
+        return match value {
+            0 => Err(AmountProblem::NotPositive),
+            v if v > MAX_AMOUNT => Err(AmountProblem::TooLarge),
+            v => Ok(v),
+        };
+    }
     let text = strip_currency(text);
     if text.is_empty() {
         return Err(AmountProblem::Empty);

@@ -18,9 +18,14 @@ pub fn clean(s: &str) -> String {
         && !s.ends_with(' ')
         && !s.contains("  ")
         && !s.bytes().any(|b| b.is_ascii_whitespace() && b != b' ');
-    if simple {
+    if simple || is_clean_text(s) {
         return s.to_owned();
     }
+    clean_slow(s)
+}
+
+/// [`clean`], worked out character by character.
+fn clean_slow(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     // Most cells are already NFC: skip the normaliser for them.
@@ -41,6 +46,77 @@ pub fn clean(s: &str) -> String {
         }
     }
     out
+}
+
+/// True when `s` is already what [`clean`] makes of it, as nearly every
+/// cell is: characters that are NFC whatever surrounds them (starters that
+/// never compose, looked up in [`latin_flags`]) and single spaces between
+/// words.
+fn is_clean_text(s: &str) -> bool {
+    let flags = latin_flags();
+    let mut after_space = true;
+    for c in s.chars() {
+        if c == ' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+            continue;
+        }
+        after_space = false;
+        // A string of starters that are each NFC is NFC: anything that
+        // composes with a starter is a character that is not one.
+        let stable = c.is_ascii() && !c.is_whitespace()
+            || flags
+                .get((c as usize).wrapping_sub(0x80))
+                .is_some_and(|f| f & STABLE != 0);
+        if !stable {
+            return false;
+        }
+    }
+    !after_space || s.is_empty()
+}
+
+/// True when `c` may be in a person's name: a letter or a combining mark.
+pub fn is_name_letter(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    match latin_flags().get((c as usize).wrapping_sub(0x80)) {
+        Some(f) => f & NAME_LETTER != 0,
+        None => c.is_alphabetic() || is_combining_mark(c),
+    }
+}
+
+/// [`latin_flags`]: NFC whatever surrounds it, and not white space.
+const STABLE: u8 = 1;
+/// [`latin_flags`]: a letter or a combining mark.
+const NAME_LETTER: u8 = 2;
+
+/// For U+0080 to U+1EFF: [`STABLE`] and [`NAME_LETTER`], worked out once
+/// from the Unicode tables.
+fn latin_flags() -> &'static [u8] {
+    static TABLE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0x80u32..0x1f00)
+            .map(|cp| {
+                let Some(c) = char::from_u32(cp) else {
+                    return 0;
+                };
+                let mut flags = 0;
+                if !c.is_whitespace()
+                    && unicode_normalization::char::canonical_combining_class(c) == 0
+                    && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
+                {
+                    flags |= STABLE;
+                }
+                if c.is_alphabetic() || is_combining_mark(c) {
+                    flags |= NAME_LETTER;
+                }
+                flags
+            })
+            .collect()
+    })
 }
 
 /// Removes diacritics: calls `f` with each character's canonical
@@ -174,6 +250,34 @@ fn truncate_words(mut s: String, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_taken_as_clean_is_what_cleaning_makes() {
+        let nfd_e: String = "ệ".nfd().collect();
+        for cp in (0x0u32..0x1f00).chain([0x2028, 0x3000, 0xfeff]) {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            for s in [
+                format!("{c}"),
+                format!("a{c}b"),
+                format!("Lê {c}"),
+                format!("{c} "),
+                format!("e{c}"),
+                format!("{c}{nfd_e}"),
+                format!("{c}\u{301}"),
+            ] {
+                if is_clean_text(&s) {
+                    assert_eq!(clean_slow(&s), s, "U+{cp:04X} in {s:?}");
+                }
+            }
+            let letter = c.is_alphabetic() || is_combining_mark(c);
+            assert_eq!(is_name_letter(c), letter, "U+{cp:04X}");
+        }
+        assert!(is_clean_text("Nguyễn Thị Hoà"));
+        assert!(!is_clean_text(&nfd_e));
+        assert!(!is_clean_text("Lê\u{a0}Văn"));
+    }
 
     #[test]
     fn the_lookup_table_strips_as_the_decomposition_does() {

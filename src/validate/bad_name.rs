@@ -7,17 +7,13 @@
 pub fn check(name: &str) -> Result<(), String> {
     match name
         .chars()
-        .find(|c| !(c.is_alphabetic() || " .'-".contains(*c) || is_mark(*c)))
+        .find(|c| !(crate::text::is_name_letter(*c) || " .'-".contains(*c)))
     {
         Some(bad) => Err(format!(
             "the name `{name}` contains `{bad}`, which no name has"
         )),
         None => Ok(()),
     }
-}
-
-fn is_mark(c: char) -> bool {
-    unicode_normalization::char::is_combining_mark(c)
 }
 
 #[cfg(test)]
