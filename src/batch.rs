@@ -576,7 +576,7 @@ fn records(
         });
         for p in &b.payments {
             let c = &result.candidates[p.candidate];
-            let key = (c.payment_type.clone(), c.beneficiary_key());
+            let key = (c.payment_type.to_string(), c.beneficiary_key());
             payments.push(PaymentRecord {
                 end_to_end_id: p.end_to_end_id.clone(),
                 batch_id: result.batch_id.clone(),

@@ -84,7 +84,7 @@ pub fn route(
     let mut remittances: FxHashMap<(&str, Option<u32>), Arc<str>> = FxHashMap::default();
     for c in candidates.iter().filter(|c| !c.rejected) {
         remittances
-            .entry((c.category.as_str(), c.coefficient))
+            .entry((&*c.category, c.coefficient))
             .or_insert_with(|| {
                 let mut text = opening.clone();
                 if !c.category.is_empty() {
@@ -131,7 +131,7 @@ pub fn route(
                     } else {
                         settings
                             .attempts
-                            .get(&(c.payment_type.clone(), key.clone()))
+                            .get(&(c.payment_type.to_string(), key.clone()))
                             .copied()
                             .unwrap_or(1)
                     };
@@ -145,7 +145,7 @@ pub fn route(
                             140,
                         ),
                         amount,
-                        remittance: Arc::clone(&remittances[&(c.category.as_str(), c.coefficient)]),
+                        remittance: Arc::clone(&remittances[&(&*c.category, c.coefficient)]),
                     }
                 })
                 .collect_into_vec(&mut payments);

@@ -17,7 +17,7 @@ use crate::reference::{Reference, Reissue};
 /// paid again as written.
 pub fn check(candidates: &mut [Candidate], paid: &PaidIndex, period: &str, reference: &Reference) {
     for c in candidates.iter_mut() {
-        let key = (c.payment_type.clone(), c.beneficiary_key());
+        let key = (c.payment_type.to_string(), c.beneficiary_key());
         if let Some(failed) = paid.failed.get(&key) {
             let reason = reference.reasons.get(&failed.reason_code);
             let what = reason.map_or(failed.reason_code.clone(), |r| {

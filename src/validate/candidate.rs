@@ -1,6 +1,9 @@
 //! One row read into typed values, with the diagnostics of the row rules.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 
 use super::{
     Code, Context, Diagnostic, amount_mismatch, bad_account, bad_amount, bad_birth_date,
@@ -26,6 +29,14 @@ fn record<T>(
     }
 }
 
+/// What the rows read by one worker share: a list writes a few categories
+/// and payment types a million times, each read once here.
+#[derive(Default)]
+pub struct RowMemo<'t> {
+    categories: FxHashMap<&'t str, Arc<str>>,
+    payment_types: FxHashMap<&'t str, Result<Arc<str>, String>>,
+}
+
 /// A row on its way to becoming a payment.
 #[derive(Debug, Clone)]
 pub struct Candidate {
@@ -49,12 +60,12 @@ pub struct Candidate {
     pub account: Option<String>,
     /// Amount in đồng.
     pub amount: Option<i64>,
-    /// Category, as written.
-    pub category: String,
+    /// Category, as written (shared by the rows that write it alike).
+    pub category: Arc<str>,
     /// Coefficient in thousandths.
     pub coefficient: Option<u32>,
     /// Payment type (`monthly` unless the row says otherwise).
-    pub payment_type: String,
+    pub payment_type: Arc<str>,
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
     /// Not to be paid.
@@ -63,11 +74,12 @@ pub struct Candidate {
 
 impl Candidate {
     /// Reads data row `i` and applies the row rules.
-    pub fn read(
-        table: &Table,
+    pub fn read<'t>(
+        table: &'t Table,
         i: usize,
         ctx: &Context<'_>,
         banks: &super::BankMemo<'_>,
+        memo: &mut RowMemo<'t>,
     ) -> Candidate {
         let mut diagnostics = Vec::new();
         let cells = table.row(i);
@@ -134,7 +146,10 @@ impl Candidate {
             &mut diagnostics,
             Code::UnknownPaymentType,
             Some(Field::PaymentType),
-            ctx.config.payment_type(cell(Field::PaymentType)),
+            memo.payment_types
+                .entry(cell(Field::PaymentType))
+                .or_insert_with_key(|cell| ctx.config.payment_type(cell).map(Arc::from))
+                .clone(),
         );
         // Only the monthly allowance follows base level × coefficient.
         if let (Some(amount), Some("monthly")) = (amount, payment_type.as_deref()) {
@@ -173,12 +188,17 @@ impl Candidate {
             bank,
             account,
             amount,
-            category: clean(cell(Field::Category)),
+            category: Arc::clone(
+                memo.categories
+                    .entry(cell(Field::Category))
+                    .or_insert_with_key(|cell| Arc::from(clean(cell))),
+            ),
             coefficient,
             // An unknown type stays apart, so it never makes a monthly row a
             // duplicate; the row is rejected anyway.
-            payment_type: payment_type
-                .unwrap_or_else(|| format!("unknown:{}", fold_key(cell(Field::PaymentType)))),
+            payment_type: payment_type.unwrap_or_else(|| {
+                Arc::from(format!("unknown:{}", fold_key(cell(Field::PaymentType))))
+            }),
             diagnostics,
             rejected: false,
         }
@@ -197,9 +217,9 @@ impl Candidate {
             bank: None,
             account: None,
             amount: None,
-            category: String::new(),
+            category: Arc::from(""),
             coefficient: None,
-            payment_type: "monthly".to_owned(),
+            payment_type: Arc::from("monthly"),
             diagnostics: vec![diagnostic],
             rejected: true,
         }

@@ -31,7 +31,7 @@ fn hash(field: Field, kind: &str, key: &str) -> u64 {
 /// The hashes of row `i`'s identities, in [`identities`]' order, with
 /// the position of each: `buf` is reused for folded codes.
 fn hashes(i: usize, c: &Candidate, buf: &mut String) -> [Option<(u64, u32, u8)>; 2] {
-    let kind = c.payment_type.as_str();
+    let kind = &*c.payment_type;
     let row = i as u32;
     let mut out = [None; 2];
     let mut k = 0;
@@ -59,7 +59,7 @@ impl Identity<'_> {
 /// The identities of a row: citizen ID, beneficiary code, or (lacking
 /// both) name, birth date and account.
 fn identities(i: usize, c: &Candidate) -> impl Iterator<Item = Identity<'_>> {
-    let kind = c.payment_type.as_str();
+    let kind = &*c.payment_type;
     let id = c.citizen_id.as_deref().map(|id| Identity {
         field: Field::CitizenId,
         kind,

@@ -23,7 +23,7 @@ pub mod unknown_bank;
 
 use rayon::prelude::*;
 
-pub use candidate::Candidate;
+pub use candidate::{Candidate, RowMemo};
 pub use code::{Code, Severity};
 
 use crate::config::Config;
@@ -95,7 +95,9 @@ pub fn validate(
     let mut candidates: Vec<Candidate> = (0..table.height())
         .into_par_iter()
         .filter(|i| !table.is_blank(*i))
-        .map(|i| Candidate::read(table, i, ctx, &banks))
+        .map_init(RowMemo::default, |memo, i| {
+            Candidate::read(table, i, ctx, &banks, memo)
+        })
         .collect();
     tracing::debug!(elapsed = ?started.elapsed(), "rows checked");
     let blank_rows = table.height() - candidates.len();
