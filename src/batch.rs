@@ -392,7 +392,7 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
             })
             .collect()
     };
-    type Writer = fn(&mut dyn std::io::Write, &BatchResult) -> std::io::Result<()>;
+    type Writer = fn(&mut (dyn std::io::Write + Send), &BatchResult) -> std::io::Result<()>;
     let reports: [(&str, &'static str, Writer); 4] = [
         ("accepted.csv", "accepted", listings::write_accepted),
         ("rejected.csv", "rejected", listings::write_rejected),

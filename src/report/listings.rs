@@ -7,7 +7,7 @@ use std::io::Write;
 use super::csv_safe::{write_record, writer};
 use crate::batch::BatchResult;
 use crate::route::{BankBatch, Payment};
-use crate::validate::{Code, Severity};
+use crate::validate::{Candidate, Code, Severity};
 
 const ACCEPTED_COLUMNS: [&str; 10] = [
     "row",
@@ -50,63 +50,84 @@ fn input_cells(result: &BatchResult, index: usize) -> impl Iterator<Item = &str>
     (0..result.table.headers.len()).map(move |col| row.raw(col))
 }
 
+/// Rows of `accepted.csv` rendered per parallel chunk.
+const CHUNK: usize = 4096;
+
 /// Writes `accepted.csv`.
-pub fn write_accepted(out: &mut dyn Write, result: &BatchResult) -> std::io::Result<()> {
+pub fn write_accepted(out: &mut (dyn Write + Send), result: &BatchResult) -> std::io::Result<()> {
     let mut by_candidate: Vec<Option<(&BankBatch, &Payment)>> = vec![None; result.candidates.len()];
     for b in &result.batches {
         for p in &b.payments {
             by_candidate[p.candidate] = Some((b, p));
         }
     }
-    let mut w = writer(out);
     let mut header: Vec<String> = ACCEPTED_COLUMNS.iter().map(|s| s.to_string()).collect();
     header.extend(input_headers(result, &ACCEPTED_COLUMNS));
+    let mut w = writer(&mut *out);
     write_record(&mut w, &header)?;
+    w.flush()?;
+    drop(w);
+    let rows: Vec<_> = result.candidates.iter().zip(&by_candidate).collect();
+    crate::write::chunked::write_chunked(out, &rows, CHUNK, |chunk, buf| {
+        let mut w = writer(buf);
+        for (c, found) in chunk {
+            if let Some((batch, p)) = found {
+                write_accepted_row(&mut w, result, c, batch, p)?;
+            }
+        }
+        w.flush()
+    })
+}
+
+/// One line of `accepted.csv`.
+fn write_accepted_row<W: Write>(
+    w: &mut csv::Writer<W>,
+    result: &BatchResult,
+    c: &Candidate,
+    batch: &BankBatch,
+    p: &Payment,
+) -> csv::Result<()> {
     let (mut row, mut amount) = (itoa::Buffer::new(), itoa::Buffer::new());
-    for (c, found) in result.candidates.iter().zip(&by_candidate) {
-        let Some((batch, p)) = found else { continue };
-        let warnings: Vec<_> = c
-            .diagnostics
-            .iter()
-            .filter(|d| result.config.severity(d.code) == Severity::Warn)
-            .collect();
-        let (codes, messages) = if warnings.is_empty() {
-            (String::new(), String::new())
-        } else {
-            let mut codes: Vec<Code> = warnings.iter().map(|d| d.code).collect();
-            codes.dedup();
-            (
-                codes
-                    .iter()
-                    .map(|c| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join(";"),
-                warnings
-                    .iter()
-                    .map(|d| d.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        };
-        let ours = [
-            row.format(c.row),
-            &p.end_to_end_id,
-            &batch.bank.bin,
-            &batch.bank.short_name,
-            &p.account,
-            &c.name,
-            &p.creditor_name,
-            amount.format(p.amount),
-            &codes,
-            &messages,
-        ];
-        write_record(&mut w, ours.into_iter().chain(input_cells(result, c.index)))?;
-    }
-    w.flush()
+    let warnings: Vec<_> = c
+        .diagnostics
+        .iter()
+        .filter(|d| result.config.severity(d.code) == Severity::Warn)
+        .collect();
+    let (codes, messages) = if warnings.is_empty() {
+        (String::new(), String::new())
+    } else {
+        let mut codes: Vec<Code> = warnings.iter().map(|d| d.code).collect();
+        codes.dedup();
+        (
+            codes
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+            warnings
+                .iter()
+                .map(|d| d.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    };
+    let ours = [
+        row.format(c.row),
+        &p.end_to_end_id,
+        &batch.bank.bin,
+        &batch.bank.short_name,
+        &p.account,
+        &c.name,
+        &p.creditor_name,
+        amount.format(p.amount),
+        &codes,
+        &messages,
+    ];
+    write_record(w, ours.into_iter().chain(input_cells(result, c.index)))
 }
 
 /// Writes `rejected.csv`.
-pub fn write_rejected(out: &mut dyn Write, result: &BatchResult) -> std::io::Result<()> {
+pub fn write_rejected(out: &mut (dyn Write + Send), result: &BatchResult) -> std::io::Result<()> {
     let mut w = writer(out);
     let mut header: Vec<String> = REJECTED_COLUMNS.iter().map(|s| s.to_string()).collect();
     header.extend(input_headers(result, &REJECTED_COLUMNS));

@@ -9,7 +9,7 @@ use super::csv_safe::{write_record, writer};
 use crate::batch::BatchResult;
 
 /// Writes `reconciliation.csv`.
-pub fn write(out: &mut dyn Write, result: &BatchResult) -> std::io::Result<()> {
+pub fn write(out: &mut (dyn Write + Send), result: &BatchResult) -> std::io::Result<()> {
     let t = &result.totals;
     let mut w = writer(out);
     write_record(

@@ -67,7 +67,7 @@ fn header(sheet: &mut Worksheet, f: &Formats, columns: &[(&str, f64)]) -> XlsxRe
 /// Writes `reconciliation.xlsx`. It is written beside the bank files, not
 /// after them, so it names them without their sha256 (`manifest.json` and
 /// `report.html` have it).
-pub fn write(out: &mut dyn Write, result: &BatchResult) -> std::io::Result<()> {
+pub fn write(out: &mut (dyn Write + Send), result: &BatchResult) -> std::io::Result<()> {
     let bytes = build(result).map_err(std::io::Error::other)?;
     out.write_all(&bytes)
 }

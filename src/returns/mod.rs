@@ -304,7 +304,7 @@ fn csv_file(
     fill: impl FnOnce(&mut csv::Writer<&mut dyn Write>) -> csv::Result<()>,
 ) -> Result<(), PublishError> {
     staging.write_file(name, |w| {
-        let mut csv = writer(w);
+        let mut csv = writer(w as &mut dyn Write);
         fill(&mut csv).map_err(std::io::Error::other)?;
         csv.flush()
     })?;

@@ -92,13 +92,18 @@ pub fn validate(
     let started = std::time::Instant::now();
     let banks = bank_memo(table, ctx);
     tracing::debug!(elapsed = ?started.elapsed(), "bank cells resolved");
-    let mut candidates: Vec<Candidate> = (0..table.height())
+    // The non-blank rows first, so that the candidates are built straight
+    // into a vector of their exact size.
+    let rows: Vec<usize> = (0..table.height())
         .into_par_iter()
         .filter(|i| !table.is_blank(*i))
-        .map_init(RowMemo::default, |memo, i| {
+        .collect();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    rows.par_iter()
+        .map_init(RowMemo::default, |memo, &i| {
             Candidate::read(table, i, ctx, &banks, memo)
         })
-        .collect();
+        .collect_into_vec(&mut candidates);
     tracing::debug!(elapsed = ?started.elapsed(), "rows checked");
     let blank_rows = table.height() - candidates.len();
     duplicate_beneficiary::check(&mut candidates);

@@ -1,6 +1,7 @@
 //! Batches to files: pain.001 XML per bank, hashed while written, in a
 //! staging directory that is published in one rename.
 
+pub mod chunked;
 pub mod hashing;
 pub mod manifest;
 pub mod pain001;

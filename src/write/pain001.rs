@@ -19,7 +19,6 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use quick_xml::Writer;
 use quick_xml::escape::escape;
 use quick_xml::events::{BytesDecl, BytesText, Event};
-use rayon::prelude::*;
 
 use crate::route::BankBatch;
 use crate::text::bank_ascii;
@@ -48,7 +47,7 @@ pub struct MessageHeader {
     pub batch_booking: bool,
 }
 
-type Xml<'w> = Writer<&'w mut dyn Write>;
+type Xml<'w> = Writer<&'w mut (dyn Write + Send)>;
 
 fn text(w: &mut Xml<'_>, tag: &str, value: &str) -> io::Result<()> {
     w.create_element(tag)
@@ -70,7 +69,11 @@ fn other_account(w: &mut Xml<'_>, account: &str) -> io::Result<()> {
 }
 
 /// Writes the message for one bank.
-pub fn write(out: &mut dyn Write, batch: &BankBatch, header: &MessageHeader) -> io::Result<()> {
+pub fn write(
+    out: &mut (dyn Write + Send),
+    batch: &BankBatch,
+    header: &MessageHeader,
+) -> io::Result<()> {
     let mut w = Writer::new_with_indent(out, b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let count = batch.payments.len().to_string();
@@ -141,25 +144,15 @@ pub fn write(out: &mut dyn Write, batch: &BankBatch, header: &MessageHeader) -> 
 const CHUNK: usize = 4096;
 
 /// Writes every `CdtTrfTxInf` of the batch, rendered in parallel chunks.
-fn write_transactions(out: &mut &mut dyn Write, batch: &BankBatch) -> io::Result<()> {
+fn write_transactions(out: &mut &mut (dyn Write + Send), batch: &BankBatch) -> io::Result<()> {
     let agent = creditor_agent(batch);
-    let group_size = CHUNK * rayon::current_num_threads().max(1) * 2;
-    for group in batch.payments.chunks(group_size) {
-        let rendered: Vec<Vec<u8>> = group
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut buf = Vec::with_capacity(chunk.len() * 512);
-                for p in chunk {
-                    render_transaction(&mut buf, p, &agent);
-                }
-                buf
-            })
-            .collect();
-        for buf in rendered {
-            out.write_all(&buf)?;
+    crate::write::chunked::write_chunked(*out, &batch.payments, CHUNK, |chunk, buf| {
+        buf.reserve(chunk.len() * 512);
+        for p in chunk {
+            render_transaction(buf, p, &agent);
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// The `CdtrAgt` block, the same for every payment of a bank's file: by BIC

@@ -1,0 +1,84 @@
+//! Large files rendered in parallel: the items are cut into chunks, a group
+//! of chunks is rendered into buffers by every worker while the previous
+//! group's buffers are written out in order. The bytes are those a serial
+//! loop would write; the memory held is a few groups of buffers, whatever
+//! the file's size.
+
+use std::io::{self, Write};
+
+use rayon::prelude::*;
+
+/// Writes `render` of every `chunk` items of `items` to `out`, in order.
+/// `render` appends one chunk's bytes to the buffer it is given.
+pub fn write_chunked<T, R>(
+    out: &mut (dyn Write + Send),
+    items: &[T],
+    chunk: usize,
+    render: R,
+) -> io::Result<()>
+where
+    T: Sync,
+    R: Fn(&[T], &mut Vec<u8>) -> io::Result<()> + Sync,
+{
+    let chunk = chunk.max(1);
+    let group = chunk * rayon::current_num_threads().max(1) * 2;
+    let render_group = |items: &[T]| -> io::Result<Vec<Vec<u8>>> {
+        items
+            .par_chunks(chunk)
+            .map(|part| {
+                let mut buf = Vec::new();
+                render(part, &mut buf)?;
+                Ok(buf)
+            })
+            .collect()
+    };
+    let mut pending: Vec<Vec<u8>> = Vec::new();
+    for items in items.chunks(group) {
+        let (written, rendered) = rayon::join(
+            || pending.iter().try_for_each(|buf| out.write_all(buf)),
+            || render_group(items),
+        );
+        written?;
+        pending = rendered?;
+    }
+    pending.iter().try_for_each(|buf| out.write_all(buf))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_come_out_in_order_whatever_their_size() {
+        let items: Vec<u32> = (0..10_007).collect();
+        let serial: Vec<u8> = items
+            .iter()
+            .flat_map(|i| format!("{i},").into_bytes())
+            .collect();
+        for chunk in [1, 7, 64, 20_000] {
+            let mut out = Vec::new();
+            write_chunked(&mut out, &items, chunk, |part, buf| {
+                for i in part {
+                    write!(buf, "{i},")?;
+                }
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(out, serial, "chunks of {chunk}");
+        }
+    }
+
+    #[test]
+    fn a_render_error_stops_the_file() {
+        let items: Vec<u32> = (0..100).collect();
+        let mut out = Vec::new();
+        let result = write_chunked(&mut out, &items, 10, |part, _| {
+            if part.contains(&55) {
+                Err(io::Error::other("bad chunk"))
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(result.unwrap_err().to_string(), "bad chunk");
+    }
+}
