@@ -578,7 +578,7 @@ fn records(
             let c = &result.candidates[p.candidate];
             let key = (c.payment_type.to_string(), c.beneficiary_key());
             payments.push(PaymentRecord {
-                end_to_end_id: p.end_to_end_id.clone(),
+                end_to_end_id: p.end_to_end_id.to_string(),
                 batch_id: result.batch_id.clone(),
                 message_id: b.message_id.clone(),
                 period: result.period.to_string(),
@@ -586,10 +586,10 @@ fn records(
                 beneficiary_key: key.1.clone(),
                 attempt: paid.next_attempt.get(&key).copied().unwrap_or(1),
                 bank_bin: b.bank.bin.clone(),
-                account: p.account.clone(),
+                account: p.account.to_string(),
                 amount_vnd: p.amount,
                 row: p.row,
-                name: c.name.clone(),
+                name: c.name.to_string(),
                 source_row: source_row(&result.table, c.index),
             });
         }

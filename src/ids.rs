@@ -40,8 +40,13 @@ pub fn end_to_end_id(
     beneficiary: &str,
     attempt: u32,
 ) -> String {
-    EndToEndIds::new(office, period).id(payment_type, beneficiary, attempt)
+    EndToEndIds::new(office, period)
+        .id(payment_type, beneficiary, attempt)
+        .to_string()
 }
+
+/// An end-to-end id, held inline: ISO 20022's Max35Text.
+pub type EndToEndId = arrayvec::ArrayString<35>;
 
 /// [`end_to_end_id`] for many payments of one office and period: the hash
 /// of the shared parts and the id's prefix are made once.
@@ -53,6 +58,8 @@ pub struct EndToEndIds {
 
 impl EndToEndIds {
     /// Ids of `office`'s payments for `period`.
+    /// The office code is at most 8 characters (the configuration checks
+    /// it), so an id is at most 31.
     pub fn new(office: &str, period: Period) -> EndToEndIds {
         let mut hasher = Sha256::new();
         for part in [office, &period.to_string()] {
@@ -66,7 +73,7 @@ impl EndToEndIds {
     }
 
     /// The id of one payment.
-    pub fn id(&self, payment_type: &str, beneficiary: &str, attempt: u32) -> String {
+    pub fn id(&self, payment_type: &str, beneficiary: &str, attempt: u32) -> EndToEndId {
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
         let mut hasher = self.hasher.clone();
         for part in [payment_type, beneficiary] {
@@ -75,7 +82,7 @@ impl EndToEndIds {
         }
         hasher.update(attempt.to_be_bytes());
         let digest = hasher.finalize();
-        let mut id = String::with_capacity(self.prefix.len() + 16);
+        let mut id = EndToEndId::new();
         id.push_str(&self.prefix);
         for byte in &digest[..8] {
             id.push(char::from(HEX[usize::from(byte >> 4)]));

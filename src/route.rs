@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use compact_str::CompactString;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -19,12 +20,12 @@ pub struct Payment {
     pub row: u32,
     /// Index of the candidate it came from.
     pub candidate: usize,
-    /// End-to-end id.
-    pub end_to_end_id: String,
+    /// End-to-end id (ISO 20022 Max35Text, held inline).
+    pub end_to_end_id: ids::EndToEndId,
     /// Account number.
-    pub account: String,
+    pub account: CompactString,
     /// Creditor name as the bank holds it (upper-case ASCII).
-    pub creditor_name: String,
+    pub creditor_name: CompactString,
     /// Amount in đồng.
     pub amount: i64,
     /// Remittance text (upper-case ASCII, at most 140 characters), shared
@@ -95,7 +96,7 @@ pub fn route(
                     text.push_str(" - HE SO ");
                     text.push_str(&crate::cells::format_coefficient(milli));
                 }
-                Arc::from(crate::text::bank_ascii(&text, 140))
+                Arc::from(crate::text::bank_ascii(&text, 140).as_str())
             });
     }
     // Each bank's payments in input order: their candidates are listed

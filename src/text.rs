@@ -7,21 +7,27 @@
 //! comparing folded text makes all of those equal without losing what the
 //! office wrote.
 
+use compact_str::CompactString;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// NFC, trimmed, with every run of white space (including no-break spaces)
 /// collapsed to one ASCII space.
 pub fn clean(s: &str) -> String {
-    let simple = s.is_ascii()
-        && !s.starts_with(' ')
-        && !s.ends_with(' ')
-        && !s.contains("  ")
-        && !s.bytes().any(|b| b.is_ascii_whitespace() && b != b' ');
-    if simple || is_clean_text(s) {
+    if is_clean_text(s) {
         return s.to_owned();
     }
     clean_slow(s)
+}
+
+/// [`clean`] into a [`CompactString`]: a short cell (most names, codes
+/// and numbers) is held inline, without an allocation of its own.
+pub fn clean_compact(s: &str) -> CompactString {
+    if is_clean_text(s) {
+        CompactString::new(s)
+    } else {
+        CompactString::new(clean_slow(s))
+    }
 }
 
 /// [`clean`], worked out character by character.
@@ -214,8 +220,8 @@ fn is_swift_char(c: char) -> bool {
 /// The form banks hold a name in: diacritics removed, upper case, only
 /// characters of the SWIFT set, single spaces, at most `max` characters (cut
 /// at a word boundary where one exists). `Đặng Văn Đức` becomes `DANG VAN DUC`.
-pub fn bank_ascii(s: &str, max: usize) -> String {
-    let mut out = String::with_capacity(s.len());
+pub fn bank_ascii(s: &str, max: usize) -> CompactString {
+    let mut out = CompactString::with_capacity(s.len());
     let mut pending_space = false;
     strip_marks(s, |c| {
         let c = c.to_ascii_uppercase();
@@ -234,7 +240,7 @@ pub fn bank_ascii(s: &str, max: usize) -> String {
 
 /// Cuts ASCII text to at most `max` bytes, at the last space before the limit
 /// when there is one.
-fn truncate_words(mut s: String, max: usize) -> String {
+fn truncate_words(mut s: CompactString, max: usize) -> CompactString {
     if s.len() <= max {
         return s;
     }
@@ -335,5 +341,7 @@ mod tests {
         assert_eq!(clean(&format!("  {nfd}\u{a0}\t ")), "Phạm Thị Hằng");
         assert_eq!(clean("plain"), "plain");
         assert_eq!(clean("a\r\nb"), "a b");
+        assert_eq!(clean("a\u{b}b"), "a b");
+        assert_eq!(clean_compact(" Lò  Thị\u{a0}Mai "), "Lò Thị Mai");
     }
 }

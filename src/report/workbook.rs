@@ -262,13 +262,13 @@ fn accepted(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxRes
     for (b, p) in payments.iter().take(LISTED_ROWS) {
         let c = &result.candidates[p.candidate];
         sheet.write_number(row, 0, p.row)?;
-        sheet.write_string(row, 1, &c.name)?;
+        sheet.write_string(row, 1, c.name.as_str())?;
         sheet.write_string(row, 2, result.table.get(Field::Commune, c.index))?;
         sheet.write_string(row, 3, result.table.get(Field::Category, c.index))?;
         sheet.write_string(row, 4, &b.bank.short_name)?;
-        sheet.write_string_with_format(row, 5, &p.account, &f.text)?;
+        sheet.write_string_with_format(row, 5, p.account.as_str(), &f.text)?;
         sheet.write_number_with_format(row, 6, num(p.amount), &f.money)?;
-        sheet.write_string(row, 7, &p.end_to_end_id)?;
+        sheet.write_string(row, 7, p.end_to_end_id.as_str())?;
         sheet.write_string(row, 8, c.codes())?;
         row += 1;
     }
@@ -313,7 +313,7 @@ fn rejected(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxRes
         let reasons: Vec<&str> = codes.iter().map(|c| c.title().0).collect();
         let fixes: Vec<&str> = codes.iter().map(|c| c.fix_vi()).collect();
         sheet.write_number(row, 0, c.row)?;
-        sheet.write_string(row, 1, &c.name)?;
+        sheet.write_string(row, 1, c.name.as_str())?;
         sheet.write_string(row, 2, c.codes())?;
         sheet.write_string(row, 3, reasons.join("; "))?;
         sheet.write_string(row, 4, c.messages())?;

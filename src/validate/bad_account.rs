@@ -4,13 +4,14 @@
 //! shows Excel damage (`1.23457E+12`, a decimal point).
 
 use crate::reference::Bank;
+use compact_str::CompactString;
 
 const MAX_LEN: usize = 19;
 
 /// Normalises and checks an account number against its bank's rule.
 /// `was_number` says the cell was a number in a workbook, where leading
 /// zeros and digits past the 15th are lost.
-pub fn check(cell: &str, bank: Option<&Bank>, was_number: bool) -> Result<String, String> {
+pub fn check(cell: &str, bank: Option<&Bank>, was_number: bool) -> Result<CompactString, String> {
     let result = check_text(cell, bank);
     if was_number && let Err(message) = result {
         return Err(format!(
@@ -20,8 +21,8 @@ pub fn check(cell: &str, bank: Option<&Bank>, was_number: bool) -> Result<String
     result
 }
 
-fn check_text(cell: &str, bank: Option<&Bank>) -> Result<String, String> {
-    let account: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+fn check_text(cell: &str, bank: Option<&Bank>) -> Result<CompactString, String> {
+    let account: CompactString = cell.chars().filter(|c| !c.is_whitespace()).collect();
     if account.is_empty() {
         return Err("the account number is empty".to_owned());
     }

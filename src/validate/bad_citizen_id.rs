@@ -7,6 +7,7 @@
 //! birth year (2) + serial (6). There is no check digit.
 
 use chrono::{Datelike, NaiveDate};
+use compact_str::CompactString;
 
 use crate::reference::Provinces;
 use crate::text::fold_key;
@@ -17,8 +18,8 @@ pub fn check(
     birth: Option<NaiveDate>,
     sex: &str,
     provinces: &Provinces,
-) -> Result<Option<String>, String> {
-    let id: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+) -> Result<Option<CompactString>, String> {
+    let id: CompactString = cell.chars().filter(|c| !c.is_whitespace()).collect();
     if id.is_empty() {
         return Ok(None);
     }
@@ -82,7 +83,7 @@ mod tests {
         cell: &str,
         birth: Option<(i32, u32, u32)>,
         sex: &str,
-    ) -> Result<Option<String>, String> {
+    ) -> Result<Option<CompactString>, String> {
         let provinces = Reference::builtin().unwrap().provinces;
         let birth = birth.map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap());
         check(cell, birth, sex, &provinces)

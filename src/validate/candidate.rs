@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 
 use super::{
@@ -11,7 +12,7 @@ use super::{
 };
 use crate::ingest::Table;
 use crate::reference::{BankId, Field};
-use crate::text::{clean, fold_key, fold_key_into};
+use crate::text::{clean, clean_compact, fold_key, fold_key_into};
 
 /// The value of a rule's result, or `None` with its diagnostic recorded.
 fn record<T>(
@@ -45,19 +46,19 @@ pub struct Candidate {
     /// Spreadsheet row number.
     pub row: u32,
     /// Beneficiary name (NFC, single spaces).
-    pub name: String,
+    pub name: CompactString,
     /// Account holder when not the beneficiary.
-    pub holder: Option<String>,
+    pub holder: Option<CompactString>,
     /// Citizen ID (12 digits) or legacy CMND (9), when valid.
-    pub citizen_id: Option<String>,
+    pub citizen_id: Option<CompactString>,
     /// The office's beneficiary code.
-    pub code: Option<String>,
+    pub code: Option<CompactString>,
     /// Date of birth.
     pub birth_date: Option<NaiveDate>,
     /// Receiving bank.
     pub bank: Option<BankId>,
     /// Account number (upper case, no spaces).
-    pub account: Option<String>,
+    pub account: Option<CompactString>,
     /// Amount in đồng.
     pub amount: Option<i64>,
     /// Category, as written (shared by the rows that write it alike).
@@ -164,7 +165,7 @@ impl Candidate {
                 ));
             }
         }
-        let holder = clean(cell(Field::AccountHolder));
+        let holder = clean_compact(cell(Field::AccountHolder));
         for (field, text) in [
             (Field::Name, name.as_deref().unwrap_or("")),
             (Field::AccountHolder, &holder),
@@ -176,7 +177,7 @@ impl Candidate {
                 bad_name::check(text),
             );
         }
-        let code = clean(cell(Field::BeneficiaryCode));
+        let code = clean_compact(cell(Field::BeneficiaryCode));
         Candidate {
             index: i,
             row: table.row_number(i),
@@ -209,7 +210,7 @@ impl Candidate {
         Candidate {
             index: i,
             row: table.row_number(i),
-            name: String::new(),
+            name: CompactString::default(),
             holder: None,
             citizen_id: None,
             code: None,

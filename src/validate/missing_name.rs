@@ -1,11 +1,13 @@
 //! `MISSING_NAME`: the row has no beneficiary name, or none that survives
 //! the transliteration banks need (a name of punctuation only).
 
-use crate::text::clean;
+use compact_str::CompactString;
+
+use crate::text::clean_compact;
 
 /// The cleaned name.
-pub fn check(cell: &str) -> Result<String, String> {
-    let name = clean(cell);
+pub fn check(cell: &str) -> Result<CompactString, String> {
+    let name = clean_compact(cell);
     if name.is_empty() {
         Err("the name is empty".to_owned())
     } else if !name.chars().any(char::is_alphanumeric) {
