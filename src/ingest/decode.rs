@@ -120,7 +120,9 @@ pub fn decode<'a>(
     let bom_le = bytes.strip_prefix(b"\xFF\xFE");
     let bom_be = bytes.strip_prefix(b"\xFE\xFF");
     fn utf8(b: &[u8]) -> Option<Cow<'_, [u8]>> {
-        std::str::from_utf8(b).ok().map(|_| Cow::Borrowed(b))
+        // A list is validated whole: the vectorised check is several
+        // times faster than the standard library's on large inputs.
+        simdutf8::basic::from_utf8(b).ok().map(|_| Cow::Borrowed(b))
     }
     let mut out: Vec<(Cow<'_, [u8]>, Encoding)> = Vec::new();
     let mut push = |decoded: Option<Cow<'a, [u8]>>, encoding| {
