@@ -11,6 +11,23 @@ use compact_str::CompactString;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
+/// `cell` without its white space: the account numbers and citizen IDs
+/// offices type with spaces in them, held inline when short.
+pub fn without_spaces(cell: &str) -> CompactString {
+    if cell
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_whitespace() && b != 0x0b)
+    {
+        CompactString::new(cell)
+    } else {
+        CompactString::new(
+            cell.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>(),
+        )
+    }
+}
+
 /// NFC, trimmed, with every run of white space (including no-break spaces)
 /// collapsed to one ASCII space.
 pub fn clean(s: &str) -> String {
@@ -221,7 +238,9 @@ fn is_swift_char(c: char) -> bool {
 /// characters of the SWIFT set, single spaces, at most `max` characters (cut
 /// at a word boundary where one exists). `Đặng Văn Đức` becomes `DANG VAN DUC`.
 pub fn bank_ascii(s: &str, max: usize) -> CompactString {
-    let mut out = CompactString::with_capacity(s.len());
+    // Built in a `String` (pushing a character there is cheap), then held
+    // inline when it is short.
+    let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     strip_marks(s, |c| {
         let c = c.to_ascii_uppercase();
@@ -235,12 +254,12 @@ pub fn bank_ascii(s: &str, max: usize) -> CompactString {
             pending_space = true;
         }
     });
-    truncate_words(out, max)
+    CompactString::new(truncate_words(out, max))
 }
 
 /// Cuts ASCII text to at most `max` bytes, at the last space before the limit
 /// when there is one.
-fn truncate_words(mut s: CompactString, max: usize) -> CompactString {
+fn truncate_words(mut s: String, max: usize) -> String {
     if s.len() <= max {
         return s;
     }
@@ -283,6 +302,13 @@ mod tests {
         assert!(is_clean_text("Nguyễn Thị Hoà"));
         assert!(!is_clean_text(&nfd_e));
         assert!(!is_clean_text("Lê\u{a0}Văn"));
+    }
+
+    #[test]
+    fn spaces_are_taken_out_of_numbers() {
+        assert_eq!(without_spaces("3700 2051\u{a0}23456"), "3700205123456");
+        assert_eq!(without_spaces(" 019\t148\u{b}001234 "), "019148001234");
+        assert_eq!(without_spaces("019148001234"), "019148001234");
     }
 
     #[test]

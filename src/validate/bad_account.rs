@@ -22,7 +22,7 @@ pub fn check(cell: &str, bank: Option<&Bank>, was_number: bool) -> Result<Compac
 }
 
 fn check_text(cell: &str, bank: Option<&Bank>) -> Result<CompactString, String> {
-    let account: CompactString = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    let account = crate::text::without_spaces(cell);
     if account.is_empty() {
         return Err("the account number is empty".to_owned());
     }

@@ -19,7 +19,7 @@ pub fn check(
     sex: &str,
     provinces: &Provinces,
 ) -> Result<Option<CompactString>, String> {
-    let id: CompactString = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    let id = crate::text::without_spaces(cell);
     if id.is_empty() {
         return Ok(None);
     }
