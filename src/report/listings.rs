@@ -55,22 +55,29 @@ const CHUNK: usize = 4096;
 
 /// Writes `accepted.csv`.
 pub fn write_accepted(out: &mut (dyn Write + Send), result: &BatchResult) -> std::io::Result<()> {
-    let mut by_candidate: Vec<Option<(&BankBatch, &Payment)>> = vec![None; result.candidates.len()];
-    for b in &result.batches {
-        for p in &b.payments {
-            by_candidate[p.candidate] = Some((b, p));
-        }
-    }
     let mut header: Vec<String> = ACCEPTED_COLUMNS.iter().map(|s| s.to_string()).collect();
     header.extend(input_headers(result, &ACCEPTED_COLUMNS));
     let mut w = writer(&mut *out);
     write_record(&mut w, &header)?;
     w.flush()?;
     drop(w);
-    let rows: Vec<_> = result.candidates.iter().zip(&by_candidate).collect();
-    crate::write::chunked::write_chunked(out, &rows, CHUNK, |chunk, buf| {
+    crate::write::chunked::write_chunked(out, &result.candidates, CHUNK, |first, chunk, buf| {
+        // Each bank's payments are in candidate order: a cursor per bank,
+        // started at the chunk's first candidate, finds each row's payment.
+        let mut cursors: Vec<(&BankBatch, std::slice::Iter<'_, Payment>)> = result
+            .batches
+            .iter()
+            .map(|b| {
+                let at = b.payments.partition_point(|p| p.candidate < first);
+                (b, b.payments[at..].iter())
+            })
+            .collect();
         let mut w = writer(buf);
-        for (c, found) in chunk {
+        for (index, c) in (first..).zip(chunk) {
+            let found = cursors.iter_mut().find_map(|(b, payments)| {
+                let next = payments.as_slice().first()?;
+                (next.candidate == index).then(|| (*b, payments.next().expect("peeked")))
+            });
             if let Some((batch, p)) = found {
                 write_accepted_row(&mut w, result, c, batch, p)?;
             }

@@ -9,7 +9,8 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 
 /// Writes `render` of every `chunk` items of `items` to `out`, in order.
-/// `render` appends one chunk's bytes to the buffer it is given.
+/// `render` is given the index of the chunk's first item in `items`, the
+/// chunk, and the buffer to append its bytes to.
 pub fn write_chunked<T, R>(
     out: &mut (dyn Write + Send),
     items: &[T],
@@ -18,25 +19,26 @@ pub fn write_chunked<T, R>(
 ) -> io::Result<()>
 where
     T: Sync,
-    R: Fn(&[T], &mut Vec<u8>) -> io::Result<()> + Sync,
+    R: Fn(usize, &[T], &mut Vec<u8>) -> io::Result<()> + Sync,
 {
     let chunk = chunk.max(1);
     let group = chunk * rayon::current_num_threads().max(1) * 2;
-    let render_group = |items: &[T]| -> io::Result<Vec<Vec<u8>>> {
+    let render_group = |first: usize, items: &[T]| -> io::Result<Vec<Vec<u8>>> {
         items
             .par_chunks(chunk)
-            .map(|part| {
+            .enumerate()
+            .map(|(k, part)| {
                 let mut buf = Vec::new();
-                render(part, &mut buf)?;
+                render(first + k * chunk, part, &mut buf)?;
                 Ok(buf)
             })
             .collect()
     };
     let mut pending: Vec<Vec<u8>> = Vec::new();
-    for items in items.chunks(group) {
+    for (g, items) in items.chunks(group).enumerate() {
         let (written, rendered) = rayon::join(
             || pending.iter().try_for_each(|buf| out.write_all(buf)),
-            || render_group(items),
+            || render_group(g * group, items),
         );
         written?;
         pending = rendered?;
@@ -57,8 +59,9 @@ mod tests {
             .collect();
         for chunk in [1, 7, 64, 20_000] {
             let mut out = Vec::new();
-            write_chunked(&mut out, &items, chunk, |part, buf| {
-                for i in part {
+            write_chunked(&mut out, &items, chunk, |first, part, buf| {
+                for (k, i) in part.iter().enumerate() {
+                    assert_eq!(first + k, *i as usize, "the index given is the item's");
                     write!(buf, "{i},")?;
                 }
                 Ok(())
@@ -72,7 +75,7 @@ mod tests {
     fn a_render_error_stops_the_file() {
         let items: Vec<u32> = (0..100).collect();
         let mut out = Vec::new();
-        let result = write_chunked(&mut out, &items, 10, |part, _| {
+        let result = write_chunked(&mut out, &items, 10, |_, part, _| {
             if part.contains(&55) {
                 Err(io::Error::other("bad chunk"))
             } else {

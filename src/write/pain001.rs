@@ -146,7 +146,7 @@ const CHUNK: usize = 4096;
 /// Writes every `CdtTrfTxInf` of the batch, rendered in parallel chunks.
 fn write_transactions(out: &mut &mut (dyn Write + Send), batch: &BankBatch) -> io::Result<()> {
     let agent = creditor_agent(batch);
-    crate::write::chunked::write_chunked(*out, &batch.payments, CHUNK, |chunk, buf| {
+    crate::write::chunked::write_chunked(*out, &batch.payments, CHUNK, |_, chunk, buf| {
         buf.reserve(chunk.len() * 512);
         for p in chunk {
             render_transaction(buf, p, &agent);
