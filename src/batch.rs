@@ -419,16 +419,19 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
             files
         },
         || {
-            let files = write_reports();
+            let (files, charts) = rayon::join(write_reports, || report::html::Charts::new(result));
             tracing::debug!(elapsed = ?started.elapsed(), "listings written");
-            files
+            (files, charts)
         },
     );
+    let (reports, charts) = reports;
     let mut files = banks?;
     files.extend(reports?);
     tracing::debug!(elapsed = ?started.elapsed(), "bank files and listings written");
     // The page shows each bank file's sha256: written once they are.
-    let written = staging.write_file("report.html", |w| report::html::write(w, result, &files))?;
+    let written = staging.write_file("report.html", |w| {
+        report::html::write(w, result, &files, &charts)
+    })?;
     files.push(FileEntry::document("report.html", "report", written));
     tracing::debug!(elapsed = ?started.elapsed(), "files written");
     let table = &result.table;

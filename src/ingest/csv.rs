@@ -127,6 +127,7 @@ pub fn read(
             looked_for: aliases.aliases(missing).to_vec(),
         });
     }
+    tracing::debug!("header found");
     let width = header.cells.len();
     let data = &text[header.data_offset.min(text.len())..];
     let (cells, overflow, height) = if data.iter().all(|b| b.is_ascii_whitespace()) {
@@ -150,6 +151,7 @@ pub fn read(
         }
         (cells, overflow, height)
     };
+    tracing::debug!("parsed");
     let cells = if cells.is_empty() {
         (0..width)
             .map(|_| polars::prelude::StringChunked::full_null("".into(), 0))

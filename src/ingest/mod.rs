@@ -393,6 +393,7 @@ pub fn read_table_as(
         path: path.to_owned(),
         source,
     })?;
+    tracing::debug!(bytes = bytes.len(), "file read");
     read_bytes(file_name, &bytes, aliases, options)
 }
 

@@ -217,11 +217,34 @@ fn grouped(result: &BatchResult, field: Field, other: &str) -> Vec<(String, i64)
     bars
 }
 
+/// The page's per-commune and per-category charts: sums over every
+/// payment, worked out while the bank files are written (the page itself
+/// waits for their sha256).
+pub struct Charts {
+    communes: Vec<(String, i64)>,
+    categories: Vec<(String, i64)>,
+}
+
+impl Charts {
+    /// Sums the accepted amounts per commune and per category.
+    pub fn new(result: &BatchResult) -> Charts {
+        let (communes, categories) = rayon::join(
+            || grouped(result, Field::Commune, "Khác / Other"),
+            || grouped(result, Field::Category, "Khác / Other"),
+        );
+        Charts {
+            communes,
+            categories,
+        }
+    }
+}
+
 /// Writes `report.html`. `files` are the batch's bank files as written.
 pub fn write(
     out: &mut dyn Write,
     result: &BatchResult,
     files: &[FileEntry],
+    charts: &Charts,
 ) -> std::io::Result<()> {
     let t = &result.totals;
     let config = &result.config;
@@ -427,19 +450,11 @@ pub fn write(
     h.push_str("\n<div class=\"charts\"><div><h3>");
     h.push_str(&both("Theo xã/phường", "Per commune"));
     h.push_str("</h3>");
-    chart(
-        &mut h,
-        "chart-communes",
-        &grouped(result, Field::Commune, "Khác / Other"),
-    );
+    chart(&mut h, "chart-communes", &charts.communes);
     h.push_str("</div><div><h3>");
     h.push_str(&both("Theo đối tượng", "Per category"));
     h.push_str("</h3>");
-    chart(
-        &mut h,
-        "chart-categories",
-        &grouped(result, Field::Category, "Khác / Other"),
-    );
+    chart(&mut h, "chart-categories", &charts.categories);
     h.push_str("</div></div>\n");
 
     // Rejected rows.
