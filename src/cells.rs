@@ -170,8 +170,8 @@ fn is_grouped(s: &str, sep: char) -> bool {
 
 /// A coefficient (hệ số) in thousandths: `1.5` and `1,5` are 1500.
 pub fn parse_coefficient(cell: &str) -> Option<u32> {
-    let text = cell.trim().replace(',', ".");
-    let (int_part, frac_part) = text.split_once('.').unwrap_or((&text, ""));
+    let text = cell.trim();
+    let (int_part, frac_part) = text.split_once(['.', ',']).unwrap_or((text, ""));
     if int_part.is_empty()
         || int_part.len() > 3
         || frac_part.len() > 3

@@ -82,22 +82,28 @@ pub fn route(
         settings.remittance,
         settings.period.slashed()
     );
-    let mut remittances: FxHashMap<(&str, Option<u32>), Arc<str>> = FxHashMap::default();
+    // Keyed by the category's shared text (rows that write a category alike
+    // share one `Arc`), so that a million rows hash a pointer, not a text.
+    let text_key = |c: &Candidate| {
+        (
+            Arc::as_ptr(&c.category) as *const u8 as usize,
+            c.coefficient,
+        )
+    };
+    let mut remittances: FxHashMap<(usize, Option<u32>), Arc<str>> = FxHashMap::default();
     for c in candidates.iter().filter(|c| !c.rejected) {
-        remittances
-            .entry((&*c.category, c.coefficient))
-            .or_insert_with(|| {
-                let mut text = opening.clone();
-                if !c.category.is_empty() {
-                    text.push_str(" - ");
-                    text.push_str(&c.category);
-                }
-                if let Some(milli) = c.coefficient {
-                    text.push_str(" - HE SO ");
-                    text.push_str(&crate::cells::format_coefficient(milli));
-                }
-                Arc::from(crate::text::bank_ascii(&text, 140).as_str())
-            });
+        remittances.entry(text_key(c)).or_insert_with(|| {
+            let mut text = opening.clone();
+            if !c.category.is_empty() {
+                text.push_str(" - ");
+                text.push_str(&c.category);
+            }
+            if let Some(milli) = c.coefficient {
+                text.push_str(" - HE SO ");
+                text.push_str(&crate::cells::format_coefficient(milli));
+            }
+            Arc::from(crate::text::bank_ascii(&text, 140).as_str())
+        });
     }
     // Each bank's payments in input order: their candidates are listed
     // first, so that each batch is built in parallel straight into a vector
@@ -146,7 +152,7 @@ pub fn route(
                             140,
                         ),
                         amount,
-                        remittance: Arc::clone(&remittances[&(&*c.category, c.coefficient)]),
+                        remittance: Arc::clone(&remittances[&text_key(c)]),
                     }
                 })
                 .collect_into_vec(&mut payments);

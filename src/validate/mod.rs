@@ -130,14 +130,22 @@ pub fn validate(
 pub type BankMemo<'t> = rustc_hash::FxHashMap<&'t str, Result<crate::reference::BankId, String>>;
 
 fn bank_memo<'t>(table: &'t Table, ctx: &Context<'_>) -> BankMemo<'t> {
-    let mut memo = BankMemo::default();
-    for i in 0..table.height() {
-        let cell = table.get(Field::Bank, i);
-        if !memo.contains_key(cell) {
-            memo.insert(cell, unknown_bank::check(cell, &ctx.reference.banks));
-        }
-    }
-    memo
+    type Cells<'t> = rustc_hash::FxHashSet<&'t str>;
+    // The distinct spellings, gathered in parallel, then resolved.
+    let cells: Cells<'t> = (0..table.height())
+        .into_par_iter()
+        .fold(Cells::default, |mut cells, i| {
+            cells.insert(table.get(Field::Bank, i));
+            cells
+        })
+        .reduce(Cells::default, |mut a, b| {
+            a.extend(b);
+            a
+        });
+    cells
+        .into_iter()
+        .map(|cell| (cell, unknown_bank::check(cell, &ctx.reference.banks)))
+        .collect()
 }
 
 /// Decides each candidate's fate from its diagnostics and the configured
