@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::csv_safe::{write_record, writer};
+use super::csv_safe::{RecordBuf, write_record, writer};
 use crate::batch::BatchResult;
 use crate::route::{BankBatch, Payment};
 use crate::validate::{Candidate, Code, Severity};
@@ -72,28 +72,30 @@ pub fn write_accepted(out: &mut (dyn Write + Send), result: &BatchResult) -> std
                 (b, b.payments[at..].iter())
             })
             .collect();
-        let mut w = writer(buf);
+        let mut records = RecordBuf::default();
+        buf.reserve(chunk.len() * 300);
         for (index, c) in (first..).zip(chunk) {
             let found = cursors.iter_mut().find_map(|(b, payments)| {
                 let next = payments.as_slice().first()?;
                 (next.candidate == index).then(|| (*b, payments.next().expect("peeked")))
             });
             if let Some((batch, p)) = found {
-                write_accepted_row(&mut w, result, c, batch, p)?;
+                accepted_row(&mut records, buf, result, c, batch, p);
             }
         }
-        w.flush()
+        Ok(())
     })
 }
 
 /// One line of `accepted.csv`.
-fn write_accepted_row<W: Write>(
-    w: &mut csv::Writer<W>,
+fn accepted_row(
+    records: &mut RecordBuf,
+    buf: &mut Vec<u8>,
     result: &BatchResult,
     c: &Candidate,
     batch: &BankBatch,
     p: &Payment,
-) -> csv::Result<()> {
+) {
     let (mut row, mut amount) = (itoa::Buffer::new(), itoa::Buffer::new());
     let warnings: Vec<_> = c
         .diagnostics
@@ -130,7 +132,7 @@ fn write_accepted_row<W: Write>(
         &codes,
         &messages,
     ];
-    write_record(w, ours.into_iter().chain(input_cells(result, c.index)))
+    records.push(buf, ours.into_iter().chain(input_cells(result, c.index)));
 }
 
 /// Writes `rejected.csv`.
