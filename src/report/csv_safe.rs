@@ -1,16 +1,16 @@
 //! CSV cells that a spreadsheet will not execute. A cell starting with `=`,
-//! `+`, `-` or `@` followed by something other than a digit (or a tab or
-//! carriage return) is a formula to Excel and LibreOffice; such a cell gets a
-//! leading `'`, which shows the text as written. Numbers like `-5` stay.
+//! `@`, a tab or a carriage return, or with `+` or `-` not followed by a
+//! plain number, is a formula to Excel and LibreOffice (`-1+cmd|...` as much
+//! as `=HYPERLINK(...)`); such a cell gets a leading `'`, which shows the
+//! text as written. Numbers like `-5`, `-1.5` and `+84912345678` stay.
 
 use std::borrow::Cow;
 
 /// The cell, neutralised if a spreadsheet would run it.
 pub fn cell(value: &str) -> Cow<'_, str> {
-    let mut chars = value.chars();
-    let risky = match chars.next() {
-        Some('=' | '+' | '-' | '@') => !chars.next().is_some_and(|c| c.is_ascii_digit()),
-        Some('\t' | '\r') => true,
+    let risky = match value.as_bytes().first() {
+        Some(b'=' | b'@' | b'\t' | b'\r') => true,
+        Some(b'+' | b'-') => !is_plain_number(&value[1..]),
         _ => false,
     };
     if risky {
@@ -18,6 +18,15 @@ pub fn cell(value: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(value)
     }
+}
+
+/// Digits, possibly grouped or with a decimal part (`1.000.000`, `1,5`,
+/// `84 912 345 678`): nothing a formula could call.
+fn is_plain_number(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_digit())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b',' | b' '))
 }
 
 /// A CSV writer for reports: comma-separated, every field quoted only when
@@ -151,7 +160,12 @@ mod tests {
         assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(cell("-"), "'-");
         assert_eq!(cell("\t=1"), "'\t=1");
+        assert_eq!(cell("=1+1"), "'=1+1");
+        assert_eq!(cell("-1+cmd|' /C calc'!A0"), "'-1+cmd|' /C calc'!A0");
+        assert_eq!(cell("+1)*cmd|' /C calc'!A0"), "'+1)*cmd|' /C calc'!A0");
         assert_eq!(cell("-5"), "-5");
+        assert_eq!(cell("-1.5"), "-1.5");
+        assert_eq!(cell("+84 912 345 678"), "+84 912 345 678");
         assert_eq!(cell("+84912345678"), "+84912345678");
         assert_eq!(cell("Nguyễn Văn A"), "Nguyễn Văn A");
         assert_eq!(cell(""), "");
