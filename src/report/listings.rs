@@ -45,7 +45,7 @@ fn input_headers(result: &BatchResult, ours: &[&str]) -> Vec<String> {
         .collect()
 }
 
-fn input_cells(result: &BatchResult, index: usize) -> impl Iterator<Item = &str> + '_ {
+fn input_cells(result: &BatchResult, index: usize) -> impl Iterator<Item = &str> + Clone + '_ {
     let row = result.table.row(index);
     (0..result.table.headers.len()).map(move |col| row.raw(col))
 }
