@@ -378,7 +378,8 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
             .par_iter()
             .map(|b| {
                 let path = format!("banks/{}", b.file_name());
-                let written = staging.write_file(&path, |w| pain001::write(w, b, &header))?;
+                let written = staging
+                    .write_file(&path, |w| pain001::write(w, b, &result.candidates, &header))?;
                 Ok(FileEntry {
                     path,
                     kind: "pain.001",
@@ -589,9 +590,9 @@ fn records(
                 beneficiary_key: key.1.clone(),
                 attempt: paid.next_attempt.get(&key).copied().unwrap_or(1),
                 bank_bin: b.bank.bin.clone(),
-                account: p.account.to_string(),
+                account: c.account.as_deref().unwrap_or_default().to_owned(),
                 amount_vnd: p.amount,
-                row: p.row,
+                row: c.row,
                 name: c.name.to_string(),
                 source_row: source_row(&result.table, c.index),
             });

@@ -13,17 +13,15 @@ use crate::period::Period;
 use crate::reference::{Bank, BankDirectory, BankId};
 use crate::validate::Candidate;
 
-/// One credit transfer.
+/// One credit transfer. The row number and the account are the
+/// candidate's ([`Payment::row`], [`Payment::account`]), not copied: a
+/// national batch holds millions of payments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payment {
-    /// Spreadsheet row of the input.
-    pub row: u32,
     /// Index of the candidate it came from.
     pub candidate: usize,
     /// End-to-end id (ISO 20022 Max35Text, held inline).
     pub end_to_end_id: ids::EndToEndId,
-    /// Account number.
-    pub account: CompactString,
     /// Creditor name as the bank holds it (upper-case ASCII).
     pub creditor_name: CompactString,
     /// Amount in đồng.
@@ -31,6 +29,21 @@ pub struct Payment {
     /// Remittance text (upper-case ASCII, at most 140 characters), shared
     /// by every payment of the same category and coefficient.
     pub remittance: Arc<str>,
+}
+
+impl Payment {
+    /// The spreadsheet row of the input it pays.
+    pub fn row(&self, candidates: &[Candidate]) -> u32 {
+        candidates[self.candidate].row
+    }
+
+    /// The account it pays into (upper case, no spaces).
+    pub fn account<'c>(&self, candidates: &'c [Candidate]) -> &'c str {
+        candidates[self.candidate]
+            .account
+            .as_deref()
+            .expect("a payment's row has an account")
+    }
 }
 
 /// Every payment to one bank.
@@ -128,7 +141,7 @@ pub fn route(
                 .map_init(String::new, |key, &index| {
                     let index = index as usize;
                     let c = &candidates[index];
-                    let (Some(account), Some(amount)) = (c.account.as_ref(), c.amount) else {
+                    let (Some(_), Some(amount)) = (c.account.as_ref(), c.amount) else {
                         unreachable!("an accepted row has an account and an amount");
                     };
                     c.beneficiary_key_into(key);
@@ -143,10 +156,8 @@ pub fn route(
                             .unwrap_or(1)
                     };
                     Payment {
-                        row: c.row,
                         candidate: index,
                         end_to_end_id: ids.id(&c.payment_type, key, attempt),
-                        account: account.clone(),
                         creditor_name: crate::text::bank_ascii(
                             c.holder.as_deref().unwrap_or(&c.name),
                             140,

@@ -125,7 +125,7 @@ fn accepted_row(
         &p.end_to_end_id,
         &batch.bank.bin,
         &batch.bank.short_name,
-        &p.account,
+        p.account(&result.candidates),
         &c.name,
         &p.creditor_name,
         amount.format(p.amount),

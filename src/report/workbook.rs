@@ -257,16 +257,16 @@ fn accepted(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxRes
         .iter()
         .flat_map(|b| b.payments.iter().map(move |p| (b, p)))
         .collect();
-    payments.sort_by_key(|(_, p)| p.row);
+    payments.sort_by_key(|(_, p)| p.row(&result.candidates));
     let mut row = 1;
     for (b, p) in payments.iter().take(LISTED_ROWS) {
         let c = &result.candidates[p.candidate];
-        sheet.write_number(row, 0, p.row)?;
+        sheet.write_number(row, 0, c.row)?;
         sheet.write_string(row, 1, c.name.as_str())?;
         sheet.write_string(row, 2, result.table.get(Field::Commune, c.index))?;
         sheet.write_string(row, 3, result.table.get(Field::Category, c.index))?;
         sheet.write_string(row, 4, &b.bank.short_name)?;
-        sheet.write_string_with_format(row, 5, p.account.as_str(), &f.text)?;
+        sheet.write_string_with_format(row, 5, p.account(&result.candidates), &f.text)?;
         sheet.write_number_with_format(row, 6, num(p.amount), &f.money)?;
         sheet.write_string(row, 7, p.end_to_end_id.as_str())?;
         sheet.write_string(row, 8, c.codes())?;

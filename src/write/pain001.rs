@@ -22,6 +22,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use crate::route::BankBatch;
 use crate::text::bank_ascii;
+use crate::validate::Candidate;
 
 /// The message namespace.
 pub const NAMESPACE: &str = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09";
@@ -72,6 +73,7 @@ fn other_account(w: &mut Xml<'_>, account: &str) -> io::Result<()> {
 pub fn write(
     out: &mut (dyn Write + Send),
     batch: &BankBatch,
+    candidates: &[Candidate],
     header: &MessageHeader,
 ) -> io::Result<()> {
     let mut w = Writer::new_with_indent(out, b' ', 2);
@@ -132,7 +134,7 @@ pub fn write(
                         })
                     })?;
                     text(w, "ChrgBr", "DEBT")?;
-                    write_transactions(w.get_mut(), batch)?;
+                    write_transactions(w.get_mut(), batch, candidates)?;
                     Ok(())
                 })
             })
@@ -144,12 +146,16 @@ pub fn write(
 const CHUNK: usize = 4096;
 
 /// Writes every `CdtTrfTxInf` of the batch, rendered in parallel chunks.
-fn write_transactions(out: &mut &mut (dyn Write + Send), batch: &BankBatch) -> io::Result<()> {
+fn write_transactions(
+    out: &mut &mut (dyn Write + Send),
+    batch: &BankBatch,
+    candidates: &[Candidate],
+) -> io::Result<()> {
     let agent = creditor_agent(batch);
     crate::write::chunked::write_chunked(*out, &batch.payments, CHUNK, |_, chunk, buf| {
         buf.reserve(chunk.len() * 512);
         for p in chunk {
-            render_transaction(buf, p, &agent);
+            render_transaction(buf, p, p.account(candidates), &agent);
         }
         Ok(())
     })
@@ -184,7 +190,7 @@ fn xml_text(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// One credit transfer on one line: a file of a million payments is half
 /// the size it would be indented, and a line is a payment for `grep`.
-fn render_transaction(buf: &mut Vec<u8>, p: &crate::route::Payment, agent: &str) {
+fn render_transaction(buf: &mut Vec<u8>, p: &crate::route::Payment, account: &str, agent: &str) {
     let id = xml_text(p.end_to_end_id.as_str());
     let mut amount = itoa::Buffer::new();
     let parts: [&str; 15] = [
@@ -199,7 +205,7 @@ fn render_transaction(buf: &mut Vec<u8>, p: &crate::route::Payment, agent: &str)
         "<Cdtr><Nm>",
         &xml_text(p.creditor_name.as_str()),
         "</Nm></Cdtr><CdtrAcct><Id><Othr><Id>",
-        &xml_text(p.account.as_str()),
+        &xml_text(account),
         "</Id></Othr></Id></CdtrAcct><RmtInf><Ustrd>",
         &xml_text(&p.remittance),
         "</Ustrd></RmtInf></CdtTrfTxInf>",
