@@ -252,14 +252,22 @@ fn accepted(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxRes
             ("Cảnh báo / Warnings", 30.0),
         ],
     )?;
-    let mut payments: Vec<_> = result
+    // The first rows paid, in input order: each bank's payments are in
+    // input (candidate) order, so they are merged rather than all sorted.
+    let mut cursors: Vec<_> = result
         .batches
         .iter()
-        .flat_map(|b| b.payments.iter().map(move |p| (b, p)))
+        .map(|b| (b, b.payments.iter()))
         .collect();
-    payments.sort_by_key(|(_, p)| p.row(&result.candidates));
+    let in_order = std::iter::from_fn(|| {
+        let (b, payments) = cursors
+            .iter_mut()
+            .filter(|(_, payments)| !payments.as_slice().is_empty())
+            .min_by_key(|(_, payments)| payments.as_slice()[0].candidate)?;
+        Some((*b, payments.next()?))
+    });
     let mut row = 1;
-    for (b, p) in payments.iter().take(LISTED_ROWS) {
+    for (b, p) in in_order.take(LISTED_ROWS) {
         let c = &result.candidates[p.candidate];
         sheet.write_number(row, 0, c.row)?;
         sheet.write_string(row, 1, c.name.as_str())?;
@@ -275,14 +283,14 @@ fn accepted(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxRes
     if row > 1 {
         sheet.autofilter(0, 0, row - 1, 8)?;
     }
-    if payments.len() > LISTED_ROWS {
+    let paid: usize = result.batches.iter().map(|b| b.payments.len()).sum();
+    if paid > LISTED_ROWS {
         sheet.write_string_with_format(
             row,
             1,
             format!(
                 "Chỉ liệt kê {LISTED_ROWS} dòng đầu; đủ {} dòng trong accepted.csv / first {LISTED_ROWS} rows only; accepted.csv has all {}",
-                payments.len(),
-                payments.len()
+                paid, paid
             ),
             &f.total,
         )?;
