@@ -11,6 +11,7 @@ mod fields;
 mod header;
 pub mod layout;
 pub mod legacy;
+mod source;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +36,12 @@ pub enum IngestError {
         /// What the system said.
         #[source]
         source: std::io::Error,
+    },
+    /// The file was rewritten while it was being read.
+    #[error("`{path}` changed while it was being read")]
+    Changed {
+        /// The file.
+        path: PathBuf,
     },
     /// Nothing in it.
     #[error("`{file}` is empty")]
@@ -125,6 +132,10 @@ impl IngestError {
             IngestError::Undecodable { .. } => {
                 Some("save the list as CSV UTF-8 or as an Excel workbook".to_owned())
             }
+            IngestError::Changed { .. } => Some(
+                "wait until the list is saved and closed, then run it again: nothing was written"
+                    .to_owned(),
+            ),
             _ => None,
         }
     }
@@ -389,12 +400,19 @@ pub fn read_table_as(
     aliases: &ColumnAliases,
     options: &ReadOptions,
 ) -> Result<Table, IngestError> {
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Read {
+    let read_error = |source| IngestError::Read {
         path: path.to_owned(),
         source,
-    })?;
-    tracing::debug!(bytes = bytes.len(), "file read");
-    read_bytes(file_name, &bytes, aliases, options)
+    };
+    let source = source::Source::open(path).map_err(read_error)?;
+    tracing::debug!(bytes = source.bytes().len(), "file read");
+    let table = read_bytes(file_name, source.bytes(), aliases, options)?;
+    if !source.unchanged().map_err(read_error)? {
+        return Err(IngestError::Changed {
+            path: path.to_owned(),
+        });
+    }
+    Ok(table)
 }
 
 /// Reads a beneficiary list from memory; `file_name` is used in messages.
