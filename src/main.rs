@@ -12,8 +12,26 @@ use disburse::commands::{self, Failure};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (the 16th entry of `mi_option_t` in
+/// its `mimalloc.h`, v2 and v3 alike); the bindings name no constant for it.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// A `run` makes one batch and exits: memory it frees is kept for its next
+/// allocations instead of being handed back to the kernel and faulted in
+/// (and zeroed) again. At the national caseload that is about 250 MB fewer
+/// fresh pages, for about 30 MB more peak memory. The long-lived `watch`
+/// keeps mimalloc's default, so that it shrinks between lists.
+fn keep_freed_memory() {
+    // SAFETY: sets a mimalloc option (not thread safe) from the main
+    // thread, before any other thread exists.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Run(_)) {
+        keep_freed_memory();
+    }
     let default_level = if cli.quiet { "error" } else { "warn" };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -49,4 +67,23 @@ fn report(failure: &Failure) -> ExitCode {
         eprintln!("hint: {hint}");
     }
     failure.exit_code()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_purge_delay_is_the_option_set() {
+        let get = || unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        // mimalloc v3 purges after 1000 ms by default: an index that named
+        // another option would read another value.
+        assert_eq!(
+            get(),
+            1000,
+            "option {MI_OPTION_PURGE_DELAY} is not mimalloc's purge delay (or MIMALLOC_PURGE_DELAY is set)"
+        );
+        keep_freed_memory();
+        assert_eq!(get(), -1);
+    }
 }
