@@ -594,7 +594,7 @@ fn records(
                 amount_vnd: p.amount,
                 row: c.row,
                 name: c.name.to_string(),
-                source_row: source_row(&result.table, c.index),
+                source_row: source_row(&result.table, c.index()),
             });
         }
     }

@@ -132,7 +132,7 @@ fn accepted_row(
         &codes,
         &messages,
     ];
-    records.push(buf, ours.into_iter().chain(input_cells(result, c.index)));
+    records.push(buf, ours.into_iter().chain(input_cells(result, c.index())));
 }
 
 /// Writes `rejected.csv`.
@@ -154,7 +154,7 @@ pub fn write_rejected(out: &mut (dyn Write + Send), result: &BatchResult) -> std
             c.amount.map(|a| a.to_string()).unwrap_or_default(),
         ];
         let ours = ours.iter().map(String::as_str);
-        write_record(&mut w, ours.chain(input_cells(result, c.index)))?;
+        write_record(&mut w, ours.chain(input_cells(result, c.index())))?;
     }
     w.flush()
 }

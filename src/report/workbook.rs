@@ -271,8 +271,8 @@ fn accepted(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxRes
         let c = &result.candidates[p.candidate];
         sheet.write_number(row, 0, c.row)?;
         sheet.write_string(row, 1, c.name.as_str())?;
-        sheet.write_string(row, 2, result.table.get(Field::Commune, c.index))?;
-        sheet.write_string(row, 3, result.table.get(Field::Category, c.index))?;
+        sheet.write_string(row, 2, result.table.get(Field::Commune, c.index()))?;
+        sheet.write_string(row, 3, result.table.get(Field::Category, c.index()))?;
         sheet.write_string(row, 4, &b.bank.short_name)?;
         sheet.write_string_with_format(row, 5, p.account(&result.candidates), &f.text)?;
         sheet.write_number_with_format(row, 6, num(p.amount), &f.money)?;

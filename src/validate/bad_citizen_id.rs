@@ -6,11 +6,60 @@
 //! 1900s, 2/3 for the 2000s, 4/5 for the 2100s; even male, odd female) +
 //! birth year (2) + serial (6). There is no check digit.
 
+use std::fmt;
+use std::num::NonZeroU8;
+use std::ops::Deref;
+
 use chrono::{Datelike, NaiveDate};
-use compact_str::CompactString;
 
 use crate::reference::Provinces;
 use crate::text::fold_key;
+
+/// A citizen ID (12 digits) or legacy CMND (9) that passed the rule, held
+/// in 13 bytes (a national list holds millions). Reads as its digits;
+/// `Debug` shows only the first three and the last two.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CitizenId {
+    digits: [u8; 12],
+    len: NonZeroU8,
+}
+
+impl CitizenId {
+    /// `digits`: 9 or 12 ASCII digits.
+    fn new(digits: &str) -> CitizenId {
+        assert!(
+            matches!(digits.len(), 9 | 12) && digits.bytes().all(|b| b.is_ascii_digit()),
+            "a citizen ID is 9 or 12 digits"
+        );
+        let mut held = [0; 12];
+        held[..digits.len()].copy_from_slice(digits.as_bytes());
+        CitizenId {
+            digits: held,
+            len: NonZeroU8::new(digits.len() as u8).expect("9 or 12"),
+        }
+    }
+
+    /// The digits.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.digits[..usize::from(self.len.get())]).expect("ASCII digits")
+    }
+}
+
+impl Deref for CitizenId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Debug for CitizenId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let id = self.as_str();
+        let hidden = "*".repeat(id.len() - 5);
+        write!(f, "CitizenId({}{hidden}{})", &id[..3], &id[id.len() - 2..])
+    }
+}
 
 /// The normalised ID, `None` when the cell is empty.
 pub fn check(
@@ -18,7 +67,7 @@ pub fn check(
     birth: Option<NaiveDate>,
     sex: &str,
     provinces: &Provinces,
-) -> Result<Option<CompactString>, String> {
+) -> Result<Option<CitizenId>, String> {
     let id = crate::text::without_spaces(cell);
     if id.is_empty() {
         return Ok(None);
@@ -27,7 +76,7 @@ pub fn check(
         return Err(format!("the citizen ID `{id}` is not all digits"));
     }
     match id.len() {
-        9 => return Ok(Some(id)),
+        9 => return Ok(Some(CitizenId::new(&id))),
         12 => {}
         11 | 8 => {
             return Err(format!(
@@ -71,7 +120,7 @@ pub fn check(
             sex.trim()
         ));
     }
-    Ok(Some(id))
+    Ok(Some(CitizenId::new(&id)))
 }
 
 #[cfg(test)]
@@ -83,7 +132,7 @@ mod tests {
         cell: &str,
         birth: Option<(i32, u32, u32)>,
         sex: &str,
-    ) -> Result<Option<CompactString>, String> {
+    ) -> Result<Option<CitizenId>, String> {
         let provinces = Reference::builtin().unwrap().provinces;
         let birth = birth.map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap());
         check(cell, birth, sex, &provinces)
@@ -108,6 +157,16 @@ mod tests {
             Some("123456789")
         );
         assert_eq!(run("", None, "").unwrap(), None);
+    }
+
+    #[test]
+    fn an_id_is_held_in_thirteen_bytes_and_masked_in_debug() {
+        assert_eq!(std::mem::size_of::<Option<CitizenId>>(), 13);
+        let id = run("019148001234", None, "").unwrap().unwrap();
+        assert_eq!(&*id, "019148001234");
+        assert_eq!(format!("{id:?}"), "CitizenId(019*******34)");
+        let cmnd = run("123456789", None, "").unwrap().unwrap();
+        assert_eq!(format!("{cmnd:?}"), "CitizenId(123****89)");
     }
 
     #[test]
