@@ -579,7 +579,7 @@ fn records(
             total_vnd: b.total,
         });
         for p in &b.payments {
-            let c = &result.candidates[p.candidate];
+            let c = &result.candidates[p.candidate()];
             let key = (c.payment_type.to_string(), c.beneficiary_key());
             payments.push(PaymentRecord {
                 end_to_end_id: p.end_to_end_id.to_string(),
@@ -591,7 +591,7 @@ fn records(
                 attempt: paid.next_attempt.get(&key).copied().unwrap_or(1),
                 bank_bin: b.bank.bin.clone(),
                 account: c.account.as_deref().unwrap_or_default().to_owned(),
-                amount_vnd: p.amount,
+                amount_vnd: c.amount.expect("a payment's row has an amount"),
                 row: c.row,
                 name: c.name.to_string(),
                 source_row: source_row(&result.table, c.index()),

@@ -13,36 +13,46 @@ use crate::period::Period;
 use crate::reference::{Bank, BankDirectory, BankId};
 use crate::validate::Candidate;
 
-/// One credit transfer. The row number and the account are the
-/// candidate's ([`Payment::row`], [`Payment::account`]), not copied: a
-/// national batch holds millions of payments.
+/// One credit transfer. Its row number, account and amount are the
+/// candidate's ([`Payment::row`], [`Payment::account`], [`Payment::amount`])
+/// and its remittance text the batch's ([`BankBatch::remittance`]), not
+/// copied: a national batch holds millions of payments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payment {
     /// Index of the candidate it came from.
-    pub candidate: usize,
+    candidate: u32,
+    /// Index of its remittance text in the batch's.
+    remittance: u32,
     /// End-to-end id (ISO 20022 Max35Text, held inline).
     pub end_to_end_id: ids::EndToEndId,
     /// Creditor name as the bank holds it (upper-case ASCII).
     pub creditor_name: CompactString,
-    /// Amount in đồng.
-    pub amount: i64,
-    /// Remittance text (upper-case ASCII, at most 140 characters), shared
-    /// by every payment of the same category and coefficient.
-    pub remittance: Arc<str>,
 }
 
 impl Payment {
+    /// Index of the candidate it pays.
+    pub fn candidate(&self) -> usize {
+        self.candidate as usize
+    }
+
     /// The spreadsheet row of the input it pays.
     pub fn row(&self, candidates: &[Candidate]) -> u32 {
-        candidates[self.candidate].row
+        candidates[self.candidate()].row
     }
 
     /// The account it pays into (upper case, no spaces).
     pub fn account<'c>(&self, candidates: &'c [Candidate]) -> &'c str {
-        candidates[self.candidate]
+        candidates[self.candidate()]
             .account
             .as_deref()
             .expect("a payment's row has an account")
+    }
+
+    /// The amount it pays, in đồng.
+    pub fn amount(&self, candidates: &[Candidate]) -> i64 {
+        candidates[self.candidate()]
+            .amount
+            .expect("a payment's row has an amount")
     }
 }
 
@@ -59,9 +69,18 @@ pub struct BankBatch {
     pub payments: Vec<Payment>,
     /// Sum of the amounts.
     pub total: i64,
+    /// The run's remittance texts (upper-case ASCII, at most 140
+    /// characters), one per category and coefficient, shared by its
+    /// batches.
+    remittances: Arc<[Box<str>]>,
 }
 
 impl BankBatch {
+    /// The remittance text of one of its payments.
+    pub fn remittance(&self, p: &Payment) -> &str {
+        &self.remittances[p.remittance as usize]
+    }
+
     /// The file name under `banks/`: `<BIN>-<SHORTNAME>.xml`.
     pub fn file_name(&self) -> String {
         format!("{}-{}.xml", self.bank.bin, self.bank.slug)
@@ -103,7 +122,8 @@ pub fn route(
             c.coefficient,
         )
     };
-    let mut remittances: FxHashMap<(usize, Option<u32>), Arc<str>> = FxHashMap::default();
+    let mut texts: Vec<Box<str>> = Vec::new();
+    let mut remittances: FxHashMap<(usize, Option<u32>), u32> = FxHashMap::default();
     for c in candidates.iter().filter(|c| !c.rejected) {
         remittances.entry(text_key(c)).or_insert_with(|| {
             let mut text = opening.clone();
@@ -115,9 +135,11 @@ pub fn route(
                 text.push_str(" - HE SO ");
                 text.push_str(&crate::cells::format_coefficient(milli));
             }
-            Arc::from(crate::text::bank_ascii(&text, 140).as_str())
+            texts.push(Box::from(crate::text::bank_ascii(&text, 140).as_str()));
+            u32::try_from(texts.len() - 1).expect("fewer texts than rows")
         });
     }
+    let texts: Arc<[Box<str>]> = texts.into();
     // Each bank's payments in input order: their candidates are listed
     // first, so that each batch is built in parallel straight into a vector
     // of its exact size.
@@ -141,7 +163,7 @@ pub fn route(
                 .map_init(String::new, |key, &index| {
                     let index = index as usize;
                     let c = &candidates[index];
-                    let (Some(_), Some(amount)) = (c.account.as_ref(), c.amount) else {
+                    let (Some(_), Some(_)) = (c.account.as_ref(), c.amount) else {
                         unreachable!("an accepted row has an account and an amount");
                     };
                     c.beneficiary_key_into(key);
@@ -156,14 +178,13 @@ pub fn route(
                             .unwrap_or(1)
                     };
                     Payment {
-                        candidate: index,
+                        candidate: index as u32,
+                        remittance: remittances[&text_key(c)],
                         end_to_end_id: ids.id(&c.payment_type, key, attempt),
                         creditor_name: crate::text::bank_ascii(
                             c.holder.as_deref().unwrap_or(&c.name),
                             140,
                         ),
-                        amount,
-                        remittance: Arc::clone(&remittances[&text_key(c)]),
                     }
                 })
                 .collect_into_vec(&mut payments);
@@ -173,9 +194,21 @@ pub fn route(
                 bank: bank.clone(),
                 payment_info_id: ids::payment_info_id(&message_id),
                 message_id,
-                total: payments.iter().map(|p| p.amount).sum(),
+                total: payments.iter().map(|p| p.amount(candidates)).sum(),
                 payments,
+                remittances: Arc::clone(&texts),
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    /// A national batch holds 3,350,000 payments: each 8 bytes are 27 MB of
+    /// peak memory.
+    #[test]
+    fn a_payment_stays_small() {
+        let size = std::mem::size_of::<super::Payment>();
+        assert!(size <= 72, "{size} bytes");
+    }
 }

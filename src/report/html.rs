@@ -183,9 +183,9 @@ fn sums(result: &BatchResult) -> [Vec<(String, i64)>; 2] {
         .par_iter()
         .flat_map(|b| b.payments.par_iter())
         .fold(Sums::default, |mut sums, p| {
-            let row = result.table.row(result.candidates[p.candidate].index());
+            let row = result.table.row(result.candidates[p.candidate()].index());
             for (sums, field) in sums.iter_mut().zip(fields) {
-                *sums.entry(row.get(field).trim()).or_default() += p.amount;
+                *sums.entry(row.get(field).trim()).or_default() += p.amount(&result.candidates);
             }
             sums
         })

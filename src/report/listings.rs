@@ -68,7 +68,7 @@ pub fn write_accepted(out: &mut (dyn Write + Send), result: &BatchResult) -> std
             .batches
             .iter()
             .map(|b| {
-                let at = b.payments.partition_point(|p| p.candidate < first);
+                let at = b.payments.partition_point(|p| p.candidate() < first);
                 (b, b.payments[at..].iter())
             })
             .collect();
@@ -77,7 +77,7 @@ pub fn write_accepted(out: &mut (dyn Write + Send), result: &BatchResult) -> std
         for (index, c) in (first..).zip(chunk) {
             let found = cursors.iter_mut().find_map(|(b, payments)| {
                 let next = payments.as_slice().first()?;
-                (next.candidate == index).then(|| (*b, payments.next().expect("peeked")))
+                (next.candidate() == index).then(|| (*b, payments.next().expect("peeked")))
             });
             if let Some((batch, p)) = found {
                 accepted_row(&mut records, buf, result, c, batch, p);
@@ -128,7 +128,7 @@ fn accepted_row(
         p.account(&result.candidates),
         &c.name,
         &p.creditor_name,
-        amount.format(p.amount),
+        amount.format(p.amount(&result.candidates)),
         &codes,
         &messages,
     ];

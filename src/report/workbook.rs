@@ -263,19 +263,19 @@ fn accepted(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxRes
         let (b, payments) = cursors
             .iter_mut()
             .filter(|(_, payments)| !payments.as_slice().is_empty())
-            .min_by_key(|(_, payments)| payments.as_slice()[0].candidate)?;
+            .min_by_key(|(_, payments)| payments.as_slice()[0].candidate())?;
         Some((*b, payments.next()?))
     });
     let mut row = 1;
     for (b, p) in in_order.take(LISTED_ROWS) {
-        let c = &result.candidates[p.candidate];
+        let c = &result.candidates[p.candidate()];
         sheet.write_number(row, 0, c.row)?;
         sheet.write_string(row, 1, c.name.as_str())?;
         sheet.write_string(row, 2, result.table.get(Field::Commune, c.index()))?;
         sheet.write_string(row, 3, result.table.get(Field::Category, c.index()))?;
         sheet.write_string(row, 4, &b.bank.short_name)?;
         sheet.write_string_with_format(row, 5, p.account(&result.candidates), &f.text)?;
-        sheet.write_number_with_format(row, 6, num(p.amount), &f.money)?;
+        sheet.write_number_with_format(row, 6, num(p.amount(&result.candidates)), &f.money)?;
         sheet.write_string(row, 7, p.end_to_end_id.as_str())?;
         sheet.write_string(row, 8, c.codes())?;
         row += 1;

@@ -155,7 +155,7 @@ fn write_transactions(
     crate::write::chunked::write_chunked(*out, &batch.payments, CHUNK, |_, chunk, buf| {
         buf.reserve(chunk.len() * 512);
         for p in chunk {
-            render_transaction(buf, p, p.account(candidates), &agent);
+            render_transaction(buf, p, batch, candidates, &agent);
         }
         Ok(())
     })
@@ -190,7 +190,17 @@ fn xml_text(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// One credit transfer on one line: a file of a million payments is half
 /// the size it would be indented, and a line is a payment for `grep`.
-fn render_transaction(buf: &mut Vec<u8>, p: &crate::route::Payment, account: &str, agent: &str) {
+fn render_transaction(
+    buf: &mut Vec<u8>,
+    p: &crate::route::Payment,
+    batch: &BankBatch,
+    candidates: &[Candidate],
+    agent: &str,
+) {
+    let c = &candidates[p.candidate()];
+    let (Some(account), Some(paid)) = (c.account.as_deref(), c.amount) else {
+        unreachable!("a payment's row has an account and an amount");
+    };
     let id = xml_text(p.end_to_end_id.as_str());
     let mut amount = itoa::Buffer::new();
     let parts: [&str; 15] = [
@@ -199,7 +209,7 @@ fn render_transaction(buf: &mut Vec<u8>, p: &crate::route::Payment, account: &st
         "</InstrId><EndToEndId>",
         &id,
         "</EndToEndId></PmtId><Amt><InstdAmt Ccy=\"VND\">",
-        amount.format(p.amount),
+        amount.format(paid),
         "</InstdAmt></Amt>",
         agent,
         "<Cdtr><Nm>",
@@ -207,7 +217,7 @@ fn render_transaction(buf: &mut Vec<u8>, p: &crate::route::Payment, account: &st
         "</Nm></Cdtr><CdtrAcct><Id><Othr><Id>",
         &xml_text(account),
         "</Id></Othr></Id></CdtrAcct><RmtInf><Ustrd>",
-        &xml_text(&p.remittance),
+        &xml_text(batch.remittance(p)),
         "</Ustrd></RmtInf></CdtTrfTxInf>",
     ];
     for part in parts {
