@@ -2,6 +2,7 @@
 //! staging directory that is published in one rename.
 
 pub mod chunked;
+pub mod direct;
 pub mod hashing;
 pub mod manifest;
 pub mod pain001;

@@ -7,6 +7,7 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use super::direct::DirectFile;
 use super::hashing::{HashingWriter, WrittenFile};
 
 /// Why a batch directory cannot be written.
@@ -96,21 +97,27 @@ impl Staging {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
-        let file = File::create(&path).map_err(io_err(&path))?;
+        let sink = match DirectFile::create(&path).map_err(io_err(&path))? {
+            Some(direct) => Sink::Direct(direct),
+            None => Sink::Buffered(EarlyWriteback {
+                file: File::create(&path).map_err(io_err(&path))?,
+                written: 0,
+                started: 0,
+            }),
+        };
         // Hash beneath the buffer: the hasher sees 1 MiB blocks, not every
         // small write of the XML and CSV writers.
-        let file = EarlyWriteback {
-            file,
-            written: 0,
-            started: 0,
-        };
-        let mut writer = BufWriter::with_capacity(1 << 20, HashingWriter::new(file));
+        let mut writer = BufWriter::with_capacity(1 << 20, HashingWriter::new(sink));
         fill(&mut writer).map_err(io_err(&path))?;
         let hashing = writer
             .into_inner()
             .map_err(|e| io_err(&path)(e.into_error()))?;
-        let (file, written) = hashing.finish().map_err(io_err(&path))?;
-        file.file.sync_all().map_err(io_err(&path))?;
+        let (sink, written) = hashing.finish().map_err(io_err(&path))?;
+        let file = match sink {
+            Sink::Direct(direct) => direct.finish().map_err(io_err(&path))?,
+            Sink::Buffered(buffered) => buffered.file,
+        };
+        file.sync_all().map_err(io_err(&path))?;
         Ok(written)
     }
 
@@ -173,7 +180,29 @@ pub fn rename_into_place(staged: &Path, target: &Path) -> Result<(), PublishErro
     Ok(())
 }
 
-/// `fsync`s every directory of the tree so that its entries are durable.
+/// Where a file's bytes go: past the page cache where the file system
+/// allows it, else through it with early writeback.
+enum Sink {
+    Direct(DirectFile),
+    Buffered(EarlyWriteback),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Direct(f) => f.write(buf),
+            Sink::Buffered(f) => f.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Direct(f) => f.flush(),
+            Sink::Buffered(f) => f.flush(),
+        }
+    }
+}
+
 /// A file that asks the kernel to start writing every 8 MiB to disk as soon
 /// as it is written: a large bank file is then mostly on disk when it is
 /// synced, instead of the sync waiting for all of it.
@@ -221,6 +250,7 @@ fn start_writeback(file: &File, offset: u64, len: u64) {
 #[cfg(not(target_os = "linux"))]
 fn start_writeback(_file: &File, _offset: u64, _len: u64) {}
 
+/// `fsync`s every directory of the tree so that its entries are durable.
 fn sync_tree(dir: &Path) -> Result<(), PublishError> {
     for entry in fs::read_dir(dir).map_err(io_err(dir))? {
         let entry = entry.map_err(io_err(dir))?;
