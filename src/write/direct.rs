@@ -5,8 +5,9 @@
 //! which on a virtual machine costs more than the disk itself (measured in
 //! `docs/PERFORMANCE.md`). The file is still `fsync`ed when finished.
 //!
-//! A file system that refuses direct writes (tmpfs, some network mounts)
-//! gets the buffered path: [`DirectFile::create`] says so with `None`.
+//! A file system that refuses direct writes (tmpfs before Linux 6.6, some
+//! network mounts) gets the buffered path: [`DirectFile::create`] says so
+//! with `None`; a device that refuses 4 KiB blocks, at the first write.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -65,11 +66,20 @@ impl DirectFile {
         Ok(None)
     }
 
-    /// Writes the first `len` held bytes (a multiple of `ALIGN`).
+    /// Writes the first `len` held bytes (a multiple of `ALIGN`). A device
+    /// whose blocks are larger than `ALIGN` refuses the first write
+    /// (`EINVAL`, nothing written): the file then goes on through the page
+    /// cache.
     fn write_held(&mut self, len: usize) -> io::Result<()> {
         debug_assert_eq!(len % ALIGN, 0);
-        self.file
-            .write_all(&self.buf[self.start..self.start + len])?;
+        let held = &self.buf[self.start..self.start + len];
+        match self.file.write_all(held) {
+            Err(e) if e.kind() == io::ErrorKind::InvalidInput && self.written == 0 => {
+                buffered(&self.file)?;
+                self.file.write_all(held)?;
+            }
+            result => result?,
+        }
         self.written += len as u64;
         Ok(())
     }
@@ -88,6 +98,25 @@ impl DirectFile {
         self.file.set_len(size)?;
         Ok(self.file)
     }
+}
+
+/// Turns direct writing off for `file`.
+#[cfg(target_os = "linux")]
+fn buffered(file: &File) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: the descriptor is open for the calls' duration (borrowed from
+    // `file`); F_GETFL and F_SETFL read and write no memory of ours.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_DIRECT) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn buffered(_file: &File) -> io::Result<()> {
+    Ok(())
 }
 
 impl Write for DirectFile {
@@ -125,6 +154,23 @@ mod tests {
         }
         file.finish().unwrap().sync_all().unwrap();
         Some(std::fs::read(&path).unwrap())
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_turned_buffered_keeps_every_byte() {
+        let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let path = dir.path().join("f");
+        let mut file = DirectFile::create(&path).unwrap().expect("O_DIRECT taken");
+        buffered(&file.file).unwrap();
+        // SAFETY: reads the flags of a descriptor borrowed from `file`.
+        let flags =
+            unsafe { libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(&file.file), libc::F_GETFL) };
+        assert_eq!(flags & libc::O_DIRECT, 0);
+        let data: Vec<u8> = (0..(BLOCK + 777)).map(|i| (i % 253) as u8).collect();
+        file.write_all(&data).unwrap();
+        file.finish().unwrap();
+        assert!(std::fs::read(&path).unwrap() == data);
     }
 
     #[test]

@@ -93,11 +93,30 @@ impl Staging {
     where
         F: FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
     {
+        self.write_file_with(relative, fill, true)
+    }
+
+    /// [`Staging::write_file`], past the page cache if `direct` and the file
+    /// system allows it.
+    fn write_file_with<F>(
+        &self,
+        relative: &str,
+        fill: F,
+        direct: bool,
+    ) -> Result<WrittenFile, PublishError>
+    where
+        F: FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
+    {
         let path = self.dir.path().join(relative);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
-        let sink = match DirectFile::create(&path).map_err(io_err(&path))? {
+        let opened = if direct {
+            DirectFile::create(&path).map_err(io_err(&path))?
+        } else {
+            None
+        };
+        let sink = match opened {
             Some(direct) => Sink::Direct(direct),
             None => Sink::Buffered(EarlyWriteback {
                 file: File::create(&path).map_err(io_err(&path))?,
@@ -294,6 +313,28 @@ mod tests {
         staging.publish().unwrap();
         assert_eq!(fs::read(target.join("a.txt")).unwrap(), b"abc");
         assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn direct_and_buffered_files_hold_the_same_bytes_and_digest() {
+        let root = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let staging = Staging::new(&root.path().join("out")).unwrap();
+        // 20 MiB and a bit: several blocks, writeback steps and a tail.
+        let data: Vec<u8> = (0..(20 << 20) + 4097).map(|i| (i % 241) as u8).collect();
+        let direct = staging
+            .write_file_with("direct.bin", |w| w.write_all(&data), true)
+            .unwrap();
+        let buffered = staging
+            .write_file_with("buffered.bin", |w| w.write_all(&data), false)
+            .unwrap();
+        assert_eq!(direct, buffered);
+        assert_eq!(direct.bytes, data.len() as u64);
+        for name in ["direct.bin", "buffered.bin"] {
+            assert!(
+                fs::read(staging.path().join(name)).unwrap() == data,
+                "{name}"
+            );
+        }
     }
 
     #[test]
