@@ -12,6 +12,8 @@
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
 /// Alignment of the buffer's address, of every write's length and of every
 /// file offset: the largest logical block size of common disks.
@@ -20,16 +22,44 @@ const ALIGN: usize = 4096;
 /// Bytes gathered before each write to the disk.
 const BLOCK: usize = 4 << 20;
 
-/// A file being written with `O_DIRECT`.
-pub struct DirectFile {
-    file: File,
-    /// `BLOCK + ALIGN` bytes, of which `BLOCK` from `start` are aligned.
+/// One aligned block buffer: `BLOCK + ALIGN` bytes, of which `BLOCK` from
+/// `start` are aligned.
+struct Block {
     buf: Vec<u8>,
     start: usize,
-    /// Bytes waiting in the block.
+}
+
+impl Block {
+    fn new() -> Block {
+        let buf = vec![0; BLOCK + ALIGN];
+        let start = buf.as_ptr().align_offset(ALIGN);
+        Block { buf, start }
+    }
+
+    fn space(&mut self) -> &mut [u8] {
+        &mut self.buf[self.start..self.start + BLOCK]
+    }
+
+    fn bytes(&self, len: usize) -> &[u8] {
+        &self.buf[self.start..self.start + len]
+    }
+}
+
+/// A file being written with `O_DIRECT`. Full blocks go to a thread that
+/// writes them while the next block fills (two blocks take turns), so that
+/// the disk's time overlaps the rendering and hashing of what follows.
+pub struct DirectFile {
+    /// The block being filled.
+    block: Block,
+    /// Bytes in it.
     held: usize,
-    /// Bytes written to the file (a multiple of `ALIGN`).
-    written: u64,
+    /// Bytes handed to the writer (a multiple of `ALIGN`).
+    sent: u64,
+    /// Blocks made so far (at most two).
+    blocks: usize,
+    to_disk: Option<SyncSender<(Block, usize)>>,
+    written: Receiver<Block>,
+    writer: Option<JoinHandle<io::Result<File>>>,
 }
 
 impl DirectFile {
@@ -49,14 +79,19 @@ impl DirectFile {
             Err(e) if e.raw_os_error() == Some(libc::EINVAL) => return Ok(None),
             Err(e) => return Err(e),
         };
-        let buf = vec![0; BLOCK + ALIGN];
-        let start = buf.as_ptr().align_offset(ALIGN);
+        let (to_disk, full) = sync_channel(1);
+        let (done, written) = sync_channel(2);
+        let writer = std::thread::Builder::new()
+            .name("disburse-disk".into())
+            .spawn(move || write_blocks(file, full, done))?;
         Ok(Some(DirectFile {
-            file,
-            buf,
-            start,
+            block: Block::new(),
             held: 0,
-            written: 0,
+            sent: 0,
+            blocks: 1,
+            to_disk: Some(to_disk),
+            written,
+            writer: Some(writer),
         }))
     }
 
@@ -66,38 +101,99 @@ impl DirectFile {
         Ok(None)
     }
 
-    /// Writes the first `len` held bytes (a multiple of `ALIGN`). A device
-    /// whose blocks are larger than `ALIGN` refuses the first write
-    /// (`EINVAL`, nothing written): the file then goes on through the page
-    /// cache.
-    fn write_held(&mut self, len: usize) -> io::Result<()> {
+    /// Hands the first `len` bytes of the block (a multiple of `ALIGN`) to
+    /// the writer and takes a block to fill next.
+    fn send(&mut self, len: usize) -> io::Result<()> {
         debug_assert_eq!(len % ALIGN, 0);
-        let held = &self.buf[self.start..self.start + len];
-        match self.file.write_all(held) {
-            Err(e) if e.kind() == io::ErrorKind::InvalidInput && self.written == 0 => {
-                buffered(&self.file)?;
-                self.file.write_all(held)?;
+        let next = if self.blocks < 2 {
+            self.blocks += 1;
+            Block::new()
+        } else {
+            match self.written.recv() {
+                Ok(block) => block,
+                Err(_) => return Err(self.stopped()),
             }
-            result => result?,
+        };
+        let full = std::mem::replace(&mut self.block, next);
+        let to_disk = self.to_disk.as_ref().expect("open until finished");
+        if to_disk.send((full, len)).is_err() {
+            return Err(self.stopped());
         }
-        self.written += len as u64;
+        self.sent += len as u64;
+        self.held = 0;
         Ok(())
     }
 
+    /// Waits for the writer and returns the file (or what stopped it).
+    fn join(&mut self) -> io::Result<File> {
+        self.to_disk = None;
+        match self.writer.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(io::Error::other("the disk writer thread panicked")),
+            None => Err(io::Error::other("the file was already finished")),
+        }
+    }
+
+    /// Why the writer stopped before it was told to.
+    fn stopped(&mut self) -> io::Error {
+        match self.join() {
+            Err(e) => e,
+            Ok(_) => io::Error::other("the disk writer stopped early"),
+        }
+    }
+
     /// Writes what is held, the last block padded with zeros to the
-    /// alignment, then cuts the file to its true length. Returns the file,
-    /// to be synced.
+    /// alignment, waits for every block to be written, then cuts the file
+    /// to its true length. Returns the file, to be synced.
     pub fn finish(mut self) -> io::Result<File> {
-        let size = self.written + self.held as u64;
+        let size = self.sent + self.held as u64;
         if self.held > 0 {
             let padded = self.held.next_multiple_of(ALIGN);
-            self.buf[self.start + self.held..self.start + padded].fill(0);
-            self.write_held(padded)?;
-            self.held = 0;
+            let held = self.held;
+            self.block.space()[held..padded].fill(0);
+            self.send(padded)?;
         }
-        self.file.set_len(size)?;
-        Ok(self.file)
+        let file = self.join()?;
+        file.set_len(size)?;
+        Ok(file)
     }
+}
+
+impl Drop for DirectFile {
+    /// A file given up (an error elsewhere) still waits for its writer, so
+    /// that no thread writes on after its staging directory is gone.
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            let _ = self.join();
+        }
+    }
+}
+
+/// The writer thread: writes each block it is given, in order, and hands
+/// it back. A device whose blocks are larger than `ALIGN` refuses the first
+/// write (`EINVAL`, nothing written): the file then goes on through the
+/// page cache.
+fn write_blocks(
+    mut file: File,
+    full: Receiver<(Block, usize)>,
+    done: SyncSender<Block>,
+) -> io::Result<File> {
+    let mut first = true;
+    for (block, len) in full {
+        let bytes = block.bytes(len);
+        match file.write_all(bytes) {
+            Err(e) if e.kind() == io::ErrorKind::InvalidInput && first => {
+                buffered(&file)?;
+                file.write_all(bytes)?;
+            }
+            result => result?,
+        }
+        first = false;
+        // The filler keeps at most two blocks: this send never waits, and
+        // fails only when the filler is gone.
+        let _ = done.send(block);
+    }
+    Ok(file)
 }
 
 /// Turns direct writing off for `file`.
@@ -122,12 +218,11 @@ fn buffered(_file: &File) -> io::Result<()> {
 impl Write for DirectFile {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         let n = data.len().min(BLOCK - self.held);
-        let at = self.start + self.held;
-        self.buf[at..at + n].copy_from_slice(&data[..n]);
+        let held = self.held;
+        self.block.space()[held..held + n].copy_from_slice(&data[..n]);
         self.held += n;
         if self.held == BLOCK {
-            self.write_held(BLOCK)?;
-            self.held = 0;
+            self.send(BLOCK)?;
         }
         Ok(n)
     }
@@ -158,19 +253,33 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
-    fn a_file_turned_buffered_keeps_every_byte() {
+    fn a_file_turned_buffered_takes_what_a_direct_one_refuses() {
+        use std::os::unix::fs::OpenOptionsExt;
+        let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let path = dir.path().join("f");
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .custom_flags(libc::O_DIRECT)
+            .open(&path)
+            .expect("the project's disk takes O_DIRECT");
+        let refused = file.write_all(b"abc").unwrap_err();
+        assert_eq!(refused.kind(), io::ErrorKind::InvalidInput);
+        buffered(&file).unwrap();
+        file.write_all(b"abc").unwrap();
+        drop(file);
+        assert_eq!(std::fs::read(&path).unwrap(), b"abc");
+    }
+
+    #[test]
+    fn a_dropped_file_waits_for_its_writer() {
         let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
         let path = dir.path().join("f");
         let mut file = DirectFile::create(&path).unwrap().expect("O_DIRECT taken");
-        buffered(&file.file).unwrap();
-        // SAFETY: reads the flags of a descriptor borrowed from `file`.
-        let flags =
-            unsafe { libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(&file.file), libc::F_GETFL) };
-        assert_eq!(flags & libc::O_DIRECT, 0);
-        let data: Vec<u8> = (0..(BLOCK + 777)).map(|i| (i % 253) as u8).collect();
-        file.write_all(&data).unwrap();
-        file.finish().unwrap();
-        assert!(std::fs::read(&path).unwrap() == data);
+        file.write_all(&vec![7; 3 * BLOCK]).unwrap();
+        drop(file);
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 3 * BLOCK as u64);
     }
 
     #[test]
