@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Workdir, csv_records, manifest, repo_file};
+use common::{Workdir, csv_records, generated_list, manifest, repo_file};
 use sha2::{Digest, Sha256};
 
 #[test]
@@ -260,4 +260,81 @@ fn names_and_text_are_escaped_for_xml_and_neutralised_for_spreadsheets() {
     );
     assert!(!xml.contains("<b>") && !xml.contains("&amp;") && !xml.contains("script"));
     assert!(w.read("batch/accepted.csv").contains("'+x"));
+}
+
+/// One value pasted down a whole column makes every row a duplicate of
+/// every other: each row is rejected, and each message names ten rows and
+/// counts the rest, so that the listings grow with the list, not with its
+/// square (20,000 rows once made messages of 130 KB each).
+#[test]
+fn one_code_down_a_whole_column_rejects_every_row_with_a_short_message() {
+    let rows = 20_000;
+    let list = String::from_utf8(generated_list(rows, 11)).unwrap();
+    let mut lines = list.lines();
+    let mut pasted = format!("{}\r\n", lines.next().unwrap());
+    for line in lines {
+        let mut cells = line.splitn(3, ',');
+        let (number, _code, rest) = (cells.next().unwrap(), cells.next(), cells.next().unwrap());
+        pasted.push_str(&format!("{number},PL0000001,{rest}\r\n"));
+    }
+    let w = Workdir::new();
+    w.write("list.csv", pasted);
+    w.ok(&["run", "list.csv", "--period", "2024-01", "--out", "batch"]);
+    let rejected = csv_records(&w.join("batch/rejected.csv"));
+    assert_eq!(rejected.len(), rows + 1);
+    assert_eq!(csv_records(&w.join("batch/accepted.csv")).len(), 1);
+    let last = rows + 1; // the spreadsheet row of the last data row
+    assert_eq!(
+        rejected[1][2],
+        format!(
+            "the same beneficiary code as row 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 and {} other rows",
+            rows - 11
+        )
+    );
+    for r in &rejected[1..] {
+        assert!(
+            r[1].split(';').any(|code| code == "DUPLICATE_BENEFICIARY") && r[2].len() < 250,
+            "{:?}",
+            &r[..3]
+        );
+    }
+    assert!(rejected[rows][2].starts_with("the same beneficiary code as row 2, 3, "));
+    assert_eq!(rejected[rows][0], last.to_string());
+}
+
+/// One account for every row (a commune's own account typed down the
+/// column) is a warning on every row, each naming ten rows and counting
+/// the rest.
+#[test]
+fn one_account_down_a_whole_column_warns_every_row_with_a_short_message() {
+    let rows = 20_000;
+    let list = String::from_utf8(generated_list(rows, 12)).unwrap();
+    let mut lines = list.lines();
+    let mut pasted = format!("{}\r\n", lines.next().unwrap());
+    for line in lines {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        cells[10] = "8507205000001";
+        cells[11] = "Agribank";
+        pasted.push_str(&cells.join(","));
+        pasted.push_str("\r\n");
+    }
+    let w = Workdir::new();
+    w.write("list.csv", pasted);
+    w.ok(&["run", "list.csv", "--period", "2024-01", "--out", "batch"]);
+    let accepted = csv_records(&w.join("batch/accepted.csv"));
+    assert_eq!(accepted[0][8], "warnings");
+    let warned: Vec<_> = accepted[1..]
+        .iter()
+        .filter(|r| r[8].split(';').any(|code| code == "SHARED_ACCOUNT"))
+        .collect();
+    assert_eq!(accepted.len(), rows + 1, "every row is paid");
+    assert_eq!(warned.len(), rows, "every row is warned");
+    for r in &warned {
+        assert!(r[9].len() < 250, "{}", &r[9]);
+    }
+    assert!(
+        warned[0][9].contains("the same account as row 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 and "),
+        "{}",
+        warned[0][9]
+    );
 }

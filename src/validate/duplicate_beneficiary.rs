@@ -100,8 +100,10 @@ pub fn check(candidates: &mut [Candidate]) {
         if run.len() < 2 {
             continue;
         }
-        // Equal hashes: group by the identity itself (rows stay in order).
-        let ids: Vec<Identity<'_>> = run
+        // Equal hashes: group by the identity itself, sorting rather than
+        // comparing every pair (a list whose code column repeats one value
+        // makes one run of every row). Rows stay in order within a group.
+        let mut ids: Vec<Identity<'_>> = run
             .iter()
             .map(|&(_, i, k)| {
                 identities(i as usize, &candidates[i as usize])
@@ -109,20 +111,10 @@ pub fn check(candidates: &mut [Candidate]) {
                     .expect("the identity hashed")
             })
             .collect();
-        let mut done = vec![false; ids.len()];
-        for (a, first) in ids.iter().enumerate() {
-            if done[a] {
-                continue;
-            }
-            let mut members = vec![first.row];
-            for (b, other) in ids.iter().enumerate().skip(a + 1) {
-                if !done[b] && first.same(other) {
-                    done[b] = true;
-                    members.push(other.row);
-                }
-            }
-            if members.len() > 1 {
-                groups.push((first.field, members));
+        ids.sort_by(|a, b| (a.field, a.kind, &a.key, a.row).cmp(&(b.field, b.kind, &b.key, b.row)));
+        for same in ids.chunk_by(|a, b| a.same(b)) {
+            if same.len() > 1 {
+                groups.push((same[0].field, same.iter().map(|id| id.row).collect()));
             }
         }
     }
@@ -130,19 +122,14 @@ pub fn check(candidates: &mut [Candidate]) {
     groups.sort();
     for (field, members) in groups {
         let rows: Vec<u32> = members.iter().map(|i| candidates[*i].row).collect();
+        let what = match field {
+            Field::CitizenId => "citizen ID",
+            Field::BeneficiaryCode => "beneficiary code",
+            _ => "name, birth date and account",
+        };
         for &i in &members {
             let c = &mut candidates[i];
-            let others: Vec<String> = rows
-                .iter()
-                .filter(|r| **r != c.row)
-                .map(u32::to_string)
-                .collect();
-            let what = match field {
-                Field::CitizenId => "citizen ID",
-                Field::BeneficiaryCode => "beneficiary code",
-                _ => "name, birth date and account",
-            };
-            let message = format!("the same {what} as row {}", others.join(", "));
+            let message = format!("the same {what} as {}", other_rows(&rows, c.row));
             if !c
                 .diagnostics
                 .iter()
@@ -155,5 +142,33 @@ pub fn check(candidates: &mut [Candidate]) {
                 ));
             }
         }
+    }
+}
+
+/// `row 3, 7` for the rows of `group` other than `own`, ten at most
+/// ([`super::row_list`]).
+fn other_rows(group: &[u32], own: u32) -> String {
+    super::row_list(group.iter().copied().filter(|r| *r != own), group.len() - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_names_ten_rows_and_counts_the_rest() {
+        assert_eq!(other_rows(&[2, 5], 2), "row 5");
+        assert_eq!(other_rows(&[2, 5, 9], 5), "row 2, 9");
+        let group: Vec<u32> = (2..=12).collect();
+        assert_eq!(other_rows(&group, 12), "row 2, 3, 4, 5, 6, 7, 8, 9, 10, 11");
+        let group: Vec<u32> = (2..5002).collect();
+        assert_eq!(
+            other_rows(&group, 2),
+            "row 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 4989 other rows"
+        );
+        assert_eq!(
+            other_rows(&group, 7),
+            "row 2, 3, 4, 5, 6, 8, 9, 10, 11, 12 and 4989 other rows"
+        );
     }
 }

@@ -148,6 +148,25 @@ fn bank_memo<'t>(table: &'t Table, ctx: &Context<'_>) -> BankMemo<'t> {
         .collect()
 }
 
+/// Rows named in one message of a list rule: a group of thousands (one
+/// value repeated down a whole column) names the first few and counts the
+/// rest, so that each message stays short and the listings grow with the
+/// list, not with its square.
+const NAMED_ROWS: usize = 10;
+
+/// `row 3, 7`: the first [`NAMED_ROWS`] of `rows` (in order) of the
+/// `count` meant, then `and 4989 other rows` for the rest. Takes no more of
+/// `rows` than it names.
+fn row_list(rows: impl Iterator<Item = u32>, count: usize) -> String {
+    let named: Vec<String> = rows.take(NAMED_ROWS).map(|r| r.to_string()).collect();
+    let mut text = format!("row {}", named.join(", "));
+    let rest = count.saturating_sub(named.len());
+    if rest > 0 {
+        text.push_str(&format!(" and {rest} other rows"));
+    }
+    text
+}
+
 /// Decides each candidate's fate from its diagnostics and the configured
 /// severities.
 pub fn settle(candidates: &mut [Candidate], config: &Config) {

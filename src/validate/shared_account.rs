@@ -3,6 +3,7 @@
 //! by default; the reviewer confirms.
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::{Candidate, Code, Diagnostic};
 use crate::reference::{BankId, Field};
@@ -28,36 +29,44 @@ pub fn check(candidates: &mut [Candidate]) {
     keyed.par_sort_unstable_by_key(|(h, i, _, _)| (*h, *i));
     let mut shared: Vec<Vec<usize>> = Vec::new();
     for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
-        let mut done = vec![false; run.len()];
-        for a in 0..run.len() {
-            if done[a] {
-                continue;
-            }
-            let mut members = vec![run[a].1];
-            for b in a + 1..run.len() {
-                if !done[b] && run[a].2 == run[b].2 && run[a].3 == run[b].3 {
-                    done[b] = true;
-                    members.push(run[b].1);
-                }
-            }
-            if members.len() > 1 {
-                shared.push(members);
+        // Equal hashes: group by bank and account, sorting rather than
+        // comparing every pair (a list that pays every row into one account
+        // makes one run of every row). Rows stay in order within a group.
+        let mut run = run.to_vec();
+        run.sort_unstable_by(|a, b| (a.2, a.3, a.1).cmp(&(b.2, b.3, b.1)));
+        for same in run.chunk_by(|a, b| a.2 == b.2 && a.3 == b.3) {
+            if same.len() > 1 {
+                shared.push(same.iter().map(|m| m.1).collect());
             }
         }
     }
     drop(keyed);
     let mut notes: Vec<(usize, String)> = Vec::new();
     for members in shared {
-        for &i in &members {
-            let key = candidates[i].beneficiary_key();
-            let others: Vec<String> = members
-                .iter()
-                .filter(|j| candidates[**j].beneficiary_key() != key)
-                .map(|j| candidates[*j].row.to_string())
-                .collect();
-            if !others.is_empty() {
-                notes.push((i, format!("the same account as row {}", others.join(", "))));
+        let keys: Vec<String> = members
+            .iter()
+            .map(|&i| candidates[i].beneficiary_key())
+            .collect();
+        let mut per_key: FxHashMap<&str, usize> = FxHashMap::default();
+        for key in &keys {
+            *per_key.entry(key.as_str()).or_default() += 1;
+        }
+        // The rows named are the same for every row of one beneficiary.
+        let mut lists: FxHashMap<&str, String> = FxHashMap::default();
+        for (&i, key) in members.iter().zip(&keys) {
+            let others = members.len() - per_key[key.as_str()];
+            if others == 0 {
+                continue;
             }
+            let list = lists.entry(key.as_str()).or_insert_with(|| {
+                let rows = members
+                    .iter()
+                    .zip(&keys)
+                    .filter(|(_, k)| *k != key)
+                    .map(|(j, _)| candidates[*j].row);
+                super::row_list(rows, others)
+            });
+            notes.push((i, format!("the same account as {list}")));
         }
     }
     for (i, message) in notes {
