@@ -226,6 +226,39 @@ fn an_unusable_file_writes_nothing_and_says_what_to_fix() {
 }
 
 #[test]
+fn a_misquoted_cell_refuses_the_list_in_any_column() {
+    // The bank and the category are held as codes, the name as text: a
+    // cell with text after its closing quote refuses the list in each, and
+    // the row is named.
+    for (bank, category, name, column) in [
+        ("\"Agribank\"x", "Người cao tuổi", "An", "column 3 (`bank`)"),
+        (
+            "Agribank",
+            "\"Người cao tuổi\" ",
+            "An",
+            "column 5 (`category`)",
+        ),
+        ("Agribank", "Người cao tuổi", "\"An\"x", "column 1 (`name`)"),
+    ] {
+        let w = Workdir::new();
+        w.write(
+            "list.csv",
+            format!(
+                "name,account_number,bank,amount,category\n\
+                 Ba,8507205000001,Agribank,360000,Người cao tuổi\n\
+                 {name},8507205000002,{bank},360000,{category}\n"
+            ),
+        );
+        let out = w.run(&["run", "list.csv", "--period", "2024-01", "--out", "batch"]);
+        assert_eq!(out.code, 3, "{}", out.render());
+        assert!(out.stderr.contains("`list.csv`"), "{}", out.stderr);
+        let at = format!("broken at row 3, {column}");
+        assert!(out.stderr.contains(&at), "{}", out.stderr);
+        assert!(!w.join("batch").exists());
+    }
+}
+
+#[test]
 fn a_missing_period_is_refused() {
     let w = Workdir::new();
     let input = repo_file("sample_batches/every-rule.csv");

@@ -9,11 +9,11 @@
 use std::io::Cursor;
 use std::sync::Arc;
 
-use polars::prelude::{ChunkFullNull, CsvReadOptions, DataType, Schema, SerReader};
+use polars::prelude::{ChunkFullNull, CsvReadOptions, Schema, SerReader};
 
 use super::decode::{Encoding, decode};
 use super::header::{looks_like_header, map_header};
-use super::{IngestError, SourceFormat, Table, TableParts};
+use super::{Column, IngestError, SourceFormat, Table, TableParts};
 use crate::reference::ColumnAliases;
 
 /// Rows looked at for the header.
@@ -135,10 +135,29 @@ pub fn read(
     } else {
         // Counting cells per record is a serial pass over the bytes: done
         // while polars parses.
-        let ((records, overflow), parsed) = rayon::join(
+        let coded = |col: usize| columns.field_of(col).is_some_and(Column::repeats);
+        let (counted, parsed) = rayon::join(
             || super::fields::overflowing_records(data, header.delimiter, width),
-            || parse_rows(file_name, data, header.delimiter, width),
+            || parse_rows(file_name, data, header.delimiter, width, coded),
         );
+        let super::fields::Counted {
+            records,
+            overflow,
+            misquoted,
+        } = counted;
+        if let Some((record, col)) = misquoted {
+            return Err(IngestError::Malformed {
+                file: file_name.to_owned(),
+                message: format!(
+                    "the CSV structure is broken at row {}, column {} (`{}`): a cell that opens \
+                     with a quote must end with it (text after a closing quote, or a quote never \
+                     closed); look for an unclosed quote or a stray quote mark",
+                    header.row + 1 + record as u32,
+                    col + 1,
+                    header.cells.get(col).map_or("", String::as_str),
+                ),
+            });
+        }
         let (cells, height) = parsed?;
         if records != height {
             return Err(IngestError::Malformed {
@@ -154,7 +173,7 @@ pub fn read(
     tracing::debug!("parsed");
     let cells = if cells.is_empty() {
         (0..width)
-            .map(|_| polars::prelude::StringChunked::full_null("".into(), 0))
+            .map(|_| polars::prelude::StringChunked::full_null("".into(), 0).into())
             .collect()
     } else {
         cells
@@ -181,7 +200,7 @@ pub fn read(
     })
 }
 
-type Columns = Vec<polars::prelude::StringChunked>;
+type Columns = Vec<Column>;
 
 /// Parses the data rows into text columns, in parallel. Cells beyond the
 /// header's width are dropped here; their rows are rejected by validation.
@@ -190,10 +209,11 @@ fn parse_rows(
     data: &[u8],
     delimiter: u8,
     width: usize,
+    coded: impl Fn(usize) -> bool,
 ) -> Result<(Columns, usize), IngestError> {
     let mut schema = Schema::default();
     for i in 0..width {
-        schema.with_column(format!("c{i}").into(), DataType::String);
+        schema.with_column(format!("c{i}").into(), Column::dtype(coded(i)));
     }
     let frame = CsvReadOptions::default()
         .with_has_header(false)
@@ -215,7 +235,7 @@ fn parse_rows(
     let columns: Columns = frame
         .columns()
         .iter()
-        .map(|c| c.str().expect("every column is read as text").clone())
+        .map(|c| Column::from_parsed(c).expect("every column is read as text or codes"))
         .collect();
     Ok((columns, height))
 }
@@ -303,6 +323,117 @@ mod tests {
             read_str("  \n").unwrap_err(),
             IngestError::Empty { .. }
         ));
+    }
+
+    /// `data` read as the reader does (parse and count), every column as
+    /// codes or every column as text.
+    /// `data` read the way [`read`] reads it, every column as codes, or
+    /// read as text the way it was read before codes (no check for
+    /// misquoted cells: the parser refuses most of them in text columns).
+    fn read_columns(data: &[u8], width: usize, coded: bool) -> Option<(Columns, usize)> {
+        let counted = super::super::fields::overflowing_records(data, b',', width);
+        let (columns, height) = parse_rows("t.csv", data, b',', width, |_| coded).ok()?;
+        (counted.records == height && (!coded || counted.misquoted.is_none()))
+            .then_some((columns, height))
+    }
+
+    /// A list read as codes is one that was read as text before, with the
+    /// same cells; codes refuse a list text read only if it has a misquoted
+    /// cell.
+    fn codes_read_as_text(data: &[u8], width: usize) -> Result<usize, String> {
+        let misquoted = super::super::fields::overflowing_records(data, b',', width)
+            .misquoted
+            .is_some();
+        let ((text, height), (coded, coded_height)) = match (
+            read_columns(data, width, false),
+            read_columns(data, width, true),
+        ) {
+            (Some(t), Some(c)) => (t, c),
+            (None, None) => return Ok(0),
+            (Some(_), None) if misquoted => return Ok(0),
+            (t, c) => return Err(format!("text {:?}, codes {:?}", t.is_some(), c.is_some())),
+        };
+        if height != coded_height {
+            return Err(format!("{height} rows as text, {coded_height} as codes"));
+        }
+        for (col, (t, c)) in text.iter().zip(&coded).enumerate() {
+            if !matches!(c, Column::Coded { .. }) {
+                return Err(format!("column {col} was not read as codes"));
+            }
+            for row in 0..height {
+                if t.get(row) != c.get(row) {
+                    return Err(format!(
+                        "row {row} column {col}: {:?} as text, {:?} as codes",
+                        t.get(row),
+                        c.get(row)
+                    ));
+                }
+            }
+        }
+        Ok(height)
+    }
+
+    #[test]
+    fn a_whole_list_reads_the_same_as_codes_and_as_text() {
+        let sample = include_bytes!("../../sample_batches/district-2024-01.csv");
+        let data = &sample[sample.iter().position(|b| *b == b'\n').unwrap() + 1..];
+        let width = 13;
+        assert_eq!(codes_read_as_text(data, width), Ok(3631));
+        // Many chunks: the cells are found chunk by chunk.
+        let many = data.repeat(40);
+        let (columns, _) = parse_rows("t.csv", &many, b',', width, |_| true).unwrap();
+        assert!(columns[0].chunk_lengths().len() > 1, "one chunk only");
+        let (text, height) = parse_rows("t.csv", &many, b',', width, |_| false).unwrap();
+        let (chunks, mut start) = (columns[7].chunk_lengths(), 0);
+        for (chunk, len) in chunks.into_iter().enumerate() {
+            for offset in 0..len {
+                assert_eq!(
+                    columns[7].get_in(chunk, offset),
+                    text[7].get(start + offset)
+                );
+            }
+            start += len;
+        }
+        assert_eq!(start, height);
+    }
+
+    #[test]
+    fn the_long_repeated_columns_are_held_as_codes() {
+        let table = read_str(
+            "name,account_number,bank,amount,commune,category\nAn,1,agribank,5,Xã Phú Đô,Người cao tuổi\n",
+        )
+        .unwrap();
+        let kinds: Vec<bool> = table
+            .cells
+            .iter()
+            .map(|c| matches!(c, Column::Coded { .. }))
+            .collect();
+        assert_eq!(kinds, [false, false, true, false, true, true]);
+        assert_eq!(table.get(Field::Category, 0), "Người cao tuổi");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_cells_read_the_same_as_codes_and_as_text(
+            cells in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "", "Agribank", "Người khuyết tật", "\"a,b\"", "\"say \"\"hi\"\"\"",
+                    "\"two\nlines\"", "\"\"", "\"", "a\"b", " x ", "Xã Phú Đô", "7",
+                    "\"x\"y", "\"a\"b\"", "\"x\"\r", "\r", "\"x\" ",
+                ]),
+                0..120,
+            ),
+            crlf in proptest::bool::ANY,
+        ) {
+            let width = 3;
+            let mut data = String::new();
+            for row in cells.chunks(width) {
+                data.push_str(&row.join(","));
+                data.push_str(if crlf { "\r\n" } else { "\n" });
+            }
+            let read = codes_read_as_text(data.as_bytes(), width);
+            proptest::prop_assert!(read.is_ok(), "{:?}: {:?}", data, read);
+        }
     }
 
     #[test]

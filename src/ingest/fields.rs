@@ -6,7 +6,11 @@
 //!
 //! One pass over the bytes with the RFC 4180 quoting rules: a quote opens a
 //! quoted cell only at the start of a cell, `""` inside it is a quote, line
-//! breaks inside it belong to the cell.
+//! breaks inside it belong to the cell. The same pass finds misquoted
+//! cells: text after a closing quote (`"Agribank"x`), or a quote never
+//! closed. The column reader refuses most of those in a text column but
+//! reads them into a column of codes (`column.rs`), so the list is refused
+//! here, whatever the column.
 
 #[derive(Clone, Copy)]
 enum State {
@@ -14,110 +18,185 @@ enum State {
     Unquoted,
     Quoted,
     QuoteInQuoted,
+    /// A carriage return after a closing quote: only a line feed may follow.
+    ReturnAfterQuote,
 }
 
-/// The number of records and the (0-based) records with more than `width`
-/// cells.
+/// What one byte did.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Event {
+    None,
+    /// It ended a cell (a delimiter).
+    Cell,
+    /// It ended a record (a line feed outside quotes).
+    Record,
+}
+
+/// One byte of the RFC 4180 state machine: the next state, what the byte
+/// ended, and whether it makes its cell misquoted.
+#[inline]
+fn step(state: State, b: u8, delimiter: u8) -> (State, Event, bool) {
+    match (state, b) {
+        (State::Quoted, b'"') => (State::QuoteInQuoted, Event::None, false),
+        (State::Quoted, _) => (State::Quoted, Event::None, false),
+        (State::QuoteInQuoted, b'"') | (State::CellStart, b'"') => {
+            (State::Quoted, Event::None, false)
+        }
+        (_, b'\n') => (State::CellStart, Event::Record, false),
+        (State::QuoteInQuoted, b'\r') => (State::ReturnAfterQuote, Event::None, false),
+        (state, d) if d == delimiter => (
+            State::CellStart,
+            Event::Cell,
+            matches!(state, State::ReturnAfterQuote),
+        ),
+        (State::CellStart, b'\r') => (State::CellStart, Event::None, false),
+        (state, _) => (
+            State::Unquoted,
+            Event::None,
+            matches!(state, State::QuoteInQuoted | State::ReturnAfterQuote),
+        ),
+    }
+}
+
+/// True when data ending in `state` ends inside a quoted cell (or just
+/// after a carriage return that closes nothing).
+fn misquoted_at_end(state: State) -> bool {
+    matches!(state, State::Quoted | State::ReturnAfterQuote)
+}
+
+/// What counting a list's records found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Counted {
+    /// Records.
+    pub records: usize,
+    /// The (0-based) records with more cells than the header.
+    pub overflow: Vec<usize>,
+    /// The first misquoted cell: its (0-based) record and column.
+    pub misquoted: Option<(usize, usize)>,
+}
+
+impl Counted {
+    fn record(&mut self, cells: usize, width: usize, misquoted: Option<usize>) {
+        if cells > width {
+            self.overflow.push(self.records);
+        }
+        if let (Some(col), None) = (misquoted, self.misquoted) {
+            self.misquoted = Some((self.records, col));
+        }
+        self.records += 1;
+    }
+}
+
+/// Counts the records, finds those with more than `width` cells and the
+/// first with a misquoted cell.
 ///
 /// A line without a quote is one record whose cells are its delimiters
 /// plus one: such lines (nearly all of a list) are counted with `memchr`'s
 /// vectorised search. A record with a quote is read byte by byte
 /// ([`quoted_record`]), since a quoted cell may hold delimiters and line
 /// breaks.
-pub fn overflowing_records(data: &[u8], delimiter: u8, width: usize) -> (usize, Vec<usize>) {
-    let mut records = 0;
-    let mut overflow = Vec::new();
+pub fn overflowing_records(data: &[u8], delimiter: u8, width: usize) -> Counted {
+    let mut counted = Counted::default();
     let mut at = 0;
     while at < data.len() {
         let rest = &data[at..];
         let line = memchr::memchr(b'\n', rest).map_or(rest, |end| &rest[..=end]);
-        let (cells, consumed) = if memchr::memchr(b'"', line).is_none() {
-            (1 + memchr::memchr_iter(delimiter, line).count(), line.len())
+        let (cells, consumed, misquoted) = if memchr::memchr(b'"', line).is_none() {
+            (
+                1 + memchr::memchr_iter(delimiter, line).count(),
+                line.len(),
+                None,
+            )
         } else {
             quoted_record(rest, delimiter)
         };
-        if cells > width {
-            overflow.push(records);
-        }
-        records += 1;
+        counted.record(cells, width, misquoted);
         at += consumed;
     }
-    (records, overflow)
+    counted
 }
 
-/// The cells of the record at the start of `data`, and the bytes it takes
-/// (its line break included), with the RFC 4180 quoting rules.
-fn quoted_record(data: &[u8], delimiter: u8) -> (usize, usize) {
-    let mut state = State::CellStart;
-    let mut cells = 1;
+/// The cells of the record at the start of `data`, the bytes it takes
+/// (its line break included), and its first misquoted cell (0-based).
+fn quoted_record(data: &[u8], delimiter: u8) -> (usize, usize, Option<usize>) {
+    let (mut state, mut cells, mut misquoted) = (State::CellStart, 1, None);
     for (i, &b) in data.iter().enumerate() {
-        state = match (state, b) {
-            (State::Quoted, b'"') => State::QuoteInQuoted,
-            (State::Quoted, _) => State::Quoted,
-            (State::QuoteInQuoted, b'"') | (State::CellStart, b'"') => State::Quoted,
-            (_, b'\n') => return (cells, i + 1),
-            (_, d) if d == delimiter => {
-                cells += 1;
-                State::CellStart
-            }
-            (State::CellStart, b'\r') => State::CellStart,
-            _ => State::Unquoted,
-        };
+        let (next, event, bad) = step(state, b, delimiter);
+        if bad {
+            misquoted = misquoted.or(Some(cells - 1));
+        }
+        match event {
+            Event::Record => return (cells, i + 1, misquoted),
+            Event::Cell => cells += 1,
+            Event::None => {}
+        }
+        state = next;
     }
-    (cells, data.len())
+    if misquoted_at_end(state) {
+        misquoted = misquoted.or(Some(cells - 1));
+    }
+    (cells, data.len(), misquoted)
 }
 
 /// [`overflowing_records`] byte by byte: what the fast version must agree
 /// with.
 #[cfg(test)]
-fn overflowing_records_bytewise(data: &[u8], delimiter: u8, width: usize) -> (usize, Vec<usize>) {
-    let mut state = State::CellStart;
-    let mut cells = 1;
-    let mut records = 0;
+fn overflowing_records_bytewise(data: &[u8], delimiter: u8, width: usize) -> Counted {
+    let (mut state, mut cells, mut misquoted) = (State::CellStart, 1, None);
+    let mut counted = Counted::default();
     let mut pending = false;
-    let mut overflow = Vec::new();
     for &b in data {
+        let (next, event, bad) = step(state, b, delimiter);
+        if bad {
+            misquoted = misquoted.or(Some(cells - 1));
+        }
         pending = true;
-        state = match (state, b) {
-            (State::Quoted, b'"') => State::QuoteInQuoted,
-            (State::Quoted, _) => State::Quoted,
-            (State::QuoteInQuoted, b'"') | (State::CellStart, b'"') => State::Quoted,
-            (_, b'\n') => {
-                if cells > width {
-                    overflow.push(records);
-                }
-                records += 1;
-                cells = 1;
-                pending = false;
-                State::CellStart
+        match event {
+            Event::Record => {
+                counted.record(cells, width, misquoted);
+                (cells, misquoted, pending) = (1, None, false);
             }
-            (_, d) if d == delimiter => {
-                cells += 1;
-                State::CellStart
-            }
-            (State::CellStart, b'\r') => State::CellStart,
-            _ => State::Unquoted,
-        };
+            Event::Cell => cells += 1,
+            Event::None => {}
+        }
+        state = next;
     }
     if pending {
-        if cells > width {
-            overflow.push(records);
+        if misquoted_at_end(state) {
+            misquoted = misquoted.or(Some(cells - 1));
         }
-        records += 1;
+        counted.record(cells, width, misquoted);
     }
-    (records, overflow)
+    counted
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn count(data: &[u8], delimiter: u8, width: usize) -> (usize, Vec<usize>) {
+        let counted = overflowing_records(data, delimiter, width);
+        (counted.records, counted.overflow)
+    }
+
     #[test]
     fn counts_cells_with_quotes_line_breaks_and_crlf() {
         let data = b"a,b,c\r\n\"x,\ny\",\"q\"\"r\",3\r\n\r\n1,2,3,\r\n5\" screen,b,c\n1,360,000,x";
-        let (records, overflow) = overflowing_records(data, b',', 3);
-        assert_eq!(records, 6);
-        assert_eq!(overflow, vec![3, 5]);
+        assert_eq!(count(data, b',', 3), (6, vec![3, 5]));
+        assert_eq!(overflowing_records(data, b',', 3).misquoted, None);
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_or_a_quote_never_closed_is_misquoted() {
+        let misquoted = |data: &[u8]| overflowing_records(data, b',', 3).misquoted;
+        assert_eq!(misquoted(b"a,b,c\n1,\"x\"y,3\n"), Some((1, 1)));
+        assert_eq!(misquoted(b"a,b,c\n1,\"x\" ,3\n"), Some((1, 1)));
+        assert_eq!(misquoted(b"a,b,c\n1,\"x\"\r,3\n"), Some((1, 1)));
+        assert_eq!(misquoted(b"a,b,c\n1,2,\"x\"\r\n\"open,2\n"), Some((2, 0)));
+        assert_eq!(misquoted(b"a,b,c\n1,2,\"x\"y\"\r\n"), Some((1, 2)));
+        assert_eq!(misquoted(b"a,b,c\n1,2,\"x\"\r\n4,\"\"\"q\"\"\",\"\""), None);
+        // A quote inside an unquoted cell is a quote.
+        assert_eq!(misquoted(b"a,b,c\n5\" screen,2,3\n"), None);
     }
 
     proptest::proptest! {
@@ -138,8 +217,8 @@ mod tests {
 
     #[test]
     fn no_trailing_newline_and_empty_input() {
-        assert_eq!(overflowing_records(b"a;b", b';', 2), (1, vec![]));
-        assert_eq!(overflowing_records(b"", b';', 2), (0, vec![]));
-        assert_eq!(overflowing_records(b"a;b;c\n", b';', 2), (1, vec![0]));
+        assert_eq!(count(b"a;b", b';', 2), (1, vec![]));
+        assert_eq!(count(b"", b';', 2), (0, vec![]));
+        assert_eq!(count(b"a;b;c\n", b';', 2), (1, vec![0]));
     }
 }

@@ -5,6 +5,7 @@
 //! A file that cannot be used at all is one [`IngestError`] naming what to
 //! fix; a bad row is never an error here, only later in validation.
 
+mod column;
 mod csv;
 mod decode;
 mod fields;
@@ -16,11 +17,11 @@ mod xlsx;
 
 use std::path::{Path, PathBuf};
 
-use polars::prelude::StringChunked;
 use sha2::{Digest, Sha256};
 
 use crate::reference::{ColumnAliases, Field};
 
+pub(crate) use column::Column;
 pub use decode::Encoding;
 pub use header::ColumnMap;
 pub use layout::{Declared, Skipped};
@@ -179,7 +180,7 @@ pub struct Table {
     /// Cells by column, physical rows; `None` is an empty cell. Every
     /// column is chunked alike (as the parser made them: joining the
     /// chunks would copy the whole list).
-    cells: Vec<StringChunked>,
+    cells: Vec<Column>,
     /// The physical row after the end of each chunk.
     chunk_ends: Vec<u32>,
     /// The spreadsheet row of physical row 0.
@@ -201,7 +202,7 @@ pub(crate) struct TableParts {
     pub header_row: u32,
     pub headers: Vec<String>,
     pub columns: ColumnMap,
-    pub cells: Vec<StringChunked>,
+    pub cells: Vec<Column>,
     pub first_row: u32,
     pub overflow: Vec<usize>,
     pub numeric: rustc_hash::FxHashSet<(u32, u32)>,
@@ -240,22 +241,18 @@ impl Table {
                 parts.first_row + p as u32
             ),
         })?;
-        let lengths = |c: &StringChunked| c.chunk_lengths().collect::<Vec<_>>();
         let alike = parts
             .cells
             .windows(2)
-            .all(|w| lengths(&w[0]) == lengths(&w[1]));
-        let cells: Vec<StringChunked> = if alike {
+            .all(|w| w[0].chunk_lengths() == w[1].chunk_lengths());
+        let cells: Vec<Column> = if alike {
             parts.cells
         } else {
-            parts
-                .cells
-                .into_iter()
-                .map(|c| c.rechunk().into_owned())
-                .collect()
+            parts.cells.into_iter().map(Column::rechunk).collect()
         };
         let chunk_ends = cells.first().map_or_else(Vec::new, |c| {
             c.chunk_lengths()
+                .into_iter()
                 .scan(0u32, |end, len| {
                     *end += len as u32;
                     Some(*end)
@@ -358,8 +355,7 @@ impl<'t> Row<'t> {
     /// The cell of column `col` ("" when empty).
     pub fn raw(&self, col: usize) -> &'t str {
         self.table.cells[col]
-            .downcast_get(self.chunk)
-            .and_then(|array| array.get(self.offset))
+            .get_in(self.chunk, self.offset)
             .unwrap_or("")
     }
 

@@ -11,7 +11,7 @@ use polars::prelude::{NewChunkedArray, StringChunked};
 
 use super::header::{looks_like_header, map_header};
 use super::layout::is_numbering_row;
-use super::{IngestError, SourceFormat, Table, TableParts};
+use super::{Column, IngestError, SourceFormat, Table, TableParts};
 use crate::reference::ColumnAliases;
 
 /// Rows looked at for the header.
@@ -161,7 +161,7 @@ pub fn read(
         .collect();
     let data = &rows[at + header_rows as usize..];
     let mut numeric = rustc_hash::FxHashSet::default();
-    let cells: Vec<StringChunked> = (0..width)
+    let cells: Vec<Column> = (0..width)
         .map(|col| {
             let values: Vec<Option<&str>> = data
                 .iter()
@@ -174,7 +174,7 @@ pub fn read(
                     (!value.is_empty()).then_some(value.as_str())
                 })
                 .collect();
-            StringChunked::from_slice_options(format!("c{col}").into(), &values)
+            StringChunked::from_slice_options(format!("c{col}").into(), &values).into()
         })
         .collect();
     let _ = left;
