@@ -87,16 +87,26 @@ fn identities(i: usize, c: &Candidate) -> impl Iterator<Item = Identity<'_>> {
 pub fn check(candidates: &mut [Candidate]) {
     // A million rows make two million identities: only their hashes and
     // rows (16 bytes each) are built and sorted, in parallel; the
-    // identities themselves are compared only for rows of equal hash.
-    let mut hashes: Vec<(u64, u32, u8)> = candidates
-        .par_iter()
+    // identities themselves are compared only for rows of equal hash. Each
+    // row has two places, written where they stand (a row with fewer
+    // identities leaves a place empty; the empty places sort last and are
+    // cut off), so the list is never gathered and copied.
+    const EMPTY: (u64, u32, u8) = (u64::MAX, u32::MAX, u8::MAX);
+    let mut hashed = vec![EMPTY; 2 * candidates.len()];
+    hashed
+        .par_chunks_mut(2)
+        .zip(candidates.par_iter())
         .enumerate()
-        .map_init(String::new, |buf, (i, c)| hashes(i, c, buf))
-        .flat_map_iter(|found| found.into_iter().flatten())
-        .collect();
-    hashes.par_sort_unstable();
+        .for_each_init(String::new, |buf, (i, (places, c))| {
+            for (place, found) in places.iter_mut().zip(hashes(i, c, buf)) {
+                *place = found.unwrap_or(EMPTY);
+            }
+        });
+    hashed.par_sort_unstable();
+    // Every real entry is below EMPTY (its row is below `u32::MAX`).
+    hashed.truncate(hashed.partition_point(|h| *h != EMPTY));
     let mut groups: Vec<(Field, Vec<usize>)> = Vec::new();
-    for run in hashes.chunk_by(|a, b| a.0 == b.0) {
+    for run in hashed.chunk_by(|a, b| a.0 == b.0) {
         if run.len() < 2 {
             continue;
         }
@@ -118,7 +128,7 @@ pub fn check(candidates: &mut [Candidate]) {
             }
         }
     }
-    drop(hashes);
+    drop(hashed);
     groups.sort();
     for (field, members) in groups {
         let rows: Vec<u32> = members.iter().map(|i| candidates[*i].row).collect();

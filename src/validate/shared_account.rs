@@ -18,25 +18,43 @@ pub fn check(candidates: &mut [Candidate]) {
         (bank, account).hash(&mut h);
         h.finish()
     };
-    let mut keyed: Vec<(u64, usize, BankId, &str)> = candidates
-        .par_iter()
+    // A hash and a row (16 bytes) for every row, written where they stand:
+    // rows without a bank or an account leave theirs empty, which sorts
+    // last and is cut off.
+    const EMPTY: (u64, u32) = (u64::MAX, u32::MAX);
+    let mut keyed = vec![EMPTY; candidates.len()];
+    keyed
+        .par_iter_mut()
+        .zip(candidates.par_iter())
         .enumerate()
-        .filter_map(|(i, c)| {
-            let (bank, account) = (c.bank?, c.account.as_deref()?);
-            Some((hash(bank, account), i, bank, account))
-        })
-        .collect();
-    keyed.par_sort_unstable_by_key(|(h, i, _, _)| (*h, *i));
+        .for_each(|(i, (place, c))| {
+            if let (Some(bank), Some(account)) = (c.bank, c.account.as_deref()) {
+                *place = (hash(bank, account), i as u32);
+            }
+        });
+    keyed.par_sort_unstable();
+    keyed.truncate(keyed.partition_point(|k| *k != EMPTY));
     let mut shared: Vec<Vec<usize>> = Vec::new();
     for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
         // Equal hashes: group by bank and account, sorting rather than
         // comparing every pair (a list that pays every row into one account
         // makes one run of every row). Rows stay in order within a group.
-        let mut run = run.to_vec();
-        run.sort_unstable_by(|a, b| (a.2, a.3, a.1).cmp(&(b.2, b.3, b.1)));
-        for same in run.chunk_by(|a, b| a.2 == b.2 && a.3 == b.3) {
+        let mut run: Vec<(BankId, &str, usize)> = run
+            .iter()
+            .map(|&(_, i)| {
+                let c = &candidates[i as usize];
+                let (bank, account) = (c.bank, c.account.as_deref());
+                (
+                    bank.expect("hashed with its bank"),
+                    account.expect("hashed with its account"),
+                    i as usize,
+                )
+            })
+            .collect();
+        run.sort_unstable();
+        for same in run.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
             if same.len() > 1 {
-                shared.push(same.iter().map(|m| m.1).collect());
+                shared.push(same.iter().map(|m| m.2).collect());
             }
         }
     }
