@@ -27,10 +27,33 @@ fn keep_freed_memory() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
 }
 
+/// A `run` asks the kernel for ordinary 4 KiB pages rather than
+/// transparent huge pages (which mimalloc requests by default), unless
+/// `MIMALLOC_ALLOW_THP` says otherwise. A huge page is zeroed whole, 2 MiB
+/// at a time, on first touch, used or not; on the virtual machines a
+/// treasury is likely to run this on, that zeroing is the largest single
+/// cost of a national run. At 3,350,000 rows: half the system time, 13 %
+/// fewer pages, 0.6-0.9 s less wall time, for a little more user time
+/// (more page faults and TLB misses). The process's flag covers every
+/// later fault, whatever mapped the memory. `operator` is the value of
+/// `MIMALLOC_ALLOW_THP`, if set: then mimalloc follows it and this does
+/// nothing.
+fn small_pages(operator: Option<std::ffi::OsString>) {
+    if operator.is_some() {
+        return;
+    }
+    // SAFETY: a prctl with integer arguments only; it fails harmlessly on
+    // a kernel without the option.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if matches!(cli.command, Command::Run(_)) {
         keep_freed_memory();
+        small_pages(std::env::var_os("MIMALLOC_ALLOW_THP"));
     }
     let default_level = if cli.quiet { "error" } else { "warn" };
     tracing_subscriber::fmt()
@@ -85,5 +108,20 @@ mod tests {
         );
         keep_freed_memory();
         assert_eq!(get(), -1);
+    }
+
+    #[test]
+    fn a_run_asks_for_small_pages_unless_told_otherwise() {
+        // SAFETY: reads a process flag.
+        let disabled = || unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
+        let before = disabled();
+        small_pages(Some("1".into()));
+        assert_eq!(
+            disabled(),
+            before,
+            "MIMALLOC_ALLOW_THP set: the operator decides"
+        );
+        small_pages(None);
+        assert_eq!(disabled(), 1);
     }
 }
