@@ -27,7 +27,7 @@ fn keep_freed_memory() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
 }
 
-/// A `run` asks the kernel for ordinary 4 KiB pages rather than
+/// `run` and `watch` ask the kernel for ordinary 4 KiB pages rather than
 /// transparent huge pages (which mimalloc requests by default), unless
 /// `MIMALLOC_ALLOW_THP` says otherwise. A huge page is zeroed whole, 2 MiB
 /// at a time, on first touch, used or not; on the virtual machines a
@@ -53,6 +53,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if matches!(cli.command, Command::Run(_)) {
         keep_freed_memory();
+    }
+    if matches!(cli.command, Command::Run(_) | Command::Watch(_)) {
         small_pages(std::env::var_os("MIMALLOC_ALLOW_THP"));
     }
     let default_level = if cli.quiet { "error" } else { "warn" };
