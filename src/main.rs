@@ -27,7 +27,12 @@ fn keep_freed_memory() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
 }
 
-/// `run` and `watch` ask the kernel for ordinary 4 KiB pages rather than
+/// A list this large (about 100,000 rows) makes `run` ask for small pages
+/// ([`small_pages`]). A district's list needs a few dozen megabytes, which
+/// huge pages fault in faster (0.04 s instead of 0.06 s for 3,631 rows).
+const LARGE_LIST: u64 = 16 << 20;
+
+/// `run` on a large list and `watch` ask the kernel for ordinary 4 KiB pages rather than
 /// transparent huge pages (which mimalloc requests by default), unless
 /// `MIMALLOC_ALLOW_THP` says otherwise. A huge page is zeroed whole, 2 MiB
 /// at a time, on first touch, used or not; on the virtual machines a
@@ -51,11 +56,15 @@ fn small_pages(operator: Option<std::ffi::OsString>) {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if matches!(cli.command, Command::Run(_)) {
-        keep_freed_memory();
-    }
-    if matches!(cli.command, Command::Run(_) | Command::Watch(_)) {
-        small_pages(std::env::var_os("MIMALLOC_ALLOW_THP"));
+    match &cli.command {
+        Command::Run(args) => {
+            keep_freed_memory();
+            if std::fs::metadata(&args.input).is_ok_and(|m| m.len() >= LARGE_LIST) {
+                small_pages(std::env::var_os("MIMALLOC_ALLOW_THP"));
+            }
+        }
+        Command::Watch(_) => small_pages(std::env::var_os("MIMALLOC_ALLOW_THP")),
+        _ => {}
     }
     let default_level = if cli.quiet { "error" } else { "warn" };
     tracing_subscriber::fmt()
