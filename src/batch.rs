@@ -103,11 +103,9 @@ impl RunError {
 /// Records in the ledger that an input (sent as `name`) was refused or
 /// could not be used.
 pub fn record_refusal(ledger: &mut Ledger, input: &Path, name: &str, error: &RunError) {
-    use sha2::{Digest, Sha256};
-    let Ok(bytes) = std::fs::read(input) else {
+    let Ok(sha) = crate::ingest::file_sha256(input) else {
         return;
     };
-    let sha = hex::encode(Sha256::digest(&bytes));
     let (outcome, batch_id) = match error {
         RunError::AlreadyProcessed { batch_id, .. } => ("refused", Some(batch_id.as_str())),
         _ => ("failed", None),

@@ -229,23 +229,26 @@ impl HotFolder {
     ) -> Result<Outcome, HotFolderError> {
         let name = original_name(claimed);
         let source = claimed.display().to_string();
-        if let Ok(bytes) = fs::read(claimed) {
-            // A bank's answer, told by its root element.
-            if crate::returns::parse::sniff_namespace(&bytes).is_some() {
-                return self.process_answer(claimed, &name, bytes, ledger, settings);
-            }
-            // A crash after the batch was recorded: the ledger knows this claim.
-            let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
-            if let Ok(Some(batch)) = ledger.batch_for_input(&sha)
-                && batch.source == source
-            {
-                self.archive(claimed, &batch.batch_id, &name)?;
-                return Ok(Outcome::Batch {
-                    file: name,
-                    batch_id: batch.batch_id,
-                    out: PathBuf::from(batch.out_dir),
-                });
-            }
+        // A bank's answer, told by its root element. Only a file that may be
+        // XML is read whole for that: a list can be hundreds of megabytes,
+        // and the run reads it (mapped) anyway.
+        if crate::ingest::file_head(claimed, HEAD).is_ok_and(|head| may_be_xml(&head))
+            && let Ok(bytes) = fs::read(claimed)
+            && crate::returns::parse::sniff_namespace(&bytes).is_some()
+        {
+            return self.process_answer(claimed, &name, bytes, ledger, settings);
+        }
+        // A crash after the batch was recorded: the ledger knows this claim,
+        // made from these very bytes.
+        if let Ok(Some(batch)) = ledger.batch_for_source(&source)
+            && crate::ingest::file_sha256(claimed).is_ok_and(|sha| sha == batch.input_sha256)
+        {
+            self.archive(claimed, &batch.batch_id, &name)?;
+            return Ok(Outcome::Batch {
+                file: name,
+                batch_id: batch.batch_id,
+                out: PathBuf::from(batch.out_dir),
+            });
         }
         let outbox = self.dir("outbox");
         let result = batch::run_recorded(
@@ -361,6 +364,29 @@ impl HotFolder {
 }
 
 /// The name a list was dropped under (the claim adds a time stamp).
+/// How much of a dropped file is read to tell an answer from a list.
+const HEAD: u64 = 64 << 10;
+
+/// False when the first bytes of a file show it cannot be an XML
+/// document: after a byte-order mark and white space comes something
+/// other than `<` (a CSV's first cell, a workbook's signature). True when
+/// it may be, or when the first bytes are all white space: then the whole
+/// file is read and its root element looked at.
+fn may_be_xml(head: &[u8]) -> bool {
+    let text = match std::str::from_utf8(head) {
+        Ok(text) => text,
+        // Not UTF-8: not an answer (the sniffer reads UTF-8 only).
+        Err(e) if e.error_len().is_some() => return false,
+        // A character cut at the end of the head.
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    // White space as the sniffer trims it (any Unicode white space), and
+    // byte-order marks (the sniffer's and the XML reader's).
+    text.chars()
+        .find(|c| !c.is_whitespace() && *c != '\u{feff}')
+        .is_none_or(|c| c == '<')
+}
+
 fn original_name(claimed: &Path) -> String {
     let name = claimed
         .file_name()
@@ -459,4 +485,48 @@ pub fn error_report(name: &str, error: &RunError) -> String {
             format!("What to do: {hint}\n")
         }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_be_xml;
+    use crate::returns::parse::sniff_namespace;
+
+    #[test]
+    fn only_what_may_be_xml_is_read_whole_to_look_for_an_answer() {
+        assert!(may_be_xml(b"<?xml version=\"1.0\"?><Document/>"));
+        assert!(may_be_xml(b"\xEF\xBB\xBF\r\n  <Document"));
+        assert!(may_be_xml(b"   \n"));
+        assert!(may_be_xml(b""));
+        assert!(!may_be_xml("STT,Họ và tên\n".as_bytes()));
+        assert!(!may_be_xml("\u{feff}STT;Họ".as_bytes()));
+        assert!(!may_be_xml(b"PK\x03\x04"));
+        assert!(!may_be_xml(b"\xD0\xCF\x11\xE0"));
+        // A character cut by the end of the head is not held against it.
+        assert!(may_be_xml(b"  <Document>\xE1\xBB"));
+    }
+
+    proptest::proptest! {
+        /// No answer is taken for a list: whatever comes before an ISO
+        /// 20022 root, a file the root sniffer calls an answer is one the
+        /// head lets through.
+        #[test]
+        fn every_answer_is_let_through(
+            before in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    " ", "\n", "\r\n", "\t", "\u{feff}", "\u{a0}", "\u{c}", "a", ",",
+                    "<!-- x -->", "<?xml version=\"1.0\"?>", "<", "STT",
+                ]),
+                0..6,
+            ),
+        ) {
+            let doc = format!(
+                "{}<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\"/>",
+                before.concat()
+            );
+            if sniff_namespace(doc.as_bytes()).is_some() {
+                proptest::prop_assert!(may_be_xml(doc.as_bytes()), "{:?}", doc);
+            }
+        }
+    }
 }

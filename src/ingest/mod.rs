@@ -25,6 +25,7 @@ pub(crate) use column::Column;
 pub use decode::Encoding;
 pub use header::ColumnMap;
 pub use layout::{Declared, Skipped};
+pub use source::{file_head, file_sha256};
 
 /// A file that cannot be read as a beneficiary list.
 #[derive(Debug, thiserror::Error)]

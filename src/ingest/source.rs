@@ -47,6 +47,31 @@ impl Stamp {
     }
 }
 
+/// The sha256 of a file, hex, read in 1 MiB pieces (a list of hundreds of
+/// megabytes is never held whole for it).
+pub fn file_sha256(path: &Path) -> io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut piece = vec![0u8; 1 << 20];
+    loop {
+        match file.read(&mut piece) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&piece[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// The first `len` bytes of a file (fewer if it is shorter).
+pub fn file_head(path: &Path, len: u64) -> io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    File::open(path)?.take(len).read_to_end(&mut head)?;
+    Ok(head)
+}
+
 impl Source {
     /// Opens `path` and maps or reads it whole.
     pub fn open(path: &Path) -> io::Result<Source> {

@@ -204,6 +204,12 @@ impl Ledger {
         records::batch_where(&self.conn, "input_sha256 = ?1", sha256).map_err(self.sql())
     }
 
+    /// The batch made from the input taken from `source` (a path, or a
+    /// watched folder's claim), if any.
+    pub fn batch_for_source(&self, source: &str) -> Result<Option<BatchRecord>, LedgerError> {
+        records::batch_where(&self.conn, "source = ?1", source).map_err(self.sql())
+    }
+
     /// Every batch, oldest first.
     pub fn batches(&self) -> Result<Vec<(BatchRecord, String)>, LedgerError> {
         records::all_batches(&self.conn).map_err(self.sql())
