@@ -6,15 +6,18 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
+use compact_str::CompactString;
 use rayon::prelude::*;
 
 use crate::config::{Config, ConfigError};
 use crate::ingest::{IngestError, Table};
-use crate::ledger::{BankFileRecord, BatchRecord, Ledger, LedgerError, PaidIndex, PaymentRecord};
+use crate::ledger::{
+    BankFileRecord, BatchRecord, Ledger, LedgerError, NewPayment, NewPayments, PaidIndex,
+};
 use crate::period::Period;
 use crate::reference::{Reference, ReferenceError};
 use crate::report::{self, listings, reconciliation};
-use crate::route::{BankBatch, RouteSettings, route};
+use crate::route::{BankBatch, Payment, RouteSettings, route};
 use crate::validate::{Candidate, Context, Severity, validate};
 use crate::write::manifest::{FileEntry, InputInfo, Manifest, Totals};
 use crate::write::pain001::{self, MessageHeader};
@@ -516,32 +519,37 @@ pub fn run_recorded(
     settings.progress.stage("writing");
     let staged = stage(&result, &out)?;
     settings.progress.stage("recording");
+    let started = std::time::Instant::now();
     let (batch, files, payments) = records(&result, &staged, source, &paid);
     if let Err(e) = tx.record_batch(&batch, &files, &payments).and_then(|()| {
         crate::failpoint::hit("recorded");
+        tracing::debug!(elapsed = ?started.elapsed(), "recorded");
         tx.commit()
     }) {
         staged.staged.discard();
         return Err(e.into());
     }
     crate::failpoint::hit("committed");
+    tracing::debug!(elapsed = ?started.elapsed(), "committed");
     let published = staged.staged.publish()?;
     crate::failpoint::hit("renamed");
     ledger.mark_published(&result.batch_id)?;
     crate::failpoint::hit("published");
+    tracing::debug!(elapsed = ?started.elapsed(), "published");
     Ok(Recorded {
         manifest: staged.manifest,
         out: published,
     })
 }
 
-/// The ledger records of a staged batch.
-fn records(
-    result: &BatchResult,
+/// The ledger records of a staged batch: the batch and its bank files, and
+/// its payments as a view made one at a time.
+fn records<'r>(
+    result: &'r BatchResult,
     staged: &StagedBatch,
     source: &str,
     paid: &PaidIndex,
-) -> (BatchRecord, Vec<BankFileRecord>, Vec<PaymentRecord>) {
+) -> (BatchRecord, Vec<BankFileRecord>, Recording<'r>) {
     let t = &result.totals;
     let batch = BatchRecord {
         batch_id: result.batch_id.clone(),
@@ -558,16 +566,17 @@ fn records(
         accepted_vnd: t.accepted_vnd,
         rejected: t.rejected as i64,
     };
-    let mut files = Vec::new();
-    let mut payments = Vec::new();
-    for (b, entry) in result.batches.iter().zip(
-        staged
-            .manifest
-            .files
-            .iter()
-            .filter(|f| f.kind == "pain.001"),
-    ) {
-        files.push(BankFileRecord {
+    let files = result
+        .batches
+        .iter()
+        .zip(
+            staged
+                .manifest
+                .files
+                .iter()
+                .filter(|f| f.kind == "pain.001"),
+        )
+        .map(|(b, entry)| BankFileRecord {
             message_id: b.message_id.clone(),
             batch_id: result.batch_id.clone(),
             path: entry.path.clone(),
@@ -575,42 +584,192 @@ fn records(
             sha256: entry.sha256.clone(),
             transactions: b.payments.len() as i64,
             total_vnd: b.total,
-        });
-        for p in &b.payments {
-            let c = &result.candidates[p.candidate()];
-            let key = (c.payment_type.to_string(), c.beneficiary_key());
-            payments.push(PaymentRecord {
-                end_to_end_id: p.end_to_end_id.to_string(),
-                batch_id: result.batch_id.clone(),
-                message_id: b.message_id.clone(),
-                period: result.period.to_string(),
-                payment_type: key.0.clone(),
-                beneficiary_key: key.1.clone(),
-                attempt: paid.next_attempt.get(&key).copied().unwrap_or(1),
-                bank_bin: b.bank.bin.clone(),
-                account: c.account.as_deref().unwrap_or_default().to_owned(),
-                amount_vnd: c.amount.expect("a payment's row has an amount"),
-                row: c.row,
-                name: c.name.to_string(),
-                source_row: source_row(&result.table, c.index()),
-            });
-        }
-    }
-    (batch, files, payments)
+        })
+        .collect();
+    (batch, files, Recording::new(result, paid))
 }
 
-/// The input row as a JSON object, header to cell.
-fn source_row(table: &Table, index: usize) -> String {
-    let map: serde_json::Map<String, serde_json::Value> = table
+/// A batch's payments as the ledger records them, each made when it is
+/// asked for (a national list's payments as owned records, each with its
+/// input row as JSON, took about 1.5 GB per million).
+struct Recording<'r> {
+    result: &'r BatchResult,
+    period: String,
+    /// Bank batch and payment index of each payment, bank by bank.
+    at: Vec<(u32, u32)>,
+    /// Each payment's beneficiary key.
+    keys: Vec<CompactString>,
+    /// Each payment's attempt, when some beneficiary's earlier payments in
+    /// the period failed (otherwise every attempt is the first).
+    attempts: Vec<u32>,
+    /// The JSON object's keys: the input's headers sorted, each with its
+    /// last column (as a map from header to cell holds them).
+    headers: Vec<(&'r str, usize)>,
+}
+
+impl<'r> Recording<'r> {
+    fn new(result: &'r BatchResult, paid: &PaidIndex) -> Recording<'r> {
+        let at: Vec<(u32, u32)> = result
+            .batches
+            .iter()
+            .enumerate()
+            .flat_map(|(b, batch)| (0..batch.payments.len()).map(move |p| (b as u32, p as u32)))
+            .collect();
+        let candidate = |&(b, p): &(u32, u32)| {
+            &result.candidates[result.batches[b as usize].payments[p as usize].candidate()]
+        };
+        let keys: Vec<CompactString> = at
+            .par_iter()
+            .map_init(String::new, |key, at| {
+                candidate(at).beneficiary_key_into(key);
+                CompactString::from(key.as_str())
+            })
+            .collect();
+        let attempts = if paid.next_attempt.is_empty() {
+            Vec::new()
+        } else {
+            at.par_iter()
+                .zip(&keys)
+                .map(|(at, key)| {
+                    let key = (candidate(at).payment_type.to_string(), key.to_string());
+                    paid.next_attempt.get(&key).copied().unwrap_or(1)
+                })
+                .collect()
+        };
+        Recording {
+            result,
+            period: result.period.to_string(),
+            at,
+            keys,
+            attempts,
+            headers: json_keys(&result.table),
+        }
+    }
+
+    fn parts(&self, i: usize) -> (&BankBatch, &Payment, &Candidate) {
+        let (b, p) = self.at[i];
+        let batch = &self.result.batches[b as usize];
+        let payment = &batch.payments[p as usize];
+        (batch, payment, &self.result.candidates[payment.candidate()])
+    }
+}
+
+impl NewPayments for Recording<'_> {
+    fn count(&self) -> usize {
+        self.at.len()
+    }
+
+    fn payment<'s>(&'s self, i: usize, source_row: &'s str) -> NewPayment<'s> {
+        let (batch, payment, c) = self.parts(i);
+        NewPayment {
+            end_to_end_id: &payment.end_to_end_id,
+            batch_id: &self.result.batch_id,
+            message_id: &batch.message_id,
+            period: &self.period,
+            payment_type: &c.payment_type,
+            beneficiary_key: &self.keys[i],
+            attempt: self.attempts.get(i).copied().unwrap_or(1),
+            bank_bin: &batch.bank.bin,
+            account: c.account.as_deref().unwrap_or_default(),
+            amount_vnd: c.amount.expect("a payment's row has an amount"),
+            row: c.row,
+            name: &c.name,
+            source_row,
+        }
+    }
+
+    fn source_row<'s>(&'s self, i: usize, buf: &'s mut String) -> &'s str {
+        let (_, _, c) = self.parts(i);
+        source_row_into(&self.result.table, &self.headers, c.index(), buf);
+        buf
+    }
+
+    fn keys(&self, i: usize) -> (&str, &str, &str) {
+        let (_, payment, c) = self.parts(i);
+        (&payment.end_to_end_id, &c.payment_type, &self.keys[i])
+    }
+}
+
+/// The keys of an input row's JSON object: the headers sorted, each with
+/// its last column (as a map from header to cell holds them).
+fn json_keys(table: &Table) -> Vec<(&str, usize)> {
+    let keys: std::collections::BTreeMap<&str, usize> = table
         .headers
         .iter()
         .enumerate()
-        .map(|(col, h)| {
-            (
-                h.clone(),
-                serde_json::Value::String(table.raw(col, index).to_owned()),
-            )
-        })
+        .map(|(col, h)| (h.as_str(), col))
         .collect();
-    serde_json::Value::Object(map).to_string()
+    keys.into_iter().collect()
+}
+
+/// An input row as a JSON object, header to cell, written into `out`;
+/// `headers` are the object's keys in order, each with its column.
+fn source_row_into(table: &Table, headers: &[(&str, usize)], index: usize, out: &mut String) {
+    struct Row<'a>(&'a Table, &'a [(&'a str, usize)], usize);
+    impl serde::Serialize for Row<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let Row(table, headers, index) = *self;
+            s.collect_map(headers.iter().map(|&(h, col)| (h, table.raw(col, index))))
+        }
+    }
+    let mut bytes = std::mem::take(out).into_bytes();
+    bytes.clear();
+    serde_json::to_writer(&mut bytes, &Row(table, headers, index)).expect("text serialises");
+    *out = String::from_utf8(bytes).expect("JSON of text is UTF-8");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::read_bytes;
+
+    /// The input row as the ledger first recorded it: a JSON map built
+    /// cell by cell.
+    fn source_row_as_map(table: &Table, index: usize) -> String {
+        let map: serde_json::Map<String, serde_json::Value> = table
+            .headers
+            .iter()
+            .enumerate()
+            .map(|(col, h)| {
+                (
+                    h.clone(),
+                    serde_json::Value::String(table.raw(col, index).to_owned()),
+                )
+            })
+            .collect();
+        serde_json::Value::Object(map).to_string()
+    }
+
+    #[test]
+    fn an_input_row_is_recorded_as_the_same_json_as_before() {
+        let text = "Số TT,name,\"ghi \"\"chú\"\"\",account_number,bank,amount,Thôn,Ấp\r\n\
+                    1,\"Lê \"\"Tư\"\"\",x\\y,123456789,agribank,500000,\"a\nb\",\r\n\
+                    2,Đào Thị Ánh,</tag>,987654321,vcb,600000,\u{7f}\t\u{1},=1+2\r\n";
+        let aliases = Reference::builtin().unwrap().columns;
+        let table = read_bytes("list.csv", text.as_bytes(), &aliases, &Default::default())
+            .expect("the list reads");
+        let keys = json_keys(&table);
+        let mut out = String::from("left over from the last row");
+        for index in 0..table.height() {
+            source_row_into(&table, &keys, index, &mut out);
+            assert_eq!(out, source_row_as_map(&table, index));
+            let back: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&out).unwrap();
+            assert_eq!(back.len(), table.headers.len());
+        }
+        source_row_into(&table, &keys, 0, &mut out);
+        assert!(out.contains(r#""name":"Lê \"Tư\"""#), "{out}");
+    }
+
+    #[test]
+    fn a_repeated_header_keeps_its_last_cell_as_before() {
+        let text = "name,account_number,bank,amount,Mã hộ,Mã hộ\r\nAn,123456789,agribank,5,first,second\r\n";
+        let aliases = Reference::builtin().unwrap().columns;
+        let table = read_bytes("list.csv", text.as_bytes(), &aliases, &Default::default())
+            .expect("the list reads");
+        let mut out = String::new();
+        source_row_into(&table, &json_keys(&table), 0, &mut out);
+        assert_eq!(out, source_row_as_map(&table, 0));
+        assert!(out.contains(r#""Mã hộ":"second""#), "{out}");
+    }
 }

@@ -2,11 +2,12 @@
 //! previous record's hash, its kind and its canonical JSON body. Changing,
 //! removing or reordering any record breaks the chain from there on.
 
+use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::records::PaymentRecord;
+use super::records::{NewPayments, PaymentRecord};
 
 /// The hash before the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -79,20 +80,123 @@ pub struct PaymentsSeal {
     pub digest: String,
 }
 
-/// Appends the seal of a batch's payments (one record for the batch, so that
-/// the journal does not grow by a record per payment).
-pub fn append_payments(conn: &Connection, payments: &[PaymentRecord]) -> rusqlite::Result<()> {
-    let Some(first) = payments.first() else {
-        return Ok(());
+/// [`payments_digest`] of payments made one at a time, the lines made in
+/// parallel. Each line starts `{"end_to_end_id":"<id>"`, so when every id
+/// has the same length and needs no escaping (letters, digits and `-`, as
+/// [`crate::ids`] makes them) the lines sort as their ids do: they are then
+/// made in id order, a window at a time, instead of all held and sorted.
+pub fn new_payments_digest<N: NewPayments + ?Sized>(payments: &N) -> (usize, String) {
+    const WINDOW: usize = 1 << 16;
+    const CHUNK: usize = 2048;
+    let n = payments.count();
+    let id_len = (n > 0).then(|| payments.keys(0).0.len());
+    let plain = |id: &str| {
+        Some(id.len()) == id_len && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
     };
-    let (count, digest) = payments_digest(payments);
-    append(
-        conn,
-        "payments",
-        &PaymentsSeal {
-            batch_id: first.batch_id.clone(),
-            count,
-            digest,
-        },
-    )
+    let line = |i: usize, out: &mut Vec<u8>, buf: &mut String| {
+        serde_json::to_writer(&mut *out, &payments.payment(i, payments.source_row(i, buf)))
+            .expect("records serialise");
+        out.push(b'\n');
+    };
+    let mut h = Sha256::new();
+    if (0..n).into_par_iter().all(|i| plain(payments.keys(i).0)) {
+        let mut keyed: Vec<(&str, usize)> = (0..n)
+            .into_par_iter()
+            .map(|i| (payments.keys(i).0, i))
+            .collect();
+        keyed.par_sort_unstable();
+        let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+        for window in order.chunks(WINDOW) {
+            let parts: Vec<Vec<u8>> = window
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    let (mut out, mut buf) = (Vec::new(), String::new());
+                    for &i in chunk {
+                        line(i, &mut out, &mut buf);
+                    }
+                    out
+                })
+                .collect();
+            parts.iter().for_each(|p| h.update(p));
+        }
+    } else {
+        let mut lines: Vec<Vec<u8>> = (0..n)
+            .into_par_iter()
+            .map_init(String::new, |buf, i| {
+                serde_json::to_vec(&payments.payment(i, payments.source_row(i, buf)))
+                    .expect("records serialise")
+            })
+            .collect();
+        lines.par_sort_unstable();
+        for l in &lines {
+            h.update(l);
+            h.update(b"\n");
+        }
+    }
+    (n, hex::encode(h.finalize()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payment(id: String, n: usize) -> PaymentRecord {
+        PaymentRecord {
+            end_to_end_id: id,
+            batch_id: "HUYENX-202401-1A2B3C4D".into(),
+            message_id: "HUYENX-202401-1A2B3C4D-970405".into(),
+            period: "2024-01".into(),
+            payment_type: if n.is_multiple_of(3) { "TCXH" } else { "NCC" }.into(),
+            beneficiary_key: format!("{:012}", n * 7919 % 1_000_003),
+            attempt: 1 + (n % 2) as u32,
+            bank_bin: "970405".into(),
+            account: format!("{}", 3_700_000_000_000u64 + n as u64),
+            amount_vnd: 500_000 + n as i64,
+            row: n as u32 + 2,
+            name: format!("Nguyễn \"Văn\" {n}"),
+            source_row: format!(r#"{{"name":"Nguyễn \"Văn\" {n}","note":"x\\y"}}"#),
+        }
+    }
+
+    /// Ids as [`crate::ids`] makes them, in no particular order.
+    fn plain(n: usize) -> Vec<PaymentRecord> {
+        (0..n)
+            .map(|i| {
+                payment(
+                    format!(
+                        "HUYENX202401-{:016X}",
+                        (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    ),
+                    i,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn made_one_at_a_time_the_digest_is_the_reference_one() {
+        // More than a window, so that windows follow each other in order.
+        for n in [0, 1, 2, 5_000, 70_000] {
+            let payments = plain(n);
+            assert_eq!(
+                new_payments_digest(payments.as_slice()),
+                payments_digest(&payments),
+                "{n} payments"
+            );
+        }
+    }
+
+    #[test]
+    fn ids_of_other_lengths_or_characters_give_the_reference_digest() {
+        let mut payments = plain(3_000);
+        payments[17].end_to_end_id = "SHORT-1".into();
+        payments[18].end_to_end_id = "HUYENX202401-\"QUOTED\"-ID".into();
+        payments[19].end_to_end_id = "HUYENX202401-ĐẶC-BIỆT-ID".into();
+        payments[20].end_to_end_id = "HUYENX202401-0000000000000000".into();
+        let (count, digest) = new_payments_digest(payments.as_slice());
+        assert_eq!((count, digest.clone()), payments_digest(&payments));
+        // The digest covers every field: one đồng changes it.
+        payments[2_000].amount_vnd += 1;
+        assert_ne!(new_payments_digest(payments.as_slice()).1, digest);
+    }
 }

@@ -84,6 +84,91 @@ pub struct PaymentRecord {
     pub source_row: String,
 }
 
+/// A payment to record, borrowed from the batch that made it. Its fields
+/// are [`PaymentRecord`]'s, in the same order, so that its JSON (a line of
+/// the journal's payments digest) is the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NewPayment<'a> {
+    /// `EndToEndId`.
+    pub end_to_end_id: &'a str,
+    /// Its batch.
+    pub batch_id: &'a str,
+    /// Its bank file's `MsgId`.
+    pub message_id: &'a str,
+    /// Paid month.
+    pub period: &'a str,
+    /// Payment type.
+    pub payment_type: &'a str,
+    /// Beneficiary identity.
+    pub beneficiary_key: &'a str,
+    /// 1 for a first payment, more for re-issues.
+    pub attempt: u32,
+    /// Receiving bank.
+    pub bank_bin: &'a str,
+    /// Account number.
+    pub account: &'a str,
+    /// Amount.
+    pub amount_vnd: i64,
+    /// Spreadsheet row of the input.
+    pub row: u32,
+    /// Beneficiary name.
+    pub name: &'a str,
+    /// The input row's cells as a JSON object (header to value).
+    pub source_row: &'a str,
+}
+
+/// A batch's payments to record, made one at a time: a national list's
+/// payments are never all held as records at once.
+pub trait NewPayments: Sync {
+    /// How many.
+    fn count(&self) -> usize;
+
+    /// Payment `i`, with its input row as [`NewPayments::source_row`]
+    /// gave it.
+    fn payment<'s>(&'s self, i: usize, source_row: &'s str) -> NewPayment<'s>;
+
+    /// Payment `i`'s input row as a JSON object, made in `buf` if need be.
+    fn source_row<'s>(&'s self, i: usize, buf: &'s mut String) -> &'s str;
+
+    /// Payment `i`'s end-to-end id, payment type and beneficiary key (the
+    /// keys it is inserted and digested by), without its input row.
+    fn keys(&self, i: usize) -> (&str, &str, &str);
+}
+
+impl<P: std::borrow::Borrow<PaymentRecord> + Sync> NewPayments for [P] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn payment<'s>(&'s self, i: usize, source_row: &'s str) -> NewPayment<'s> {
+        let p = self[i].borrow();
+        NewPayment {
+            end_to_end_id: &p.end_to_end_id,
+            batch_id: &p.batch_id,
+            message_id: &p.message_id,
+            period: &p.period,
+            payment_type: &p.payment_type,
+            beneficiary_key: &p.beneficiary_key,
+            attempt: p.attempt,
+            bank_bin: &p.bank_bin,
+            account: &p.account,
+            amount_vnd: p.amount_vnd,
+            row: p.row,
+            name: &p.name,
+            source_row,
+        }
+    }
+
+    fn source_row<'s>(&'s self, i: usize, _: &'s mut String) -> &'s str {
+        &self[i].borrow().source_row
+    }
+
+    fn keys(&self, i: usize) -> (&str, &str, &str) {
+        let p = self[i].borrow();
+        (&p.end_to_end_id, &p.payment_type, &p.beneficiary_key)
+    }
+}
+
 /// A payment's status and its reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusChange {
@@ -267,7 +352,7 @@ pub(super) fn payment_insert(conn: &Connection) -> rusqlite::Result<Statement<'_
     ))
 }
 
-pub(super) fn insert_payment(stmt: &mut Statement<'_>, p: &PaymentRecord) -> rusqlite::Result<()> {
+pub(super) fn insert_payment(stmt: &mut Statement<'_>, p: &NewPayment<'_>) -> rusqlite::Result<()> {
     stmt.execute(params![
         p.end_to_end_id,
         p.batch_id,
