@@ -1,6 +1,8 @@
 //! Throughput of `disburse run` end to end (read, validate, route, write
 //! every file with its sha256, publish) on generated lists of the district
-//! size (3,631 rows) and of a province or ministry run (1,000,000 rows).
+//! size (3,631 rows) and of a province or ministry run (1,000,000 rows),
+//! and of the same run recorded in a new ledger (as `--ledger` and the hot
+//! folder do) at 100,000 rows.
 //! `scripts/bench.sh` measures whole-process wall time and peak memory.
 
 use std::path::{Path, PathBuf};
@@ -8,6 +10,7 @@ use std::path::{Path, PathBuf};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use disburse::batch::{self, RunSettings};
 use disburse::generate::{Spec, write_csv};
+use disburse::ledger::Ledger;
 
 fn input(dir: &Path, rows: usize) -> PathBuf {
     let path = dir.join(format!("list-{rows}.csv"));
@@ -42,5 +45,37 @@ fn bench_run(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_run);
+fn bench_recorded(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = RunSettings::load(None, Some("2024-01".parse().unwrap())).unwrap();
+    let mut group = c.benchmark_group("run_recorded");
+    group.sample_size(10);
+    let rows = 100_000;
+    let list = input(dir.path(), rows);
+    group.throughput(Throughput::Elements(rows as u64));
+    let mut n = 0;
+    group.bench_function(format!("{rows}_rows"), |b| {
+        b.iter(|| {
+            n += 1;
+            // A new ledger each time: the same list twice is one batch.
+            let work = dir.path().join(format!("recorded-{n}"));
+            let mut ledger = Ledger::open(&work.join("ledger.sqlite")).unwrap();
+            let out = work.join("out");
+            batch::run_recorded(
+                &list,
+                "list.csv",
+                &|_| out.clone(),
+                &settings,
+                &mut ledger,
+                "list.csv",
+            )
+            .unwrap();
+            drop(ledger);
+            std::fs::remove_dir_all(&work).unwrap();
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_run, bench_recorded);
 criterion_main!(benches);
