@@ -21,8 +21,8 @@ pub fn run(args: &StatusArgs, lang: Lang) -> Result<(), Failure> {
         (None, Some(b)) => PaymentFilter::Batch(b),
         (None, None) => PaymentFilter::All,
     };
-    let payments = ledger.payments(filter).map_err(RunError::from)?;
-    let tallies = tally(&settings.reference, &payments);
+    let counts = ledger.status_counts(filter).map_err(RunError::from)?;
+    let tallies = tally(&settings.reference, &counts);
     if args.json {
         #[derive(Serialize)]
         struct Json<'a> {

@@ -36,18 +36,15 @@ pub fn record_hash(prev: &str, kind: &str, body: &str) -> String {
 pub fn append<T: Serialize>(conn: &Connection, kind: &str, body: &T) -> rusqlite::Result<()> {
     let body = serde_json::to_string(body).expect("records serialise");
     let prev: String = conn
-        .query_row(
-            "SELECT hash FROM journal ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT hash FROM journal ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
         .optional()?
         .unwrap_or_else(|| GENESIS.to_owned());
     let hash = record_hash(&prev, kind, &body);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO journal (kind, body, prev_hash, hash) VALUES (?1, ?2, ?3, ?4)",
-        params![kind, body, prev, hash],
-    )?;
+    )?
+    .execute(params![kind, body, prev, hash])?;
     Ok(())
 }
 

@@ -26,7 +26,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 pub use journal::ChainHead;
 pub use records::{
     AnswerRecord, BankFileRecord, BatchRecord, NewPayment, NewPayments, PaymentFilter,
-    PaymentRecord, StatusChange,
+    PaymentRecord, StatusChange, StatusCount,
 };
 pub use verify::{Problem, verify};
 
@@ -231,6 +231,15 @@ impl Ledger {
         filter: PaymentFilter<'_>,
     ) -> Result<Vec<(PaymentRecord, StatusChange)>, LedgerError> {
         records::payments(&self.conn, filter).map_err(self.sql())
+    }
+
+    /// Payments counted and summed per batch, bank and status, without
+    /// reading them.
+    pub fn status_counts(
+        &self,
+        filter: PaymentFilter<'_>,
+    ) -> Result<Vec<StatusCount>, LedgerError> {
+        records::status_counts(&self.conn, filter).map_err(self.sql())
     }
 
     /// Every bank file.
@@ -510,13 +519,39 @@ impl LedgerTx<'_> {
 
     /// Records a payment's new status.
     pub fn set_status(&mut self, change: &StatusChange) -> Result<(), LedgerError> {
-        self.tx
-            .execute(
+        self.set_statuses(&[(None, change)])
+    }
+
+    /// Changes many payments' statuses: journalled in the order given, the
+    /// table updated in the order the payments were recorded in (batch,
+    /// payment type, beneficiary), which is nearly the table's own, so that
+    /// a national answer rewrites its pages once each rather than at
+    /// random. Each payment appears at most once.
+    pub fn set_statuses(
+        &mut self,
+        changes: &[(Option<&PaymentRecord>, &StatusChange)],
+    ) -> Result<(), LedgerError> {
+        for (_, change) in changes {
+            journal::append(&self.tx, "status", change).map_err(self.sql())?;
+        }
+        let mut order: Vec<&(Option<&PaymentRecord>, &StatusChange)> = changes.iter().collect();
+        order.sort_by_key(|(p, _)| p.map(|p| (&p.batch_id, &p.payment_type, &p.beneficiary_key)));
+        let mut update = self
+            .tx
+            .prepare_cached(
                 "UPDATE payments SET status = ?2, reason_code = ?3, reason_text = ?4 WHERE end_to_end_id = ?1",
-                params![change.end_to_end_id, change.status, change.reason_code, change.reason_text],
             )
             .map_err(self.sql())?;
-        journal::append(&self.tx, "status", change).map_err(self.sql())?;
+        for (_, change) in order {
+            update
+                .execute(params![
+                    change.end_to_end_id,
+                    change.status,
+                    change.reason_code,
+                    change.reason_text
+                ])
+                .map_err(self.sql())?;
+        }
         Ok(())
     }
 

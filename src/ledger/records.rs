@@ -428,13 +428,55 @@ pub(super) fn payments(
     stmt.query_map([value], payment_from)?.collect()
 }
 
+/// How many payments of one batch at one bank have one status, and their
+/// sum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusCount {
+    /// Batch.
+    pub batch_id: String,
+    /// Receiving bank.
+    pub bank_bin: String,
+    /// Status.
+    pub status: String,
+    /// How many.
+    pub payments: u64,
+    /// Their sum in đồng.
+    pub vnd: i64,
+}
+
+pub(super) fn status_counts(
+    conn: &Connection,
+    filter: PaymentFilter<'_>,
+) -> rusqlite::Result<Vec<StatusCount>> {
+    let (condition, value) = match filter {
+        PaymentFilter::All => ("?1 IS NULL", None),
+        PaymentFilter::Period(p) => ("period = ?1", Some(p)),
+        PaymentFilter::Batch(b) => ("batch_id = ?1", Some(b)),
+        PaymentFilter::Message(m) => ("message_id = ?1", Some(m)),
+    };
+    let sql = format!(
+        "SELECT batch_id, bank_bin, status, count(*), sum(amount_vnd) FROM payments WHERE {condition} \
+         GROUP BY batch_id, bank_bin, status ORDER BY batch_id, bank_bin, status"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    stmt.query_map([value], |r| {
+        Ok(StatusCount {
+            batch_id: r.get(0)?,
+            bank_bin: r.get(1)?,
+            status: r.get(2)?,
+            payments: r.get(3)?,
+            vnd: r.get(4)?,
+        })
+    })?
+    .collect()
+}
+
 pub(super) fn payment_by_id(
     conn: &Connection,
     id: &str,
 ) -> rusqlite::Result<(PaymentRecord, StatusChange)> {
-    conn.query_row(
-        &format!("SELECT {PAYMENT_COLUMNS}, status, reason_code, reason_text FROM payments WHERE end_to_end_id = ?1"),
-        [id],
-        payment_from,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {PAYMENT_COLUMNS}, status, reason_code, reason_text FROM payments WHERE end_to_end_id = ?1"
+    ))?
+    .query_row([id], payment_from)
 }

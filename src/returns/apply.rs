@@ -155,13 +155,13 @@ pub fn read_answer(
     outcome.outcomes = outcomes;
     outcome.unmatched = unmatched;
     if outcome.read_before.is_none() {
-        for o in outcome
+        let changes: Vec<_> = outcome
             .outcomes
             .iter()
             .filter(|o| o.change == Change::Updated)
-        {
-            tx.set_status(&o.after)?;
-        }
+            .map(|o| (Some(&o.payment), &o.after))
+            .collect();
+        tx.set_statuses(&changes)?;
         tx.record_answer(&AnswerRecord {
             sha256,
             file_name: file_name.to_owned(),

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 pub use apply::{Change, FileOutcome, Outcome, Unmatched, read_answer};
 
-use crate::ledger::{Ledger, LedgerError, PaymentFilter, PaymentRecord, StatusChange};
+use crate::ledger::{Ledger, LedgerError, PaymentFilter, StatusCount};
 use crate::reference::{BankMatch, Field, Reference, Reissue};
 use crate::report::csv_safe::{write_record, writer};
 use crate::write::publish::{PublishError, Staging};
@@ -73,9 +73,9 @@ pub struct Count {
 }
 
 impl Count {
-    fn add(&mut self, vnd: i64) {
-        self.payments += 1;
-        self.vnd += vnd;
+    fn add(&mut self, other: Count) {
+        self.payments += other.payments;
+        self.vnd += other.vnd;
     }
 }
 
@@ -101,13 +101,13 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, status: &str, vnd: i64) {
-        self.sent.add(vnd);
+    fn add(&mut self, status: &str, count: Count) {
+        self.sent.add(count);
         match Bucket::of(status) {
-            Bucket::Open => self.open.add(vnd),
-            Bucket::Confirmed => self.confirmed.add(vnd),
-            Bucket::Failed => self.failed.add(vnd),
-            Bucket::Returned => self.returned.add(vnd),
+            Bucket::Open => self.open.add(count),
+            Bucket::Confirmed => self.confirmed.add(count),
+            Bucket::Failed => self.failed.add(count),
+            Bucket::Returned => self.returned.add(count),
         }
     }
 }
@@ -121,18 +121,24 @@ pub fn bank_name(reference: &Reference, bin: &str) -> String {
 }
 
 /// Per batch and bank, in batch then BIN order.
-pub fn tally(reference: &Reference, payments: &[(PaymentRecord, StatusChange)]) -> Vec<Tally> {
+pub fn tally(reference: &Reference, counts: &[StatusCount]) -> Vec<Tally> {
     let mut by_key: BTreeMap<(&str, &str), Tally> = BTreeMap::new();
-    for (p, s) in payments {
+    for c in counts {
         by_key
-            .entry((&p.batch_id, &p.bank_bin))
+            .entry((&c.batch_id, &c.bank_bin))
             .or_insert_with(|| Tally {
-                batch_id: p.batch_id.clone(),
-                bank_bin: p.bank_bin.clone(),
-                bank: bank_name(reference, &p.bank_bin),
+                batch_id: c.batch_id.clone(),
+                bank_bin: c.bank_bin.clone(),
+                bank: bank_name(reference, &c.bank_bin),
                 ..Tally::default()
             })
-            .add(&s.status, p.amount_vnd);
+            .add(
+                &c.status,
+                Count {
+                    payments: c.payments,
+                    vnd: c.vnd,
+                },
+            );
     }
     by_key.into_values().collect()
 }
@@ -276,11 +282,11 @@ pub fn process(
         .collect();
     batches.sort_unstable();
     batches.dedup();
-    let mut payments = Vec::new();
+    let mut counts = Vec::new();
     for batch in batches {
-        payments.extend(ledger.payments(PaymentFilter::Batch(batch))?);
+        counts.extend(ledger.status_counts(PaymentFilter::Batch(batch))?);
     }
-    let tallies = tally(reference, &payments);
+    let tallies = tally(reference, &counts);
     let failed = failed(reference, &files);
     write_reports(&staging, reference, &files, &failed, &tallies)?;
     staging.write_file("report.html", |w| {
