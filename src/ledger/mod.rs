@@ -517,25 +517,20 @@ impl LedgerTx<'_> {
         Ok(())
     }
 
-    /// Records a payment's new status.
-    pub fn set_status(&mut self, change: &StatusChange) -> Result<(), LedgerError> {
-        self.set_statuses(&[(None, change)])
-    }
-
-    /// Changes many payments' statuses: journalled in the order given, the
+    /// Records payments' new statuses: journalled in the order given, the
     /// table updated in the order the payments were recorded in (batch,
     /// payment type, beneficiary), which is nearly the table's own, so that
     /// a national answer rewrites its pages once each rather than at
     /// random. Each payment appears at most once.
     pub fn set_statuses(
         &mut self,
-        changes: &[(Option<&PaymentRecord>, &StatusChange)],
+        changes: &[(&PaymentRecord, &StatusChange)],
     ) -> Result<(), LedgerError> {
         for (_, change) in changes {
             journal::append(&self.tx, "status", change).map_err(self.sql())?;
         }
-        let mut order: Vec<&(Option<&PaymentRecord>, &StatusChange)> = changes.iter().collect();
-        order.sort_by_key(|(p, _)| p.map(|p| (&p.batch_id, &p.payment_type, &p.beneficiary_key)));
+        let mut order: Vec<&(&PaymentRecord, &StatusChange)> = changes.iter().collect();
+        order.sort_by_key(|(p, _)| (&p.batch_id, &p.payment_type, &p.beneficiary_key));
         let mut update = self
             .tx
             .prepare_cached(

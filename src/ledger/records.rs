@@ -411,16 +411,23 @@ pub enum PaymentFilter<'a> {
     Message(&'a str),
 }
 
+impl<'a> PaymentFilter<'a> {
+    /// The SQL condition on `payments`, and its parameter `?1`.
+    fn condition(self) -> (&'static str, Option<&'a str>) {
+        match self {
+            PaymentFilter::All => ("?1 IS NULL", None),
+            PaymentFilter::Period(p) => ("period = ?1", Some(p)),
+            PaymentFilter::Batch(b) => ("batch_id = ?1", Some(b)),
+            PaymentFilter::Message(m) => ("message_id = ?1", Some(m)),
+        }
+    }
+}
+
 pub(super) fn payments(
     conn: &Connection,
     filter: PaymentFilter<'_>,
 ) -> rusqlite::Result<Vec<(PaymentRecord, StatusChange)>> {
-    let (condition, value) = match filter {
-        PaymentFilter::All => ("?1 IS NULL", None),
-        PaymentFilter::Period(p) => ("period = ?1", Some(p)),
-        PaymentFilter::Batch(b) => ("batch_id = ?1", Some(b)),
-        PaymentFilter::Message(m) => ("message_id = ?1", Some(m)),
-    };
+    let (condition, value) = filter.condition();
     let sql = format!(
         "SELECT {PAYMENT_COLUMNS}, status, reason_code, reason_text FROM payments WHERE {condition} ORDER BY batch_id, row, end_to_end_id"
     );
@@ -448,12 +455,7 @@ pub(super) fn status_counts(
     conn: &Connection,
     filter: PaymentFilter<'_>,
 ) -> rusqlite::Result<Vec<StatusCount>> {
-    let (condition, value) = match filter {
-        PaymentFilter::All => ("?1 IS NULL", None),
-        PaymentFilter::Period(p) => ("period = ?1", Some(p)),
-        PaymentFilter::Batch(b) => ("batch_id = ?1", Some(b)),
-        PaymentFilter::Message(m) => ("message_id = ?1", Some(m)),
-    };
+    let (condition, value) = filter.condition();
     let sql = format!(
         "SELECT batch_id, bank_bin, status, count(*), sum(amount_vnd) FROM payments WHERE {condition} \
          GROUP BY batch_id, bank_bin, status ORDER BY batch_id, bank_bin, status"

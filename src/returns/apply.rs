@@ -159,7 +159,7 @@ pub fn read_answer(
             .outcomes
             .iter()
             .filter(|o| o.change == Change::Updated)
-            .map(|o| (Some(&o.payment), &o.after))
+            .map(|o| (&o.payment, &o.after))
             .collect();
         tx.set_statuses(&changes)?;
         tx.record_answer(&AnswerRecord {
