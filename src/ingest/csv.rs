@@ -144,6 +144,8 @@ pub fn read(
             records,
             overflow,
             misquoted,
+            stray_quote,
+            starts,
         } = counted;
         if let Some((record, col)) = misquoted {
             return Err(IngestError::Malformed {
@@ -158,16 +160,33 @@ pub fn read(
                 ),
             });
         }
-        let (cells, height) = parsed?;
-        if records != height {
-            return Err(IngestError::Malformed {
-                file: file_name.to_owned(),
-                message: format!(
-                    "the rows could not be counted consistently ({records} and {height}); \
-                     look for a quote that is opened and never closed"
-                ),
-            });
-        }
+        let (cells, height) = match parsed {
+            Ok((cells, height)) if height == records && !stray_quote => (cells, height),
+            // A quote inside a cell not opened with one is a quote (to
+            // Excel too), but polars may take it for an opening quote: it
+            // then calls a large list malformed, or reads its rows
+            // otherwise. The records found by the count above are then read
+            // one by one.
+            failed if starts.len() == records + 1 => {
+                let why = match &failed {
+                    Ok(_) if stray_quote => "a stray quote".to_owned(),
+                    Ok((_, height)) => format!("{height} rows against {records} records"),
+                    Err(e) => e.to_string(),
+                };
+                tracing::debug!(%why, "the column reader failed: reading record by record");
+                parse_records(file_name, data, header.delimiter, width, &starts)?
+            }
+            Ok((_, height)) => {
+                return Err(IngestError::Malformed {
+                    file: file_name.to_owned(),
+                    message: format!(
+                        "the rows could not be counted consistently ({records} and {height}); \
+                         look for a quote that is opened and never closed"
+                    ),
+                });
+            }
+            Err(e) => return Err(e),
+        };
         (cells, overflow, height)
     };
     tracing::debug!("parsed");
@@ -238,6 +257,121 @@ fn parse_rows(
         .map(|c| Column::from_parsed(c).expect("every column is read as text or codes"))
         .collect();
     Ok((columns, height))
+}
+
+/// Records read per task by [`parse_records`].
+const RECORDS_PER_PIECE: usize = 16_384;
+
+/// Reads the records of `data` that start at `starts` (see
+/// [`super::fields::Counted::starts`]) one by one, as text columns, with
+/// what polars makes of them: an empty or missing cell is `None`, cells
+/// past `width` are dropped, a record ends at a line feed outside quotes,
+/// and a carriage return ending a cell outside quotes is dropped (the one
+/// of a `\r\n`, or `a\r,b`). Pieces of the list are read in
+/// parallel, each a chunk of every column.
+fn parse_records(
+    file_name: &str,
+    data: &[u8],
+    delimiter: u8,
+    width: usize,
+    starts: &[u32],
+) -> Result<(Columns, usize), IngestError> {
+    use polars::prelude::{StringChunked, StringChunkedBuilder};
+    use rayon::prelude::*;
+
+    let records = starts.len().saturating_sub(1);
+    let malformed = |message: String| IngestError::Malformed {
+        file: file_name.to_owned(),
+        message,
+    };
+    let pieces: Vec<Vec<StringChunked>> = (0..records)
+        .step_by(RECORDS_PER_PIECE)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|first| {
+            let end = (first + RECORDS_PER_PIECE).min(records);
+            let mut columns: Vec<StringChunkedBuilder> = (0..width)
+                .map(|c| StringChunkedBuilder::new(format!("c{c}").into(), end - first))
+                .collect();
+            let mut reader = csv_core::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .terminator(csv_core::Terminator::Any(b'\n'))
+                .build();
+            let (mut out, mut ends) = (Vec::new(), vec![0; width + 1]);
+            let mut returns = Vec::new();
+            for k in first..end {
+                let record = &data[starts[k] as usize..starts[k + 1] as usize];
+                let fields = read_record(&mut reader, record, &mut out, &mut ends);
+                super::fields::cells_ending_in_return(record, delimiter, &mut returns);
+                for (c, column) in columns.iter_mut().enumerate() {
+                    let cell = (c < fields).then(|| {
+                        let cell = &out[if c == 0 { 0 } else { ends[c - 1] }..ends[c]];
+                        match cell.strip_suffix(b"\r") {
+                            Some(cut) if returns.get(c) == Some(&true) => cut,
+                            _ => cell,
+                        }
+                    });
+                    match cell.filter(|cell| !cell.is_empty()) {
+                        Some(cell) => {
+                            column.append_value(std::str::from_utf8(cell).map_err(|_| {
+                                malformed(format!("row {} is not valid text", k + 1))
+                            })?)
+                        }
+                        None => column.append_null(),
+                    }
+                }
+            }
+            Ok(columns
+                .into_iter()
+                .map(StringChunkedBuilder::finish)
+                .collect())
+        })
+        .collect::<Result<_, IngestError>>()?;
+    let mut pieces = pieces.into_iter();
+    let Some(mut columns) = pieces.next() else {
+        return Ok((Vec::new(), 0));
+    };
+    for piece in pieces {
+        for (column, more) in columns.iter_mut().zip(piece) {
+            column
+                .append_owned(more)
+                .map_err(|e| malformed(e.to_string()))?;
+        }
+    }
+    Ok((columns.into_iter().map(Column::Text).collect(), records))
+}
+
+/// Reads the one record `record` holds (its line break included): the
+/// number of its cells, their bytes in `out` and their ends in `ends`; no
+/// cell for a line with nothing on it.
+fn read_record(
+    reader: &mut csv_core::Reader,
+    record: &[u8],
+    out: &mut Vec<u8>,
+    ends: &mut Vec<usize>,
+) -> usize {
+    use csv_core::ReadRecordResult;
+
+    reader.reset();
+    if out.len() < record.len() {
+        out.resize(record.len(), 0);
+    }
+    let (mut input, mut written, mut ended) = (record, 0, 0);
+    loop {
+        // Once the input is used up, the next call (with none) ends it.
+        let (result, nin, nout, nend) =
+            reader.read_record(input, &mut out[written..], &mut ends[ended..]);
+        input = &input[nin..];
+        written += nout;
+        ended += nend;
+        match result {
+            ReadRecordResult::InputEmpty => {}
+            ReadRecordResult::OutputFull => out.resize(out.len() * 2 + 1, 0),
+            ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+            ReadRecordResult::Record => return ended,
+            ReadRecordResult::End => return 0,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -433,6 +567,104 @@ mod tests {
             }
             let read = codes_read_as_text(data.as_bytes(), width);
             proptest::prop_assert!(read.is_ok(), "{:?}: {:?}", data, read);
+        }
+    }
+
+    /// The cells of `data` read record by record are the cells polars
+    /// reads, wherever polars reads it: the number of rows, or 0 when
+    /// polars (or the count) refuses the data.
+    fn records_read_as_polars(data: &[u8], width: usize) -> Result<usize, String> {
+        let counted = super::super::fields::overflowing_records(data, b',', width);
+        let Some((polars, height)) = read_columns(data, width, false) else {
+            return Ok(0);
+        };
+        // After a stray quote, polars is no reference (see `read`).
+        if counted.misquoted.is_some() || counted.stray_quote {
+            return Ok(0);
+        }
+        let (records, read) = parse_records("t.csv", data, b',', width, &counted.starts)
+            .map_err(|e| e.to_string())?;
+        if read != height {
+            return Err(format!("{height} rows by polars, {read} by record"));
+        }
+        // polars reads a quoted empty cell as "", an unquoted one as
+        // nothing: the same to a table.
+        for (col, (p, r)) in polars.iter().zip(&records).enumerate() {
+            for row in 0..height {
+                if p.get(row).unwrap_or("") != r.get(row).unwrap_or("") {
+                    return Err(format!(
+                        "row {row} column {col}: {:?} by polars, {:?} by record",
+                        p.get(row),
+                        r.get(row)
+                    ));
+                }
+            }
+        }
+        Ok(height)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn records_read_one_by_one_are_what_polars_reads(
+            rows in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "", "Agribank", "\"a,b\"", "\"say \"\"hi\"\"\"", "\"two\nlines\"",
+                        "\"two\r\nlines\"", "\"\"", "a\"b", " x ", "Xã Phú Đô", "7", "\"x\"\r",
+                        "\r", "a\rb", "\"x\r\"",
+                    ]),
+                    0..5,
+                ),
+                0..60,
+            ),
+            crlf in proptest::bool::ANY,
+        ) {
+            let mut data = String::new();
+            for row in &rows {
+                data.push_str(&row.join(","));
+                data.push_str(if crlf { "\r\n" } else { "\n" });
+            }
+            let read = records_read_as_polars(data.as_bytes(), 3);
+            proptest::prop_assert!(read.is_ok(), "{:?}: {:?}", data, read);
+        }
+    }
+
+    /// A quote inside an unquoted cell is a quote (as Excel reads it), but
+    /// polars' parallel reader takes it for an opening quote when it cuts
+    /// the list into chunks, and calls a large list with one such cell
+    /// malformed. Such a list is read record by record.
+    #[test]
+    fn a_stray_quote_in_a_large_list_does_not_refuse_it() {
+        let mut text = Vec::new();
+        crate::generate::write_csv(&mut text, &crate::generate::Spec::district(8_000, 11)).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        let mut list = String::new();
+        for (k, line) in text.split_inclusive("\r\n").enumerate() {
+            let body = line.strip_suffix("\r\n").unwrap();
+            list.push_str(body);
+            match k {
+                // An odd number of quotes in the row.
+                4_000 => list.push_str("Màn hình 5\" cũ"),
+                // A quoted line break.
+                6_000 => list.push_str("\"hai\ndòng\""),
+                _ => {}
+            }
+            list.push_str("\r\n");
+        }
+        let data = &list.as_bytes()[list.find('\n').unwrap() + 1..];
+        // Commune, category, bank and note are read as codes.
+        let coded = |col: usize| matches!(col, 6 | 7 | 11 | 12);
+        assert!(
+            parse_rows("t.csv", data, b',', 13, coded).is_err(),
+            "polars reads this list now: the fallback may no longer be needed"
+        );
+        let table = read_str(&list).unwrap();
+        assert_eq!(table.height(), 8_000);
+        assert_eq!(table.get(Field::Note, 3_999), "Màn hình 5\" cũ");
+        assert_eq!(table.get(Field::Note, 5_999), "hai\ndòng");
+        assert_eq!(table.row_number(7_999), 8_001);
+        for i in 0..table.height() {
+            assert_eq!(table.raw(0, i), (i + 1).to_string(), "row {i}");
         }
     }
 

@@ -73,10 +73,21 @@ pub struct Counted {
     pub overflow: Vec<usize>,
     /// The first misquoted cell: its (0-based) record and column.
     pub misquoted: Option<(usize, usize)>,
+    /// Whether a cell not opened with a quote holds one (`5" screen`): a
+    /// quote, to this count and to Excel, but the column reader may take it
+    /// for an opening quote and read the rows after it otherwise.
+    pub stray_quote: bool,
+    /// Where each record starts, in bytes from the start of the data, then
+    /// the data's length: record `k` is `starts[k]..starts[k + 1]`, its
+    /// line break included. Empty when the data has 4 GiB or more.
+    pub starts: Vec<u32>,
 }
 
 impl Counted {
-    fn record(&mut self, cells: usize, width: usize, misquoted: Option<usize>) {
+    fn record(&mut self, start: usize, cells: usize, width: usize, misquoted: Option<usize>) {
+        if let Ok(start) = u32::try_from(start) {
+            self.starts.push(start);
+        }
         if cells > width {
             self.overflow.push(self.records);
         }
@@ -84,6 +95,16 @@ impl Counted {
             self.misquoted = Some((self.records, col));
         }
         self.records += 1;
+    }
+
+    /// Closes [`Counted::starts`] with the data's length (or empties it
+    /// when the data is too long for it).
+    fn end(mut self, len: usize) -> Counted {
+        match u32::try_from(len) {
+            Ok(len) if self.starts.len() == self.records => self.starts.push(len),
+            _ => self.starts = Vec::new(),
+        }
+        self
     }
 }
 
@@ -108,25 +129,30 @@ pub fn overflowing_records(data: &[u8], delimiter: u8, width: usize) -> Counted 
                 None,
             )
         } else {
-            quoted_record(rest, delimiter)
+            let (cells, consumed, misquoted, stray) = quoted_record(rest, delimiter);
+            counted.stray_quote |= stray;
+            (cells, consumed, misquoted)
         };
-        counted.record(cells, width, misquoted);
+        counted.record(at, cells, width, misquoted);
         at += consumed;
     }
-    counted
+    counted.end(data.len())
 }
 
 /// The cells of the record at the start of `data`, the bytes it takes
-/// (its line break included), and its first misquoted cell (0-based).
-fn quoted_record(data: &[u8], delimiter: u8) -> (usize, usize, Option<usize>) {
+/// (its line break included), its first misquoted cell (0-based), and
+/// whether it has a stray quote.
+fn quoted_record(data: &[u8], delimiter: u8) -> (usize, usize, Option<usize>, bool) {
     let (mut state, mut cells, mut misquoted) = (State::CellStart, 1, None);
+    let mut stray = false;
     for (i, &b) in data.iter().enumerate() {
         let (next, event, bad) = step(state, b, delimiter);
         if bad {
             misquoted = misquoted.or(Some(cells - 1));
         }
+        stray |= b == b'"' && matches!(state, State::Unquoted);
         match event {
-            Event::Record => return (cells, i + 1, misquoted),
+            Event::Record => return (cells, i + 1, misquoted, stray),
             Event::Cell => cells += 1,
             Event::None => {}
         }
@@ -135,7 +161,29 @@ fn quoted_record(data: &[u8], delimiter: u8) -> (usize, usize, Option<usize>) {
     if misquoted_at_end(state) {
         misquoted = misquoted.or(Some(cells - 1));
     }
-    (cells, data.len(), misquoted)
+    (cells, data.len(), misquoted, stray)
+}
+
+/// For each cell of the one record at the start of `record`, whether it
+/// ends with a carriage return outside quotes (`a\r,b`, `"a"\r\n`, the
+/// cell before a `\r\n`), which the column reader drops; `"a\r",b` keeps
+/// it. Written into `ends` (cleared first).
+pub fn cells_ending_in_return(record: &[u8], delimiter: u8, ends: &mut Vec<bool>) {
+    ends.clear();
+    let (mut state, mut ends_in_return) = (State::CellStart, false);
+    for &b in record {
+        let (next, event, _) = step(state, b, delimiter);
+        match event {
+            Event::None => ends_in_return = b == b'\r' && !matches!(state, State::Quoted),
+            Event::Cell => ends.push(std::mem::take(&mut ends_in_return)),
+            Event::Record => {
+                ends.push(ends_in_return);
+                return;
+            }
+        }
+        state = next;
+    }
+    ends.push(ends_in_return);
 }
 
 /// [`overflowing_records`] byte by byte: what the fast version must agree
@@ -144,17 +192,18 @@ fn quoted_record(data: &[u8], delimiter: u8) -> (usize, usize, Option<usize>) {
 fn overflowing_records_bytewise(data: &[u8], delimiter: u8, width: usize) -> Counted {
     let (mut state, mut cells, mut misquoted) = (State::CellStart, 1, None);
     let mut counted = Counted::default();
-    let mut pending = false;
-    for &b in data {
+    let (mut pending, mut start) = (false, 0);
+    for (i, &b) in data.iter().enumerate() {
         let (next, event, bad) = step(state, b, delimiter);
         if bad {
             misquoted = misquoted.or(Some(cells - 1));
         }
+        counted.stray_quote |= b == b'"' && matches!(state, State::Unquoted);
         pending = true;
         match event {
             Event::Record => {
-                counted.record(cells, width, misquoted);
-                (cells, misquoted, pending) = (1, None, false);
+                counted.record(start, cells, width, misquoted);
+                (cells, misquoted, pending, start) = (1, None, false, i + 1);
             }
             Event::Cell => cells += 1,
             Event::None => {}
@@ -165,9 +214,9 @@ fn overflowing_records_bytewise(data: &[u8], delimiter: u8, width: usize) -> Cou
         if misquoted_at_end(state) {
             misquoted = misquoted.or(Some(cells - 1));
         }
-        counted.record(cells, width, misquoted);
+        counted.record(start, cells, width, misquoted);
     }
-    counted
+    counted.end(data.len())
 }
 
 #[cfg(test)]
@@ -183,7 +232,9 @@ mod tests {
     fn counts_cells_with_quotes_line_breaks_and_crlf() {
         let data = b"a,b,c\r\n\"x,\ny\",\"q\"\"r\",3\r\n\r\n1,2,3,\r\n5\" screen,b,c\n1,360,000,x";
         assert_eq!(count(data, b',', 3), (6, vec![3, 5]));
-        assert_eq!(overflowing_records(data, b',', 3).misquoted, None);
+        let counted = overflowing_records(data, b',', 3);
+        assert_eq!(counted.misquoted, None);
+        assert_eq!(counted.starts, [0, 7, 24, 26, 34, 48, 59]);
     }
 
     #[test]
@@ -197,6 +248,9 @@ mod tests {
         assert_eq!(misquoted(b"a,b,c\n1,2,\"x\"\r\n4,\"\"\"q\"\"\",\"\""), None);
         // A quote inside an unquoted cell is a quote.
         assert_eq!(misquoted(b"a,b,c\n5\" screen,2,3\n"), None);
+        let stray = |data: &[u8]| overflowing_records(data, b',', 3).stray_quote;
+        assert!(stray(b"a,b,c\n5\" screen,2,3\n"));
+        assert!(!stray(b"a,\"b\"\"\",c\n\"5,\"\"\",2,3\n"));
     }
 
     proptest::proptest! {
@@ -213,6 +267,21 @@ mod tests {
                 overflowing_records_bytewise(&data, b',', width)
             );
         }
+    }
+
+    #[test]
+    fn cells_ending_in_a_return_outside_quotes() {
+        let ends = |record: &[u8]| {
+            let mut ends = Vec::new();
+            cells_ending_in_return(record, b',', &mut ends);
+            ends
+        };
+        assert_eq!(ends(b"a\r,b\r\n"), [true, true]);
+        assert_eq!(ends(b"\"a\r\",\"b\"\r\n"), [false, true]);
+        assert_eq!(ends(b"\"x\r\ny\",b\n"), [false, false]);
+        assert_eq!(ends(b"\r\n"), [true]);
+        assert_eq!(ends(b"a,b\r"), [false, true]);
+        assert_eq!(ends(b"a,b\n,c\r\n"), [false, false]);
     }
 
     #[test]
