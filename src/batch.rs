@@ -429,6 +429,9 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
     let (reports, charts) = reports;
     let mut files = banks?;
     files.extend(reports?);
+    // `accepted.csv` copied rows from the list: they are the rows read
+    // only if the list is as it was.
+    result.table.check_source()?;
     tracing::debug!(elapsed = ?started.elapsed(), "bank files and listings written");
     // The page shows each bank file's sha256: written once they are.
     let written = staging.write_file("report.html", |w| {
@@ -722,6 +725,34 @@ fn source_row_into(table: &Table, headers: &[(&str, usize)], index: usize, out: 
 mod tests {
     use super::*;
     use crate::ingest::read_bytes;
+
+    /// `accepted.csv` copies rows from the list as it is at write time:
+    /// a list rewritten since it was read is refused, and nothing is left.
+    #[test]
+    fn a_list_rewritten_after_it_was_read_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.csv");
+        let mut list = Vec::new();
+        crate::generate::write_csv(&mut list, &crate::generate::Spec::district(50, 3)).unwrap();
+        std::fs::write(&path, &list).unwrap();
+        let settings = RunSettings::load(None, Period::new(2024, 1)).unwrap();
+        let result = prepare(&path, &settings).unwrap();
+        assert!(
+            result.table.line(0).is_some(),
+            "rows are copied from the list"
+        );
+        list.extend_from_slice(b"51,PL9,Someone else\r\n");
+        std::fs::write(&path, &list).unwrap();
+        let out = dir.path().join("out");
+        let error = write(&result, &out).unwrap_err();
+        assert!(
+            matches!(error, RunError::Ingest(IngestError::Changed { .. })),
+            "{error}"
+        );
+        assert!(!out.exists());
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "only the list is left: {left:?}");
+    }
 
     /// The input row as the ledger first recorded it: a JSON map built
     /// cell by cell.

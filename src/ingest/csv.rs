@@ -130,8 +130,8 @@ pub fn read(
     tracing::debug!("header found");
     let width = header.cells.len();
     let data = &text[header.data_offset.min(text.len())..];
-    let (cells, overflow, height) = if data.iter().all(|b| b.is_ascii_whitespace()) {
-        (Vec::new(), Vec::new(), 0)
+    let (cells, overflow, height, starts) = if data.iter().all(|b| b.is_ascii_whitespace()) {
+        (Vec::new(), Vec::new(), 0, Vec::new())
     } else {
         // Counting cells per record is a serial pass over the bytes: done
         // while polars parses.
@@ -187,7 +187,20 @@ pub fn read(
             }
             Err(e) => return Err(e),
         };
-        (cells, overflow, height)
+        (cells, overflow, height, starts)
+    };
+    // A comma-separated list read in place (UTF-8) holds each plain row as
+    // the listings write it: where the records lie is kept, so that they
+    // can be copied whole ([`Table::line`]).
+    let spans = match &text {
+        std::borrow::Cow::Borrowed(text) if header.delimiter == b',' && !starts.is_empty() => {
+            let at = (text.as_ptr() as usize).checked_sub(bytes.as_ptr() as usize);
+            at.map(|at| super::Spans {
+                base: at + header.data_offset.min(text.len()),
+                starts,
+            })
+        }
+        _ => None,
     };
     tracing::debug!("parsed");
     let cells = if cells.is_empty() {
@@ -216,6 +229,7 @@ pub fn read(
         cells,
         overflow,
         numeric: Default::default(),
+        spans,
     })
 }
 

@@ -192,6 +192,21 @@ pub struct Table {
     overflow: Vec<usize>,
     /// (physical row, column) of cells that were numbers in a workbook.
     numeric: rustc_hash::FxHashSet<(u32, u32)>,
+    /// Where each physical row lies in the list's bytes (comma-separated
+    /// UTF-8 read in place only).
+    spans: Option<Spans>,
+    /// The list's bytes, kept with `spans` by [`read_table_as`].
+    source: Option<source::Source>,
+}
+
+/// Where the records of a CSV list lie in its bytes.
+#[derive(Debug)]
+pub(crate) struct Spans {
+    /// Where the data rows start in the bytes.
+    pub base: usize,
+    /// Each physical row's start from `base`, then the data's end (see
+    /// [`fields::Counted::starts`]).
+    pub starts: Vec<u32>,
 }
 
 /// What a reader hands over to make a [`Table`].
@@ -207,6 +222,7 @@ pub(crate) struct TableParts {
     pub first_row: u32,
     pub overflow: Vec<usize>,
     pub numeric: rustc_hash::FxHashSet<(u32, u32)>,
+    pub spans: Option<Spans>,
 }
 
 struct PartsCells<'a>(&'a TableParts);
@@ -281,6 +297,8 @@ impl Table {
             rows,
             overflow: parts.overflow,
             numeric: parts.numeric,
+            spans: parts.spans,
+            source: None,
         })
     }
 
@@ -333,6 +351,88 @@ impl Table {
     pub fn is_blank(&self, i: usize) -> bool {
         let row = self.row(i);
         !self.has_overflow(i) && (0..self.cells.len()).all(|c| row.raw(c).trim().is_empty())
+    }
+
+    /// Data row `i` as the list's bytes hold it, without its line break:
+    /// for copying a row whole. Only for a comma-separated UTF-8 list
+    /// still at hand (one read by [`read_table_as`]); `None` otherwise.
+    ///
+    /// The bytes are a record as the CSV rules read it, quotes and all.
+    /// When they hold no quote and no carriage return, and one comma fewer
+    /// than the header has cells, its cells are exactly this row's cells
+    /// ([`Row::raw`]).
+    pub fn line(&self, i: usize) -> Option<&[u8]> {
+        let spans = self.spans.as_ref()?;
+        let bytes = self.source.as_ref()?.bytes();
+        let k = *self.rows.get(i)? as usize;
+        let start = spans.base + *spans.starts.get(k)? as usize;
+        let end = spans.base + *spans.starts.get(k + 1)? as usize;
+        let record = bytes.get(start..end)?;
+        Some(match record.strip_suffix(b"\n") {
+            Some(line) => line.strip_suffix(b"\r").unwrap_or(line),
+            None => record,
+        })
+    }
+
+    /// Keeps the list's bytes for [`Table::line`] (they are dropped when
+    /// no row can be copied from them).
+    /// Nothing reads them until the listings are written, so their pages
+    /// are released meanwhile.
+    pub(crate) fn keep_source(&mut self, source: source::Source) {
+        if self.spans.is_some() {
+            source.release(0..source.bytes().len());
+            self.source = Some(source);
+        }
+    }
+
+    /// Releases the pages of the list's bytes that hold data rows `rows`
+    /// (see [`source::Source::release`]), and those of the 1 MiB before
+    /// them: for a writer that copies rows in order and has copied these
+    /// and every row before them, so that the list does not come back into
+    /// memory whole as it is copied. (A read maps the pages around it too,
+    /// some of them before it.)
+    pub fn release_lines(&self, rows: std::ops::Range<usize>) {
+        let (Some(spans), Some(source)) = (&self.spans, &self.source) else {
+            return;
+        };
+        let (Some(first), Some(last)) = (
+            self.rows.get(rows.start),
+            self.rows.get(rows.end.wrapping_sub(1)),
+        ) else {
+            return;
+        };
+        let (Some(start), Some(end)) = (
+            spans.starts.get(*first as usize),
+            spans.starts.get(*last as usize + 1),
+        ) else {
+            return;
+        };
+        let start = (spans.base + *start as usize).saturating_sub(1 << 20);
+        source.release(start..spans.base + *end as usize);
+    }
+
+    /// Drops the list's bytes: every row is then written from its cells.
+    pub fn forget_source(&mut self) {
+        self.source = None;
+    }
+
+    /// Fails when the list kept for [`Table::line`] has changed (size or
+    /// modification time) since it was read: rows copied from it may then
+    /// not be the rows validated. For a writer to call once it has copied
+    /// them.
+    pub fn check_source(&self) -> Result<(), IngestError> {
+        let Some(source) = &self.source else {
+            return Ok(());
+        };
+        let path = || source.path().to_owned();
+        match source.unchanged() {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(IngestError::Changed { path: path() }),
+            Err(e) => Err(IngestError::Read {
+                path: path(),
+                source: e,
+            }),
+        }
     }
 
     /// True when data row `i` has more cells than the header.
@@ -403,12 +503,13 @@ pub fn read_table_as(
     };
     let source = source::Source::open(path).map_err(read_error)?;
     tracing::debug!(bytes = source.bytes().len(), "file read");
-    let table = read_bytes(file_name, source.bytes(), aliases, options)?;
+    let mut table = read_bytes(file_name, source.bytes(), aliases, options)?;
     if !source.unchanged().map_err(read_error)? {
         return Err(IngestError::Changed {
             path: path.to_owned(),
         });
     }
+    table.keep_source(source);
     Ok(table)
 }
 

@@ -8,8 +8,12 @@
 //! no one else writes it; for a list named on the command line the size and
 //! modification time are compared before and after the read, and a list
 //! that changed is refused rather than paid from bytes that may mix two
-//! versions ([`Source::unchanged`]). A file cut short while mapped ends the
-//! process (SIGBUS) before anything is published.
+//! versions ([`Source::unchanged`]). A CSV list is read until its rows are
+//! copied into `accepted.csv` (`Table::line`), so the check is made again
+//! before the batch is sealed (`Table::check_source`). A file cut short
+//! while mapped ends the process (SIGBUS) before anything is published.
+//! A file replaced by another (a rename, as editors save) is not a change:
+//! the open file keeps the bytes it had.
 
 use std::fs::{File, Metadata};
 use std::io::{self, Read};
@@ -23,6 +27,7 @@ const MAP_FROM: u64 = 1 << 20;
 pub struct Source {
     bytes: Bytes,
     file: File,
+    path: std::path::PathBuf,
     seen: Stamp,
 }
 
@@ -72,6 +77,15 @@ pub fn file_head(path: &Path, len: u64) -> io::Result<Vec<u8>> {
     Ok(head)
 }
 
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("bytes", &self.bytes().len())
+            .field("mapped", &matches!(self.bytes, Bytes::Mapped(_)))
+            .finish()
+    }
+}
+
 impl Source {
     /// Opens `path` and maps or reads it whole.
     pub fn open(path: &Path) -> io::Result<Source> {
@@ -91,7 +105,17 @@ impl Source {
             file.read_to_end(&mut bytes)?;
             Bytes::Read(bytes)
         };
-        Ok(Source { bytes, file, seen })
+        Ok(Source {
+            bytes,
+            file,
+            path: path.to_owned(),
+            seen,
+        })
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// The file's bytes.
@@ -99,6 +123,28 @@ impl Source {
         match &self.bytes {
             Bytes::Mapped(map) => map,
             Bytes::Read(bytes) => bytes,
+        }
+    }
+
+    /// Lets the kernel take back the mapped pages of `range` (bytes): they
+    /// stay in its page cache, and are read from there again if they are
+    /// used, but they stop counting in this process's memory. Nothing for
+    /// a file read into memory.
+    pub fn release(&self, range: std::ops::Range<usize>) {
+        if let Bytes::Mapped(map) = &self.bytes {
+            let end = range.end.min(map.len());
+            let start = range.start.min(end);
+            // SAFETY: the mapping is private, read-only and never written:
+            // a page dropped here reads back as the file's bytes, which are
+            // the bytes it held, so a slice of it borrowed elsewhere sees no
+            // change. (A file rewritten meanwhile breaks that, as it would
+            // break any read of the mapping: see the module's summary.)
+            let released = unsafe {
+                map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
+            };
+            if let Err(e) = released {
+                tracing::debug!(error = %e, "mapped pages not released");
+            }
         }
     }
 

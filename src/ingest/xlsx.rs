@@ -196,6 +196,7 @@ pub fn read(
         cells,
         overflow: Vec::new(),
         numeric,
+        spans: None,
     })
 }
 

@@ -6,27 +6,52 @@
 
 use std::borrow::Cow;
 
+use either::Either;
+
 /// The cell, neutralised if a spreadsheet would run it.
 pub fn cell(value: &str) -> Cow<'_, str> {
-    let risky = match value.as_bytes().first() {
-        Some(b'=' | b'@' | b'\t' | b'\r') => true,
-        Some(b'+' | b'-') => !is_plain_number(&value[1..]),
-        _ => false,
-    };
-    if risky {
+    if is_formula(value.as_bytes()) {
         Cow::Owned(format!("'{value}"))
     } else {
         Cow::Borrowed(value)
     }
 }
 
+/// True when a spreadsheet would run `value` (see the module's summary).
+fn is_formula(value: &[u8]) -> bool {
+    match value.first() {
+        Some(b'=' | b'@' | b'\t' | b'\r') => true,
+        Some(b'+' | b'-') => !is_plain_number(&value[1..]),
+        _ => false,
+    }
+}
+
 /// Digits, possibly grouped or with a decimal part (`1.000.000`, `1,5`,
 /// `84 912 345 678`): nothing a formula could call.
-fn is_plain_number(text: &str) -> bool {
-    text.starts_with(|c: char| c.is_ascii_digit())
+fn is_plain_number(text: &[u8]) -> bool {
+    text.first().is_some_and(u8::is_ascii_digit)
         && text
-            .bytes()
+            .iter()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b',' | b' '))
+}
+
+/// True when `line`, a CSV record, is `width` comma-separated cells that
+/// [`RecordBuf`] would write as they are: no quote, no line break, nothing
+/// a spreadsheet would run. The record as the listings write it is then
+/// the line itself.
+pub(crate) fn is_verbatim_line(line: &[u8], width: usize) -> bool {
+    if memchr::memchr(b'\n', line).is_some() {
+        return false;
+    }
+    let (mut cells, mut start) = (0, 0);
+    for at in memchr::memchr3_iter(b',', b'"', b'\r', line).chain([line.len()]) {
+        if at < line.len() && line[at] != b',' || is_formula(&line[start..at]) {
+            return false;
+        }
+        cells += 1;
+        start = at + 1;
+    }
+    cells == width
 }
 
 /// A CSV writer for reports: comma-separated, every field quoted only when
@@ -83,6 +108,71 @@ impl RecordBuf {
         }
     }
 
+    /// Appends `cells` then the cells of `line` (a CSV record of `width`
+    /// comma-separated cells, see [`crate::ingest::Table::line`]) exactly as
+    /// [`RecordBuf::push`] appends `cells` then `line_cells`, which must be
+    /// the line's cells. When nothing needs quoting or neutralising (nearly
+    /// every row of a list), the line is copied whole instead of cell by
+    /// cell.
+    pub fn push_with_line<I, S, J, T>(
+        &mut self,
+        buf: &mut Vec<u8>,
+        cells: I,
+        line: Option<&[u8]>,
+        width: usize,
+        line_cells: J,
+    ) where
+        I: IntoIterator<Item = S>,
+        I::IntoIter: Clone,
+        S: AsRef<str>,
+        J: IntoIterator<Item = T>,
+        J::IntoIter: Clone,
+        T: AsRef<str>,
+    {
+        let cells = cells.into_iter();
+        let start = buf.len();
+        let plain_format = self.core.get_delimiter() == b','
+            && matches!(self.core.get_terminator(), csv_core::Terminator::Any(b'\n'));
+        if let Some(line) = line.filter(|line| plain_format && is_verbatim_line(line, width)) {
+            // The line's delimiter follows our cells: there must be one.
+            if let Some(1..) = self.push_plain_cells(buf, cells.clone()) {
+                buf.push(b',');
+                buf.extend_from_slice(line);
+                buf.push(b'\n');
+                return;
+            }
+            buf.truncate(start);
+        }
+        self.push(
+            buf,
+            cells
+                .map(Either::Left)
+                .chain(line_cells.into_iter().map(Either::Right)),
+        );
+    }
+
+    /// Appends the cells, delimited, when none needs quotes: the number of
+    /// cells, or `None` (with part of them appended) when one does.
+    fn push_plain_cells<S: AsRef<str>>(
+        &self,
+        buf: &mut Vec<u8>,
+        cells: impl Iterator<Item = S>,
+    ) -> Option<usize> {
+        let mut count = 0;
+        for (i, c) in cells.enumerate() {
+            if i > 0 {
+                buf.push(self.core.get_delimiter());
+            }
+            let cell = cell(c.as_ref());
+            if self.core.should_quote(cell.as_bytes()) {
+                return None;
+            }
+            buf.extend_from_slice(cell.as_bytes());
+            count += 1;
+        }
+        Some(count)
+    }
+
     /// Appends the record as is when none of its cells needs quotes (nearly
     /// every record of a listing), which is what `csv-core` writes for it:
     /// the cells, the delimiter between them and the terminator. `csv-core`
@@ -92,17 +182,7 @@ impl RecordBuf {
     /// single byte.
     fn push_plain<S: AsRef<str>>(&self, buf: &mut Vec<u8>, cells: impl Iterator<Item = S>) -> bool {
         let start = buf.len();
-        for (i, c) in cells.enumerate() {
-            if i > 0 {
-                buf.push(self.core.get_delimiter());
-            }
-            let cell = cell(c.as_ref());
-            if self.core.should_quote(cell.as_bytes()) {
-                return false;
-            }
-            buf.extend_from_slice(cell.as_bytes());
-        }
-        if buf.len() == start {
+        if self.push_plain_cells(buf, cells).is_none() || buf.len() == start {
             return false;
         }
         match self.core.get_terminator() {
@@ -192,6 +272,41 @@ mod tests {
                 String::from_utf8_lossy(&expected)
             );
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_line_copied_whole_is_the_record_written_cell_by_cell(
+            ours in proptest::collection::vec("[a-zđ0-9 ,\"=-]{0,6}", 0..4),
+            line in "[a-zđ0-9 ,;\"'=+@\n\r\t-]{0,30}",
+            width in 1usize..6,
+        ) {
+            let cells: Vec<&str> = line.split(',').collect();
+            let mut expected = Vec::new();
+            RecordBuf::default().push(&mut expected, ours.iter().map(String::as_str).chain(cells.iter().copied()));
+            let mut buf = Vec::new();
+            RecordBuf::default().push_with_line(&mut buf, &ours, Some(line.as_bytes()), width, &cells);
+            if is_verbatim_line(line.as_bytes(), width) && !ours.is_empty() {
+                let copied = [line.as_bytes(), b"\n"].concat();
+                proptest::prop_assert!(buf.ends_with(&copied));
+            }
+            proptest::prop_assert_eq!(
+                String::from_utf8_lossy(&buf),
+                String::from_utf8_lossy(&expected)
+            );
+        }
+    }
+
+    #[test]
+    fn only_plain_lines_of_the_right_width_are_copied() {
+        assert!(is_verbatim_line(b"1,Nguyen Van An,-5,+84 912", 4));
+        assert!(!is_verbatim_line(b"1,Nguyen Van An,-5,+84 912", 5));
+        assert!(!is_verbatim_line(b"1,\"a,b\",c", 3));
+        assert!(!is_verbatim_line(b"1,=1+1,c", 3));
+        assert!(!is_verbatim_line(b"1,a\rb,c", 3));
+        assert!(!is_verbatim_line(b"1,a,c\n", 3));
+        assert!(!is_verbatim_line(b"@x", 1));
+        assert!(is_verbatim_line(b"", 1));
     }
 
     #[test]

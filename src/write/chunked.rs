@@ -21,6 +21,24 @@ where
     T: Sync,
     R: Fn(usize, &[T], &mut Vec<u8>) -> io::Result<()> + Sync,
 {
+    write_chunked_then(out, items, chunk, render, |_| {})
+}
+
+/// [`write_chunked`], calling `rendered` with the range of `items` of each
+/// group once the group is rendered, while no chunk is: for letting go of
+/// what the rendering read.
+pub fn write_chunked_then<T, R, D>(
+    out: &mut (dyn Write + Send),
+    items: &[T],
+    chunk: usize,
+    render: R,
+    mut rendered: D,
+) -> io::Result<()>
+where
+    T: Sync,
+    R: Fn(usize, &[T], &mut Vec<u8>) -> io::Result<()> + Sync,
+    D: FnMut(std::ops::Range<usize>),
+{
     let chunk = chunk.max(1);
     let group = chunk * rayon::current_num_threads().max(1) * 2;
     let render_group = |first: usize, items: &[T]| -> io::Result<Vec<Vec<u8>>> {
@@ -36,12 +54,13 @@ where
     };
     let mut pending: Vec<Vec<u8>> = Vec::new();
     for (g, items) in items.chunks(group).enumerate() {
-        let (written, rendered) = rayon::join(
+        let (written, group_bufs) = rayon::join(
             || pending.iter().try_for_each(|buf| out.write_all(buf)),
             || render_group(g * group, items),
         );
         written?;
-        pending = rendered?;
+        pending = group_bufs?;
+        rendered(g * group..g * group + items.len());
     }
     pending.iter().try_for_each(|buf| out.write_all(buf))
 }
@@ -69,6 +88,28 @@ mod tests {
             .unwrap();
             assert_eq!(out, serial, "chunks of {chunk}");
         }
+    }
+
+    #[test]
+    fn each_group_is_reported_once_rendered_in_order() {
+        let items: Vec<u32> = (0..10_007).collect();
+        let mut groups = Vec::new();
+        let mut out = Vec::new();
+        write_chunked_then(
+            &mut out,
+            &items,
+            64,
+            |_, part, buf| {
+                buf.extend(part.iter().map(|i| *i as u8));
+                Ok(())
+            },
+            |range| groups.push(range),
+        )
+        .unwrap();
+        assert_eq!(groups.first().map(|r| r.start), Some(0));
+        assert_eq!(groups.last().map(|r| r.end), Some(items.len()));
+        assert!(groups.windows(2).all(|w| w[0].end == w[1].start));
+        assert_eq!(out.len(), items.len());
     }
 
     #[test]
