@@ -105,6 +105,24 @@ impl Column {
         }
     }
 
+    /// The code of the cell at `offset` in chunk `chunk`: `None` for an
+    /// empty cell or a column held as text.
+    #[inline]
+    pub fn code_in(&self, chunk: usize, offset: usize) -> Option<u32> {
+        match self {
+            Column::Text(_) => None,
+            Column::Coded { codes, .. } => codes.downcast_get(chunk)?.get(offset),
+        }
+    }
+
+    /// The distinct texts by code, for a column held as codes.
+    pub fn texts(&self) -> Option<&[Box<str>]> {
+        match self {
+            Column::Text(_) => None,
+            Column::Coded { texts, .. } => Some(texts),
+        }
+    }
+
     /// The cell at `offset` in chunk `chunk`.
     #[inline]
     pub fn get_in(&self, chunk: usize, offset: usize) -> Option<&str> {

@@ -329,6 +329,12 @@ impl Table {
         self.row(i).raw(col)
     }
 
+    /// The distinct texts of the column holding `field`, by code, when the
+    /// reader held it as codes (see [`Row::code`]).
+    pub fn distinct(&self, field: Field) -> Option<&[Box<str>]> {
+        self.cells[self.columns.column(field)?].texts()
+    }
+
     /// The cell holding `field` in data row `i` ("" when the list has no such
     /// column or the cell is empty).
     pub fn get(&self, field: Field, i: usize) -> &str {
@@ -458,6 +464,14 @@ impl<'t> Row<'t> {
         self.table.cells[col]
             .get_in(self.chunk, self.offset)
             .unwrap_or("")
+    }
+
+    /// The code of the cell holding `field`, an index into
+    /// [`Table::distinct`]: `None` when the cell is empty or the column is
+    /// not held as codes.
+    pub fn code(&self, field: Field) -> Option<u32> {
+        let col = self.table.columns.column(field)?;
+        self.table.cells[col].code_in(self.chunk, self.offset)
     }
 
     /// The cell holding `field` ("" when the list has no such column or the

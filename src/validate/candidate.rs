@@ -12,7 +12,7 @@ use super::{
     Code, Context, Diagnostic, amount_mismatch, bad_account, bad_amount, bad_birth_date,
     bad_citizen_id, bad_name, malformed_row, missing_name, unknown_bank,
 };
-use crate::ingest::Table;
+use crate::ingest::{Row, Table};
 use crate::reference::{BankId, Field};
 use crate::text::{clean, clean_compact, fold_key, fold_key_into};
 
@@ -32,8 +32,75 @@ fn record<T>(
     }
 }
 
+/// A value for each distinct cell of a column the reader held as codes
+/// ([`Table::distinct`]), computed once and found by the cell's code: no
+/// hashing and no comparing of texts for the columns that repeat a few
+/// texts down a list.
+pub struct ByCode<V> {
+    field: Field,
+    /// By code, then the empty cell's.
+    values: Vec<V>,
+}
+
+impl<V> ByCode<V> {
+    /// `None` when the column is not held as codes.
+    pub fn new(table: &Table, field: Field, value: impl Fn(&str) -> V) -> Option<ByCode<V>> {
+        let texts = table.distinct(field)?;
+        let values = texts.iter().map(|t| value(t)).chain([value("")]).collect();
+        Some(ByCode { field, values })
+    }
+
+    /// The value of the row's cell.
+    pub fn get(&self, row: &Row<'_>) -> Option<&V> {
+        match row.code(self.field) {
+            Some(code) => self.values.get(code as usize),
+            None => self.values.last(),
+        }
+    }
+}
+
+/// What every worker reading rows shares: the verdict on each distinct
+/// bank cell, and the bank, category and payment type of each distinct
+/// cell where those columns are held as codes.
+pub struct Shared<'t> {
+    banks: super::BankMemo<'t>,
+    bank_codes: Option<ByCode<Result<BankId, String>>>,
+    categories: Option<ByCode<Arc<str>>>,
+    payment_types: Option<ByCode<Result<Arc<str>, String>>>,
+}
+
+impl<'t> Shared<'t> {
+    /// Resolves what the list's rows share.
+    pub fn new(table: &'t Table, ctx: &Context<'_>) -> Shared<'t> {
+        let bank_codes = ByCode::new(table, Field::Bank, |cell| {
+            unknown_bank::check(cell, &ctx.reference.banks)
+        });
+        Shared {
+            // Read by text only when the bank column is not held as codes.
+            banks: if bank_codes.is_some() {
+                Default::default()
+            } else {
+                super::bank_memo(table, ctx)
+            },
+            bank_codes,
+            categories: ByCode::new(table, Field::Category, |cell| Arc::from(clean(cell))),
+            payment_types: ByCode::new(table, Field::PaymentType, |cell| {
+                ctx.config.payment_type(cell).map(Arc::from)
+            }),
+        }
+    }
+
+    fn bank(&self, row: &Row<'t>) -> Option<&Result<BankId, String>> {
+        match &self.bank_codes {
+            Some(codes) => codes.get(row),
+            None => self.banks.get(row.get(Field::Bank)),
+        }
+    }
+}
+
 /// What the rows read by one worker share: a list writes a few categories
-/// and payment types a million times, each read once here.
+/// and payment types a million times, each read once here (where the
+/// columns are not held as codes, see [`Shared`]).
 #[derive(Default)]
 pub struct RowMemo<'t> {
     categories: FxHashMap<&'t str, Arc<str>>,
@@ -81,7 +148,7 @@ impl Candidate {
         table: &'t Table,
         i: usize,
         ctx: &Context<'_>,
-        banks: &super::BankMemo<'_>,
+        shared: &Shared<'t>,
         memo: &mut RowMemo<'t>,
     ) -> Candidate {
         let mut diagnostics = ThinVec::new();
@@ -97,8 +164,8 @@ impl Candidate {
             &mut diagnostics,
             Code::UnknownBank,
             Some(Field::Bank),
-            banks
-                .get(cell(Field::Bank))
+            shared
+                .bank(&cells)
                 .cloned()
                 .unwrap_or_else(|| unknown_bank::check(cell(Field::Bank), &ctx.reference.banks)),
         );
@@ -149,10 +216,14 @@ impl Candidate {
             &mut diagnostics,
             Code::UnknownPaymentType,
             Some(Field::PaymentType),
-            memo.payment_types
-                .entry(cell(Field::PaymentType))
-                .or_insert_with_key(|cell| ctx.config.payment_type(cell).map(Arc::from))
-                .clone(),
+            match shared.payment_types.as_ref().and_then(|p| p.get(&cells)) {
+                Some(known) => known.clone(),
+                None => memo
+                    .payment_types
+                    .entry(cell(Field::PaymentType))
+                    .or_insert_with_key(|cell| ctx.config.payment_type(cell).map(Arc::from))
+                    .clone(),
+            },
         );
         // Only the monthly allowance follows base level × coefficient.
         if let (Some(amount), Some("monthly")) = (amount, payment_type.as_deref()) {
@@ -192,9 +263,13 @@ impl Candidate {
             account,
             amount,
             category: Arc::clone(
-                memo.categories
-                    .entry(cell(Field::Category))
-                    .or_insert_with_key(|cell| Arc::from(clean(cell))),
+                match shared.categories.as_ref().and_then(|c| c.get(&cells)) {
+                    Some(known) => known,
+                    None => memo
+                        .categories
+                        .entry(cell(Field::Category))
+                        .or_insert_with_key(|cell| Arc::from(clean(cell))),
+                },
             ),
             coefficient,
             // An unknown type stays apart, so it never makes a monthly row a
@@ -294,6 +369,53 @@ impl Candidate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The values found by code are those the texts give, the empty cell's
+    /// included, and a column held as text has none.
+    #[test]
+    fn values_by_code_are_the_values_of_the_texts() {
+        let text = "name,account_number,bank,amount,category,payment_type,ward\n\
+                    An,1,agribank,5,Người cao tuổi,,x\n\
+                    Bình,2,VCB,6,,monthly,y\n\
+                    Chi,3,,7,Người cao tuổi,arrears,z\n\
+                    Dũng,4,không có,8, Trẻ em ,Monthly,x\n";
+        let reference = crate::reference::Reference::builtin().unwrap();
+        let config = crate::config::Config::builtin();
+        let table = crate::ingest::read_bytes(
+            "list.csv",
+            text.as_bytes(),
+            &reference.columns,
+            &Default::default(),
+        )
+        .unwrap();
+        let ctx = Context {
+            reference: &reference,
+            config: &config,
+            period: crate::period::Period::new(2024, 1).unwrap(),
+        };
+        let shared = Shared::new(&table, &ctx);
+        assert!(shared.bank_codes.is_some() && shared.categories.is_some());
+        assert!(shared.payment_types.is_some());
+        assert!(ByCode::new(&table, Field::Name, |c| c.to_owned()).is_none());
+        for i in 0..table.height() {
+            let row = table.row(i);
+            assert_eq!(
+                shared.bank(&row),
+                Some(&unknown_bank::check(row.get(Field::Bank), &reference.banks)),
+                "row {i}"
+            );
+            let category = shared.categories.as_ref().unwrap().get(&row).unwrap();
+            assert_eq!(**category, *clean(row.get(Field::Category)));
+            let payment_type = shared.payment_types.as_ref().unwrap().get(&row).unwrap();
+            assert_eq!(
+                payment_type.as_deref().ok(),
+                config
+                    .payment_type(row.get(Field::PaymentType))
+                    .ok()
+                    .as_deref()
+            );
+        }
+    }
 
     /// A national list holds a candidate for each of 3,350,000 rows: each
     /// 8 bytes are 27 MB of peak memory.

@@ -23,7 +23,7 @@ pub mod unknown_bank;
 
 use rayon::prelude::*;
 
-pub use candidate::{Candidate, RowMemo};
+pub use candidate::{ByCode, Candidate, RowMemo, Shared};
 pub use code::{Code, Severity};
 
 use crate::config::Config;
@@ -90,7 +90,7 @@ pub fn validate(
     paid: Option<&crate::ledger::PaidIndex>,
 ) -> Validated {
     let started = std::time::Instant::now();
-    let banks = bank_memo(table, ctx);
+    let shared = candidate::Shared::new(table, ctx);
     tracing::debug!(elapsed = ?started.elapsed(), "bank cells resolved");
     // The non-blank rows first, so that the candidates are built straight
     // into a vector of their exact size.
@@ -101,7 +101,7 @@ pub fn validate(
     let mut candidates: Vec<Candidate> = Vec::new();
     rows.par_iter()
         .map_init(RowMemo::default, |memo, &i| {
-            Candidate::read(table, i, ctx, &banks, memo)
+            Candidate::read(table, i, ctx, &shared, memo)
         })
         .collect_into_vec(&mut candidates);
     tracing::debug!(elapsed = ?started.elapsed(), "rows checked");
