@@ -131,6 +131,9 @@ impl Source {
     /// used, but they stop counting in this process's memory. Nothing for
     /// a file read into memory.
     pub fn release(&self, range: std::ops::Range<usize>) {
+        #[cfg(not(unix))]
+        let _ = range;
+        #[cfg(unix)]
         if let Bytes::Mapped(map) = &self.bytes {
             let end = range.end.min(map.len());
             let start = range.start.min(end);
@@ -181,6 +184,32 @@ mod tests {
             assert_eq!(source.bytes(), &bytes[..], "{len} bytes");
             assert!(source.unchanged().unwrap());
         }
+    }
+
+    /// Released pages leave the process's memory and read back as the
+    /// file's bytes.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn released_pages_read_back_as_they_were() {
+        fn resident_kib() -> u64 {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap();
+            let line = status.lines().find(|l| l.starts_with("RssFile:")).unwrap();
+            line.split_whitespace().nth(1).unwrap().parse().unwrap()
+        }
+        let (f, bytes) = file_of(64 << 20);
+        let source = Source::open(f.path()).unwrap();
+        let before = resident_kib();
+        source.release(0..bytes.len());
+        let after = resident_kib();
+        // Other threads map and unmap files too: most of the 64 MiB must go.
+        assert!(before > after + 32 * 1024, "{before} KiB to {after} KiB");
+        source.release(1000..5 << 20);
+        source.release(bytes.len() - 10..bytes.len() + 10);
+        assert_eq!(source.bytes(), &bytes[..]);
+        let small = file_of(100);
+        let read = Source::open(small.0.path()).unwrap();
+        read.release(0..100);
+        assert_eq!(read.bytes(), &small.1[..]);
     }
 
     #[test]
