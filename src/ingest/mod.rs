@@ -381,9 +381,8 @@ impl Table {
     }
 
     /// Keeps the list's bytes for [`Table::line`] (they are dropped when
-    /// no row can be copied from them).
-    /// Nothing reads them until the listings are written, so their pages
-    /// are released meanwhile.
+    /// no row can be copied from them). Nothing reads them until the
+    /// listings are written, so their pages are released meanwhile.
     pub(crate) fn keep_source(&mut self, source: source::Source) {
         if self.spans.is_some() {
             source.release(0..source.bytes().len());
