@@ -426,18 +426,9 @@ impl Table {
     /// not be the rows validated. For a writer to call once it has copied
     /// them.
     pub fn check_source(&self) -> Result<(), IngestError> {
-        let Some(source) = &self.source else {
-            return Ok(());
-        };
-        let path = || source.path().to_owned();
-        match source.unchanged() {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(IngestError::Changed { path: path() }),
-            Err(e) => Err(IngestError::Read {
-                path: path(),
-                source: e,
-            }),
-        }
+        self.source
+            .as_ref()
+            .map_or(Ok(()), source::Source::check_unchanged)
     }
 
     /// True when data row `i` has more cells than the header.
@@ -517,11 +508,7 @@ pub fn read_table_as(
     let source = source::Source::open(path).map_err(read_error)?;
     tracing::debug!(bytes = source.bytes().len(), "file read");
     let mut table = read_bytes(file_name, source.bytes(), aliases, options)?;
-    if !source.unchanged().map_err(read_error)? {
-        return Err(IngestError::Changed {
-            path: path.to_owned(),
-        });
-    }
+    source.check_unchanged()?;
     table.keep_source(source);
     Ok(table)
 }

@@ -113,11 +113,6 @@ impl Source {
         })
     }
 
-    /// The file's path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// The file's bytes.
     pub fn bytes(&self) -> &[u8] {
         match &self.bytes {
@@ -155,6 +150,21 @@ impl Source {
     /// when it was opened.
     pub fn unchanged(&self) -> io::Result<bool> {
         Ok(Stamp::of(&self.file.metadata()?) == self.seen)
+    }
+
+    /// [`Source::unchanged`] as the reader reports it: a file that changed
+    /// (or can no longer be looked at) is an error naming it.
+    pub fn check_unchanged(&self) -> Result<(), super::IngestError> {
+        match self.unchanged() {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(super::IngestError::Changed {
+                path: self.path.clone(),
+            }),
+            Err(source) => Err(super::IngestError::Read {
+                path: self.path.clone(),
+                source,
+            }),
+        }
     }
 }
 
