@@ -417,7 +417,8 @@ impl Table {
     }
 
     /// Drops the list's bytes: every row is then written from its cells.
-    pub fn forget_source(&mut self) {
+    #[cfg(test)]
+    pub(crate) fn forget_source(&mut self) {
         self.source = None;
     }
 
