@@ -5,61 +5,11 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
-use common::answers::{Entry, Original, Sent, TxStatus, camt054, pain002, sent, statuses};
+use common::answers::{
+    Entry, Original, Sent, TxStatus, by_message, camt054, column, paid_batch, pain002, pay, sent,
+    status_json, statuses,
+};
 use common::{Workdir, csv_records};
-
-/// Runs `list` for 2024-01 with the test's ledger into `out`; the summary.
-fn pay(w: &Workdir, list: &str, out: &str) -> serde_json::Value {
-    let outcome = w.ok(&[
-        "run",
-        list,
-        "--period",
-        "2024-01",
-        "--ledger",
-        "ledger.sqlite",
-        "--out",
-        out,
-        "--json",
-    ]);
-    serde_json::from_str(&outcome.stdout).unwrap()
-}
-
-/// A batch of `rows` generated rows paid with a ledger; its payments.
-fn paid_batch(w: &Workdir, rows: usize) -> Vec<Sent> {
-    w.write("lists/chi-tra-2024-01.csv", common::generated_list(rows, 5));
-    pay(w, "lists/chi-tra-2024-01.csv", "out/batch");
-    sent(&w.join("ledger.sqlite"))
-}
-
-/// The payments of each bank file, largest file first.
-fn by_message(payments: &[Sent]) -> Vec<Vec<&Sent>> {
-    let mut map: BTreeMap<&str, Vec<&Sent>> = BTreeMap::new();
-    for p in payments {
-        map.entry(&p.message_id).or_default().push(p);
-    }
-    let mut files: Vec<Vec<&Sent>> = map.into_values().collect();
-    files.sort_by_key(|f| std::cmp::Reverse(f.len()));
-    files
-}
-
-fn status_json(w: &Workdir) -> serde_json::Value {
-    let out = w.ok(&[
-        "status",
-        "--ledger",
-        "ledger.sqlite",
-        "--period",
-        "2024-01",
-        "--json",
-    ]);
-    serde_json::from_str(&out.stdout).unwrap()
-}
-
-fn column(records: &[Vec<String>], name: &str) -> Vec<String> {
-    let i = records[0].iter().position(|h| h == name).unwrap();
-    records[1..].iter().map(|r| r[i].clone()).collect()
-}
 
 #[test]
 fn rejections_and_a_return_are_recorded_listed_and_reissued_once() {
@@ -534,4 +484,84 @@ fn an_answer_dropped_in_the_hot_folder_is_read_into_its_ledger() {
         w.read("hot/failed/wrong.xml.error.txt")
             .contains("pain.001")
     );
+}
+
+/// An answer read by a `returns` that is killed anywhere (before its
+/// ledger commit, after it, after its reports were staged) and read again:
+/// each payment's status is the one an uninterrupted reading gives, and the
+/// reports of the second reading say what the answer changed, byte for
+/// byte as the uninterrupted reading's.
+#[test]
+fn an_answer_interrupted_anywhere_is_reported_in_full_when_read_again() {
+    fn setup() -> (Workdir, Vec<Sent>) {
+        let w = Workdir::new();
+        let payments = paid_batch(&w, 12);
+        let file = by_message(&payments)[0]
+            .iter()
+            .map(|p| (*p).clone())
+            .collect::<Vec<_>>();
+        let txs: Vec<TxStatus> = file
+            .iter()
+            .enumerate()
+            .map(|(i, p)| TxStatus {
+                payment: p,
+                status: if i < 2 { "RJCT" } else { "ACSC" },
+                reason: (i < 2).then_some(("AC04", "TAI KHOAN DA DONG")),
+                amount: None,
+            })
+            .collect();
+        let refs: Vec<&Sent> = file.iter().collect();
+        w.write(
+            "a/status.xml",
+            pain002("12", "STS-K", &Original::of(&refs), ("PART", None), &txs),
+        );
+        (w, file)
+    }
+    let read = |w: &Workdir, out: &str, failpoint: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_disburse"));
+        cmd.args([
+            "returns",
+            "--ledger",
+            "ledger.sqlite",
+            "--out",
+            out,
+            "a/status.xml",
+        ])
+        .current_dir(w.path())
+        .env("DISBURSE_NOW", common::NOW);
+        if let Some(point) = failpoint {
+            cmd.env(disburse::failpoint::VAR, point);
+        }
+        cmd.output().unwrap()
+    };
+    let (reference, _) = setup();
+    assert!(read(&reference, "r", None).status.success());
+    let expected = statuses(&reference.join("ledger.sqlite"));
+    for point in ["answer-matched", "answer-committed", "reports-staged"] {
+        let (w, file) = setup();
+        let killed = read(&w, "r", Some(point));
+        assert!(
+            !killed.status.success(),
+            "{point}: the failpoint was not reached"
+        );
+        assert!(!w.join("r").exists(), "{point}: reports published");
+        let again = read(&w, "r", None);
+        assert!(
+            again.status.success(),
+            "{point}: {}",
+            String::from_utf8_lossy(&again.stderr)
+        );
+        assert_eq!(statuses(&w.join("ledger.sqlite")), expected, "{point}");
+        for report in ["outcomes.csv", "failed.csv", "summary.csv"] {
+            assert_eq!(
+                w.read(&format!("r/{report}")),
+                reference.read(&format!("r/{report}")),
+                "{point}: {report}"
+            );
+        }
+        let failed = csv_records(&w.join("r/failed.csv"));
+        assert_eq!(failed.len(), 3, "{point}: {failed:?}");
+        assert!(column(&failed, "end_to_end_id").contains(&file[0].end_to_end_id));
+        w.ok(&["ledger", "verify", "--ledger", "ledger.sqlite"]);
+    }
 }

@@ -71,7 +71,9 @@ fn every_generated_pain001_validates_against_the_official_xsd() {
 #[test]
 #[ignore = "needs the official XSDs: run scripts/test.sh"]
 fn the_bank_answers_the_tests_build_validate_against_the_official_xsds() {
-    use common::answers::{Entry, Original, TxStatus, camt054, pain002, sent};
+    use common::answers::{
+        Block, Entry, Original, Report, Totals, TxStatus, camt053, camt054, pain002, sent,
+    };
     let w = Workdir::new();
     w.write("list.csv", common::generated_list(12, 5));
     w.ok(&[
@@ -118,17 +120,69 @@ fn the_bank_answers_the_tests_build_validate_against_the_official_xsds() {
         );
         assert!(ok, "{log}");
     }
-    let camt = w.write(
-        "camt.054.xml",
-        camt054(
-            "NTF-1",
-            &[
-                Entry::Booked(&payments[1]),
-                Entry::Returned(&payments[0], "MD07", "NGUOI HUONG DA CHET"),
+    // A block status with its own totals, over named transactions with
+    // and without a status of their own; no group status.
+    for version in ["03", "12"] {
+        let bare = TxStatus {
+            payment: same[1],
+            status: "",
+            reason: None,
+            amount: Some(same[1].amount_vnd),
+        };
+        let report = Report {
+            version,
+            msg_id: "RTN-1",
+            original: message.clone(),
+            totals: None,
+            status: None,
+            blocks: vec![Block {
+                id: format!("{message}-1"),
+                totals: Some(Totals::of(&same[..2])),
+                status: Some(("RJCT", Some(("AC04", "TAI KHOAN DA DONG")))),
+                txs: vec![
+                    TxStatus {
+                        payment: same[0],
+                        status: "RJCT",
+                        reason: Some(("AC01", "SAI SO TAI KHOAN")),
+                        amount: None,
+                    },
+                    bare,
+                ],
+            }],
+        };
+        let block = w.write(&format!("pain.002.{version}-block.xml"), report.xml());
+        let (ok, log) = xmllint(&xsd(&format!("pain.002.001.{version}.xsd")), &[block]);
+        assert!(ok, "{log}");
+    }
+    assert!(payments.len() >= 9);
+    let entries = [
+        Entry::Booked(&payments[1]),
+        Entry::Returned(&payments[0], "MD07", "NGUOI HUONG DA CHET"),
+        Entry::BookedSaying(&payments[2], "CRDT", None),
+        Entry::BookedSaying(&payments[3], "CRDT", Some(("AC04", "DA DONG"))),
+        Entry::Reversal(&payments[4], Some(("AC04", "DA DONG")), "ESCT"),
+        Entry::Reversal(&payments[5], None, "RRTN"),
+        Entry::DebitReversal(&payments[6]),
+        Entry::Batch {
+            message_id: message,
+            count: same.len(),
+            total: same.iter().map(|p| p.amount_vnd).sum(),
+        },
+        Entry::Netted {
+            indicator: "DBIT",
+            amount: payments[7].amount_vnd,
+            txs: vec![
+                (&payments[7], "DBIT", None),
+                (&payments[8], "DBIT", None),
+                (&payments[8], "CRDT", Some(("MD07", "DA CHET"))),
             ],
-        ),
-    );
+        },
+    ];
+    let camt = w.write("camt.054.xml", camt054("NTF-1", &entries));
     let (ok, log) = xmllint(&xsd("camt.054.001.08.xsd"), std::slice::from_ref(&camt));
+    assert!(ok, "{log}");
+    let statement = w.write("camt.053.xml", camt053("STMT-1", &entries));
+    let (ok, log) = xmllint(&xsd("camt.053.001.08.xsd"), &[statement]);
     assert!(ok, "{log}");
     // And the oracle says no to an entry without its bank transaction code.
     let text = std::fs::read_to_string(&camt).unwrap();

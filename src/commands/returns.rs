@@ -50,8 +50,11 @@ pub struct FileSummary<'a> {
     pub message_id: Option<&'a str>,
     /// When it was read before, if it was (then nothing changed).
     pub read_before: Option<&'a str>,
-    /// Payments whose status changed.
+    /// Payments whose status changed now (none when read before).
     pub updated: usize,
+    /// When read before: the payments it changed then, which the reports
+    /// show.
+    pub updated_when_first_read: Option<usize>,
     /// Payments that already had the status.
     pub unchanged: usize,
     /// Payments with a later status already.
@@ -65,13 +68,21 @@ pub struct FileSummary<'a> {
 impl<'a> FileSummary<'a> {
     fn new(f: &'a FileOutcome) -> Self {
         let count = |c: Change| f.outcomes.iter().filter(|o| o.change == c).count();
+        // An answer read again changes nothing now; its outcomes say what
+        // it changed when it was first read.
+        let then = f.read_before.is_some().then(|| count(Change::Updated));
         FileSummary {
             file: &f.file,
             kind: f.answer.as_ref().map(|(k, _)| k.message()),
             message_id: f.answer.as_ref().map(|(_, m)| m.as_str()),
             read_before: f.read_before.as_deref(),
-            updated: count(Change::Updated),
-            unchanged: count(Change::Unchanged),
+            updated: if then.is_some() {
+                0
+            } else {
+                count(Change::Updated)
+            },
+            updated_when_first_read: then,
+            unchanged: count(Change::Unchanged) + then.unwrap_or(0),
             kept: count(Change::Kept),
             conflicts: count(Change::Conflict),
             unmatched: f.unmatched.len(),
@@ -111,10 +122,16 @@ pub fn summary(run: &ReturnsRun, lang: Lang) -> String {
         };
         let mut parts = Vec::new();
         if let Some(when) = s.read_before {
-            parts.push(if vi {
-                format!("đã đọc lúc {when}, không thay đổi gì")
-            } else {
-                format!("already read on {when}, nothing changed")
+            let then = s.updated_when_first_read.unwrap_or(0);
+            parts.push(match (vi, then) {
+                (true, 0) => format!("đã đọc lúc {when}, khi đó và lần này đều không thay đổi gì"),
+                (true, n) => format!(
+                    "đã đọc lúc {when}, lần này không thay đổi gì (khi đó đã cập nhật {n}; báo cáo ghi lại những thay đổi đó)"
+                ),
+                (false, 0) => format!("already read on {when}; it changed nothing then or now"),
+                (false, n) => format!(
+                    "already read on {when}, nothing changed now ({n} updated then; the reports show those changes)"
+                ),
             });
         }
         let words = if vi {
@@ -146,6 +163,13 @@ pub fn summary(run: &ReturnsRun, lang: Lang) -> String {
             && let Some(u) = f.unmatched.first()
         {
             parts.push(u.reason.clone());
+        }
+        if parts.is_empty() {
+            parts.push(if vi {
+                "không nói gì về khoản chi nào".to_owned()
+            } else {
+                "says nothing about any payment".to_owned()
+            });
         }
         out.push_str(&format!("{head}: {}\n", parts.join(", ")));
     }

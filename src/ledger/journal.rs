@@ -7,7 +7,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::records::{NewPayments, PaymentRecord};
+use std::collections::HashMap;
+
+use super::records::{AnswerRecord, NewPayments, PaymentRecord, StatusChange};
 
 /// The hash before the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -46,6 +48,76 @@ pub fn append<T: Serialize>(conn: &Connection, kind: &str, body: &T) -> rusqlite
     )?
     .execute(params![kind, body, prev, hash])?;
     Ok(())
+}
+
+/// What a recorded answer changed, read back from the journal: for each
+/// payment it updated, in the order it journalled them, the status before
+/// and after. An answer's records are its status changes followed by the
+/// answer itself (with their count), all in one transaction. `None` when
+/// no answer with this sha256 was journalled, or its records are not in
+/// that shape.
+pub fn answer_changes(
+    conn: &Connection,
+    sha256: &str,
+) -> rusqlite::Result<Option<Vec<(StatusChange, StatusChange)>>> {
+    let found: Option<(i64, String)> = conn
+        .prepare(
+            "SELECT seq, body FROM journal WHERE kind = 'answer'
+             AND json_extract(body, '$.sha256') = ?1 ORDER BY seq LIMIT 1",
+        )?
+        .query_row([sha256], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((seq, body)) = found else {
+        return Ok(None);
+    };
+    let Ok(answer) = serde_json::from_str::<AnswerRecord>(&body) else {
+        return Ok(None);
+    };
+    let first = seq - answer.updated;
+    let mut afters = Vec::new();
+    let mut stmt =
+        conn.prepare("SELECT kind, body FROM journal WHERE seq >= ?1 AND seq < ?2 ORDER BY seq")?;
+    let mut rows = stmt.query(params![first, seq])?;
+    while let Some(row) = rows.next()? {
+        let kind: String = row.get(0)?;
+        let body: String = row.get(1)?;
+        match serde_json::from_str::<StatusChange>(&body) {
+            Ok(change) if kind == "status" => afters.push(change),
+            _ => return Ok(None),
+        }
+    }
+    if afters.len() as i64 != answer.updated {
+        return Ok(None);
+    }
+    let wanted: HashMap<String, usize> = afters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.end_to_end_id.clone(), i))
+        .collect();
+    let mut befores: Vec<StatusChange> = afters
+        .iter()
+        .map(|c| StatusChange {
+            end_to_end_id: c.end_to_end_id.clone(),
+            status: "sent".to_owned(),
+            reason_code: String::new(),
+            reason_text: String::new(),
+        })
+        .collect();
+    let mut stmt = conn.prepare(
+        "SELECT json_extract(body, '$.end_to_end_id'), body FROM journal
+         WHERE kind = 'status' AND seq < ?1 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([first])?;
+    while let Some(row) = rows.next()? {
+        let id: Option<String> = row.get(0)?;
+        if let Some(&i) = id.as_ref().and_then(|id| wanted.get(id)) {
+            let body: String = row.get(1)?;
+            if let Ok(change) = serde_json::from_str(&body) {
+                befores[i] = change;
+            }
+        }
+    }
+    Ok(Some(befores.into_iter().zip(afters).collect()))
 }
 
 /// The digest of a batch's payments: sha256 over their canonical JSON lines

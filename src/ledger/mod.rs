@@ -579,6 +579,16 @@ impl LedgerTx<'_> {
             .pop())
     }
 
+    /// What the answer with this sha256 changed when it was read: each
+    /// payment's status before and after, from the journal (`None` when
+    /// the journal cannot tell).
+    pub fn answer_changes(
+        &self,
+        sha256: &str,
+    ) -> Result<Option<Vec<(StatusChange, StatusChange)>>, LedgerError> {
+        journal::answer_changes(&self.tx, sha256).map_err(self.sql())
+    }
+
     /// Records a bank answer read.
     pub fn record_answer(&mut self, answer: &AnswerRecord) -> Result<(), LedgerError> {
         records::insert_answer(&self.tx, answer).map_err(self.sql())?;

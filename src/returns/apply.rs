@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
-use super::parse::{self, Answer, Item, Meaning, Scope, Status};
+use super::parse::{self, Amount, Answer, Item, Meaning, Scope, Status};
 use crate::ledger::{
     AnswerRecord, BankFileRecord, Ledger, LedgerError, LedgerTx, PaymentFilter, PaymentRecord,
     StatusChange,
@@ -154,7 +154,12 @@ pub fn read_answer(
     } = matcher;
     outcome.outcomes = outcomes;
     outcome.unmatched = unmatched;
-    if outcome.read_before.is_none() {
+    if outcome.read_before.is_some() {
+        // Nothing changes now; the reports say what the answer changed when
+        // it was read (a crash may have kept them from being written then).
+        let changes = tx.answer_changes(&sha256)?;
+        restate(&mut outcome, changes);
+    } else {
         let changes: Vec<_> = outcome
             .outcomes
             .iter()
@@ -173,9 +178,54 @@ pub fn read_answer(
             updated: outcome.updated() as i64,
             unmatched: outcome.unmatched.len() as i64,
         })?;
+        crate::failpoint::hit("answer-matched");
         tx.commit()?;
+        crate::failpoint::hit("answer-committed");
     }
     Ok(outcome)
+}
+
+/// The outcomes of an answer read again, as it changed them when it was
+/// first read: `changes` are the journal's before and after of each
+/// payment it updated then. Without them (a journal that cannot tell),
+/// every outcome says that nothing changed, and one line says why.
+fn restate(outcome: &mut FileOutcome, changes: Option<Vec<(StatusChange, StatusChange)>>) {
+    let Some(changes) = changes else {
+        outcome.unmatched.push(Unmatched {
+            location: "file".to_owned(),
+            end_to_end_id: String::new(),
+            message_id: String::new(),
+            code: String::new(),
+            amount: String::new(),
+            reason: "this answer was read before, and the ledger's journal no longer tells what it changed then; the statuses shown are today's".to_owned(),
+        });
+        for o in &mut outcome.outcomes {
+            o.after = o.before.clone();
+            if o.change == Change::Updated {
+                o.change = Change::Unchanged;
+            }
+        }
+        return;
+    };
+    let then: HashMap<&str, &(StatusChange, StatusChange)> = changes
+        .iter()
+        .map(|c| (c.1.end_to_end_id.as_str(), c))
+        .collect();
+    for o in &mut outcome.outcomes {
+        match then.get(o.payment.end_to_end_id.as_str()) {
+            Some((before, after)) => {
+                o.before = before.clone();
+                o.after = after.clone();
+                o.change = Change::Updated;
+            }
+            None => {
+                o.after = o.before.clone();
+                if o.change == Change::Updated {
+                    o.change = Change::Unchanged;
+                }
+            }
+        }
+    }
 }
 
 /// Where a status change leads from the current status.
@@ -221,14 +271,22 @@ impl<'t, 'c> Matcher<'t, 'c> {
         }
     }
 
-    /// Statements about single payments first, then about payment blocks,
-    /// then about whole messages: the narrower statement wins.
+    /// Statements about single payments first, then about booked
+    /// batches, payment blocks and whole messages: the narrower statement
+    /// wins.
     fn run(&mut self, answer: &Answer) -> Result<(), LedgerError> {
-        for scope in [Scope::Transaction, Scope::PaymentInfo, Scope::Message] {
+        for scope in [
+            Scope::Transaction,
+            Scope::Batch,
+            Scope::PaymentInfo,
+            Scope::Message,
+        ] {
             for item in answer.items.iter().filter(|i| i.scope == Some(scope)) {
                 match scope {
                     Scope::Transaction => self.transaction(item)?,
-                    Scope::PaymentInfo | Scope::Message => self.block(item, scope)?,
+                    Scope::Batch => self.batch(item)?,
+                    Scope::PaymentInfo => self.payment_block(item)?,
+                    Scope::Message => self.message(item)?,
                 }
             }
         }
@@ -244,7 +302,7 @@ impl<'t, 'c> Matcher<'t, 'c> {
             amount: item
                 .amount
                 .as_ref()
-                .map(|a| format!("{} {}", a.text, a.currency))
+                .map(ToString::to_string)
                 .unwrap_or_default(),
             reason,
         });
@@ -259,19 +317,83 @@ impl<'t, 'c> Matcher<'t, 'c> {
         Ok(found)
     }
 
+    /// The bank file a message id names, or `None` after listing the item.
+    fn sent_file(
+        &mut self,
+        item: &Item,
+        message_id: &str,
+    ) -> Result<Option<BankFileRecord>, LedgerError> {
+        let found = self.bank_file(message_id)?;
+        if found.is_none() {
+            self.unmatched(
+                item,
+                format!(
+                    "message `{message_id}` was not sent from this ledger (another office's report?)"
+                ),
+            );
+        }
+        Ok(found)
+    }
+
+    /// The bank file whose payment block this is, or `None` after listing
+    /// the item: the block must be one this ledger sent, and belong to the
+    /// message the item names, if it names one.
+    fn block_file(
+        &mut self,
+        item: &Item,
+        block: &str,
+    ) -> Result<Option<BankFileRecord>, LedgerError> {
+        let file = match block.strip_suffix("-1") {
+            Some(message_id) => self.bank_file(message_id)?,
+            None => None,
+        };
+        let Some(file) = file.filter(|f| crate::ids::payment_info_id(&f.message_id) == block)
+        else {
+            self.unmatched(
+                item,
+                format!("payment block `{block}` was not sent from this ledger"),
+            );
+            return Ok(None);
+        };
+        if let Some(m) = item.message_id.as_deref()
+            && m != file.message_id
+        {
+            self.unmatched(
+                item,
+                format!(
+                    "payment block `{block}` belongs to message `{}`, not to `{m}` that the answer names; nothing changed",
+                    file.message_id
+                ),
+            );
+            return Ok(None);
+        }
+        Ok(Some(file))
+    }
+
     /// The status an item gives; `None` when it gives none to record
     /// (listed as unmatched when that is a problem).
     fn status(&mut self, item: &Item) -> Option<Status> {
         let reason = match (&item.problem, item.meaning) {
             (Some(problem), _) => problem.clone(),
             (None, Some(Meaning::Status(s))) => return Some(s),
-            (None, Some(Meaning::Informative) | None) => return None,
+            (None, Some(Meaning::Informative)) => return None,
+            (None, None) if item.scope != Some(Scope::Transaction) => return None,
+            (None, None) => "the report names this payment but gives it no status (no `TxSts`, and its block's and group's statuses say nothing per payment)".to_owned(),
             (None, Some(Meaning::Unknown)) => {
                 format!("status code `{}` is not one disburse knows", item.code)
             }
         };
         self.unmatched(item, reason);
         None
+    }
+
+    /// The status a payment has now, counting what this answer already did.
+    fn current<'p>(&'p self, payment: &'p PaymentRecord, recorded: &'p StatusChange) -> &'p str {
+        self.index
+            .get(&payment.end_to_end_id)
+            .map_or(recorded.status.as_str(), |&i| {
+                self.outcomes[i].after.status.as_str()
+            })
     }
 
     fn transaction(&mut self, item: &Item) -> Result<(), LedgerError> {
@@ -320,8 +442,8 @@ impl<'t, 'c> Matcher<'t, 'c> {
             self.unmatched(
                 item,
                 format!(
-                    "the bank names {} {} but {} VND was sent; check with the bank",
-                    amount.text, amount.currency, payment.amount_vnd
+                    "the bank names {amount} but {} VND was sent; check with the bank",
+                    payment.amount_vnd
                 ),
             );
             return Ok(());
@@ -331,76 +453,160 @@ impl<'t, 'c> Matcher<'t, 'c> {
         Ok(())
     }
 
-    /// A statement about every payment of a message or payment block that
-    /// the answer did not name one by one.
-    fn block(&mut self, item: &Item, scope: Scope) -> Result<(), LedgerError> {
-        let message_id = match scope {
-            Scope::PaymentInfo => item
-                .payment_info_id
-                .as_deref()
-                .and_then(|p| p.strip_suffix("-1"))
-                .or(item.message_id.as_deref()),
-            _ => item.message_id.as_deref(),
-        };
-        let Some(message_id) = message_id.map(str::to_owned) else {
-            self.unmatched(item, "no original message id to match".to_owned());
-            return Ok(());
-        };
-        let Some(file) = self.bank_file(&message_id)? else {
+    /// A payment-block status (`PmtInfSts`): the block must be one this
+    /// ledger sent, in the message the report is about.
+    fn payment_block(&mut self, item: &Item) -> Result<(), LedgerError> {
+        let Some(block) = item.payment_info_id.as_deref() else {
             self.unmatched(
                 item,
-                format!(
-                    "message `{message_id}` was not sent from this ledger (another office's report?)"
-                ),
+                "no original payment information id to match".to_owned(),
             );
             return Ok(());
         };
-        if scope == Scope::PaymentInfo
-            && let Some(p) = item.payment_info_id.as_deref()
-            && p != crate::ids::payment_info_id(&file.message_id)
-        {
-            self.unmatched(item, format!("payment block `{p}` is not in the ledger"));
+        let Some(file) = self.block_file(item, block)? else {
             return Ok(());
-        }
-        if scope == Scope::Message {
-            let count_differs = item
-                .count
-                .as_deref()
-                .is_some_and(|c| c.parse::<i64>().ok() != Some(file.transactions));
-            let sum_differs = item
-                .amount
-                .as_ref()
-                .is_some_and(|a| a.vnd() != Some(file.total_vnd));
-            if count_differs || sum_differs {
-                self.unmatched(
-                    item,
-                    format!(
-                        "the report's totals ({} payments, {} VND) differ from the file sent ({} payments, {} VND); its message-level status was not applied",
-                        item.count.as_deref().unwrap_or("?"),
-                        item.amount.as_ref().map_or("?", |a| a.text.as_str()),
-                        file.transactions,
-                        file.total_vnd
-                    ),
-                );
-                return Ok(());
+        };
+        self.covering(item, &file, "payment-block")?;
+        // The block's statement covers its payments against a later
+        // message-level one.
+        for o in &self.outcomes {
+            if o.payment.message_id == file.message_id {
+                self.named.insert(o.payment.end_to_end_id.clone());
             }
         }
+        Ok(())
+    }
+
+    /// A message-level status (`GrpSts`).
+    fn message(&mut self, item: &Item) -> Result<(), LedgerError> {
+        let Some(message_id) = item.message_id.as_deref() else {
+            self.unmatched(item, "no original message id to match".to_owned());
+            return Ok(());
+        };
+        let Some(file) = self.sent_file(item, message_id)? else {
+            return Ok(());
+        };
+        self.covering(item, &file, "message-level")
+    }
+
+    /// A block or message status applies to the payments of `file` the
+    /// report did not name one by one, but only when its original count
+    /// and control sum are those of the file sent: a status that counts
+    /// only what it lists (or counts nothing) changes nothing else.
+    fn covering(
+        &mut self,
+        item: &Item,
+        file: &BankFileRecord,
+        level: &str,
+    ) -> Result<(), LedgerError> {
         let Some(status) = self.status(item) else {
             return Ok(());
         };
-        for (payment, current) in self.tx.payments(PaymentFilter::Message(&message_id))? {
-            if self.named.contains(&payment.end_to_end_id) {
-                continue;
-            }
+        let unnamed: Vec<_> = self
+            .tx
+            .payments(PaymentFilter::Message(&file.message_id))?
+            .into_iter()
+            .filter(|(p, _)| !self.named.contains(&p.end_to_end_id))
+            .collect();
+        if unnamed.is_empty() {
+            return Ok(());
+        }
+        let count = item.count.as_deref().and_then(|c| c.parse::<i64>().ok());
+        let sum = item.amount.as_ref().and_then(Amount::vnd);
+        if count != Some(file.transactions) || sum != Some(file.total_vnd) {
+            let said = match (&item.count, &item.amount) {
+                (Some(c), Some(a)) => format!("covers {c} payments, {a} in total"),
+                _ => "gives no original number of transactions and control sum".to_owned(),
+            };
+            self.unmatched(
+                item,
+                format!(
+                    "the {level} status `{}` {said}, but the file sent has {} payments, {} VND: it was applied only to the payments the report names; the other {} stay as they are, ask the bank",
+                    item.code,
+                    file.transactions,
+                    file.total_vnd,
+                    unnamed.len()
+                ),
+            );
+            return Ok(());
+        }
+        for (payment, current) in unnamed {
             self.apply(payment, current, status, item);
         }
-        // A payment block's statement covers its payments against a later
-        // message-level one.
-        if scope == Scope::PaymentInfo {
-            for o in &self.outcomes {
-                if o.payment.message_id == message_id {
-                    self.named.insert(o.payment.end_to_end_id.clone());
-                }
+        Ok(())
+    }
+
+    /// A payment block booked as one camt entry: it settles the block's
+    /// payments when its references, count and total are those of the
+    /// file sent, or of the file's payments the bank did not reject.
+    fn batch(&mut self, item: &Item) -> Result<(), LedgerError> {
+        let Some(status) = self.status(item) else {
+            return Ok(());
+        };
+        let file = match (item.message_id.as_deref(), item.payment_info_id.as_deref()) {
+            (_, Some(block)) => {
+                let Some(file) = self.block_file(item, block)? else {
+                    return Ok(());
+                };
+                file
+            }
+            (Some(m), None) => {
+                let Some(file) = self.sent_file(item, m)? else {
+                    return Ok(());
+                };
+                file
+            }
+            (None, None) => {
+                self.unmatched(
+                    item,
+                    "the batch entry names no message or payment block; nothing changed, ask the bank for the details".to_owned(),
+                );
+                return Ok(());
+            }
+        };
+        let count = item.count.as_deref().and_then(|c| c.parse::<i64>().ok());
+        let total = item.amount.as_ref().and_then(Amount::vnd);
+        let (Some(count), Some(total)) = (count, total) else {
+            self.unmatched(
+                item,
+                "the batch entry gives no number of transactions or no total in VND, so what it books cannot be checked; nothing changed".to_owned(),
+            );
+            return Ok(());
+        };
+        let payments = self.tx.payments(PaymentFilter::Message(&file.message_id))?;
+        let refused: Vec<bool> = payments
+            .iter()
+            .map(|(p, s)| self.current(p, s) == "rejected")
+            .collect();
+        let open: Vec<i64> = payments
+            .iter()
+            .zip(&refused)
+            .filter(|(_, r)| !**r)
+            .map(|((p, _), _)| p.amount_vnd)
+            .collect();
+        let rejected = payments.len() - open.len();
+        let whole = (count, total) == (file.transactions, file.total_vnd);
+        let not_rejected = (count, total) == (open.len() as i64, open.iter().sum::<i64>());
+        if !not_rejected {
+            let reason = if whole {
+                format!(
+                    "the batch entry books the whole file sent ({count} payments, {total} VND), but {rejected} of its payments were rejected: ambiguous; nothing changed, ask the bank"
+                )
+            } else {
+                format!(
+                    "the batch entry books {count} payments, {total} VND, but the file sent has {} payments, {} VND ({} not rejected, {} VND): a partial booking; nothing changed, ask the bank",
+                    file.transactions,
+                    file.total_vnd,
+                    open.len(),
+                    open.iter().sum::<i64>()
+                )
+            };
+            self.unmatched(item, reason);
+            return Ok(());
+        }
+        for ((payment, current), refused) in payments.into_iter().zip(refused) {
+            if !refused {
+                self.apply(payment, current, status, item);
             }
         }
         Ok(())

@@ -296,6 +296,7 @@ pub fn process(
         report::write_xlsx(w, reference, &files, &failed, &tallies)
     })?;
     drop(failed);
+    crate::failpoint::hit("reports-staged");
     let out = staging.seal()?.publish()?;
     Ok(ReturnsRun {
         files,
