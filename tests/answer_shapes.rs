@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use common::answers::{
     Block, Entry, Report, Sent, Totals, TxStatus, by_message, camt053, camt054, column,
-    in_envelope, paid_batch, statuses,
+    in_envelope, in_saa_envelope, paid_batch, statuses,
 };
 use common::{Workdir, csv_records};
 
@@ -467,6 +467,13 @@ fn a_country_namespace_and_an_application_header_envelope_are_read() {
         ),
     );
     w.write(
+        "a/saa.xml",
+        in_saa_envelope(
+            &camt054("NTF-S", &[Entry::Returned(file[3], "MD07", "DA CHET")]),
+            "camt.054.001.08",
+        ),
+    );
+    w.write(
         "a/intraday.xml",
         camt054("RPT-1", &[Entry::Booked(file[2])])
             .replace("camt.054.001.08", "camt.052.001.08")
@@ -477,10 +484,20 @@ fn a_country_namespace_and_an_application_header_envelope_are_read() {
     let reasons = read_answers(
         &w,
         "r",
-        &["a/swiss.xml", "a/cbpr.xml", "a/intraday.xml", "a/other.xml"],
+        &[
+            "a/swiss.xml",
+            "a/cbpr.xml",
+            "a/saa.xml",
+            "a/intraday.xml",
+            "a/other.xml",
+        ],
     );
     let moved = changed(&before, &now(&w));
-    assert_eq!(moved.len(), 2, "{reasons}");
+    assert_eq!(moved.len(), 3, "{reasons}");
+    assert_eq!(
+        moved[&file[3].end_to_end_id],
+        ("returned".into(), "MD07".into())
+    );
     assert_eq!(moved[&file[0].end_to_end_id].0, "rejected");
     assert_eq!(moved[&file[1].end_to_end_id].0, "rejected");
     assert!(

@@ -327,6 +327,33 @@ pub fn in_envelope(document: &str, message: &str) -> String {
     )
 }
 
+/// The same message as a SWIFT Alliance Access `DataPDU` delivers it: a
+/// header of its own, then the `AppHdr` and the `Document` in its body.
+pub fn in_saa_envelope(document: &str, message: &str) -> String {
+    let enveloped = in_envelope(document, message);
+    let inner = enveloped
+        .split_once("<Envelope xmlns=\"urn:swift:xsd:envelope\">")
+        .and_then(|(_, rest)| rest.rsplit_once("</Envelope>"))
+        .map(|(inner, _)| inner)
+        .unwrap_or_default();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Saa:DataPDU xmlns:Saa="urn:swift:saa:xsd:saa.2.0">
+  <Saa:Revision>2.0.15</Saa:Revision>
+  <Saa:Header>
+    <Saa:Message>
+      <Saa:SenderReference>SAA-1</Saa:SenderReference>
+      <Saa:MessageIdentifier>{message}</Saa:MessageIdentifier>
+      <Saa:Format>MX</Saa:Format>
+      <Saa:NetworkInfo><Saa:SWIFTNetNetworkInfo><Saa:RequestType>{message}</Saa:RequestType></Saa:SWIFTNetNetworkInfo></Saa:NetworkInfo>
+    </Saa:Message>
+  </Saa:Header>
+  <Saa:Body>{inner}</Saa:Body>
+</Saa:DataPDU>
+"#
+    )
+}
+
 /// A reason code and the bank's text.
 pub type Reason<'a> = (&'a str, &'a str);
 
