@@ -76,7 +76,7 @@ pub fn run(command: &LedgerCommand, quiet: bool) -> Result<(), Failure> {
                             &p.amount_vnd.to_string(),
                             &p.row.to_string(),
                             &p.name,
-                            &s.status,
+                            s.status.as_str(),
                             &s.reason_code,
                             &s.reason_text,
                         ],

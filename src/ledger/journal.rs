@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use std::collections::HashMap;
 
+use super::PaymentStatus;
 use super::records::{AnswerRecord, NewPayments, PaymentRecord, StatusChange};
 
 /// The hash before the first record.
@@ -98,7 +99,7 @@ pub fn answer_changes(
         .iter()
         .map(|c| StatusChange {
             end_to_end_id: c.end_to_end_id.clone(),
-            status: "sent".to_owned(),
+            status: PaymentStatus::Sent,
             reason_code: String::new(),
             reason_text: String::new(),
         })

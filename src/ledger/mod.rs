@@ -14,6 +14,7 @@
 
 mod journal;
 mod records;
+mod status;
 mod verify;
 
 use std::collections::HashMap;
@@ -28,6 +29,7 @@ pub use records::{
     AnswerRecord, BankFileRecord, BatchRecord, NewPayment, NewPayments, PaymentFilter,
     PaymentRecord, StatusChange, StatusCount,
 };
+pub use status::{PaymentStatus, UnknownStatus};
 pub use verify::{Problem, verify};
 
 const SCHEMA: &str = include_str!("schema.sql");
@@ -87,7 +89,7 @@ pub struct PriorPayment {
     /// Its end-to-end id.
     pub end_to_end_id: String,
     /// Its status.
-    pub status: String,
+    pub status: PaymentStatus,
     /// Its attempt number.
     pub attempt: u32,
 }
@@ -98,7 +100,7 @@ pub struct FailedPayment {
     /// Its end-to-end id.
     pub end_to_end_id: String,
     /// `rejected` or `returned`.
-    pub status: String,
+    pub status: PaymentStatus,
     /// The bank's reason code.
     pub reason_code: String,
     /// The bank it was sent to.
@@ -351,7 +353,7 @@ impl LedgerTx<'_> {
             let (key, prior, (reason_code, bank_bin, account)) = row.map_err(self.sql())?;
             let next = index.next_attempt.entry(key.clone()).or_insert(1);
             *next = (*next).max(prior.attempt + 1);
-            if matches!(prior.status.as_str(), "rejected" | "returned") {
+            if prior.status.is_failed() {
                 // Rows come in attempt order: the latest failure stays.
                 index.failed.insert(
                     key,

@@ -3,6 +3,8 @@
 use rusqlite::{Connection, Row, Statement, params};
 use serde::{Deserialize, Serialize};
 
+use super::PaymentStatus;
+
 /// A batch as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchRecord {
@@ -174,8 +176,8 @@ impl<P: std::borrow::Borrow<PaymentRecord> + Sync> NewPayments for [P] {
 pub struct StatusChange {
     /// The payment.
     pub end_to_end_id: String,
-    /// `sent`, `pending`, `accepted`, `settled`, `rejected` or `returned`.
-    pub status: String,
+    /// Where it stands.
+    pub status: PaymentStatus,
     /// ISO 20022 reason code.
     pub reason_code: String,
     /// The bank's text.
@@ -444,7 +446,7 @@ pub struct StatusCount {
     /// Receiving bank.
     pub bank_bin: String,
     /// Status.
-    pub status: String,
+    pub status: PaymentStatus,
     /// How many.
     pub payments: u64,
     /// Their sum in đồng.

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::journal::{ChainHead, GENESIS, PaymentsSeal, payments_digest, record_hash};
 use super::records::{AnswerRecord, BankFileRecord, BatchRecord, PaymentRecord, StatusChange};
-use super::{Ledger, LedgerError, records};
+use super::{Ledger, LedgerError, PaymentStatus, records};
 
 /// One thing found wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,7 +194,7 @@ fn compare(
             .cloned()
             .unwrap_or_else(|| StatusChange {
                 end_to_end_id: p.end_to_end_id.clone(),
-                status: "sent".to_owned(),
+                status: PaymentStatus::Sent,
                 reason_code: String::new(),
                 reason_text: String::new(),
             });

@@ -13,10 +13,10 @@ use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
-use super::parse::{self, Amount, Answer, Item, Meaning, Scope, Status};
+use super::parse::{self, Amount, Answer, Item, Meaning, Scope};
 use crate::ledger::{
     AnswerRecord, BankFileRecord, Ledger, LedgerError, LedgerTx, PaymentFilter, PaymentRecord,
-    StatusChange,
+    PaymentStatus, StatusChange,
 };
 
 /// What an answer did to one payment.
@@ -229,22 +229,15 @@ fn restate(outcome: &mut FileOutcome, changes: Option<Vec<(StatusChange, StatusC
 }
 
 /// Where a status change leads from the current status.
-pub fn transition(current: &str, new: Status) -> Change {
-    let rank = |s: &str| match s {
-        "sent" => 0,
-        "pending" => 1,
-        "accepted" => 2,
-        "settled" | "rejected" => 3,
-        _ => 4,
-    };
-    if current == new.as_str() {
+pub fn transition(current: PaymentStatus, new: PaymentStatus) -> Change {
+    use PaymentStatus::{Rejected, Returned, Settled};
+    if current == new {
         return Change::Unchanged;
     }
     match (current, new) {
-        ("returned", _) => Change::Kept,
-        ("rejected", Status::Settled | Status::Returned) => Change::Conflict,
-        ("settled", Status::Rejected) => Change::Conflict,
-        _ if rank(new.as_str()) > rank(current) => Change::Updated,
+        (Returned, _) => Change::Kept,
+        (Rejected, Settled | Returned) | (Settled, Rejected) => Change::Conflict,
+        _ if new.rank() > current.rank() => Change::Updated,
         _ => Change::Kept,
     }
 }
@@ -372,7 +365,7 @@ impl<'t, 'c> Matcher<'t, 'c> {
 
     /// The status an item gives; `None` when it gives none to record
     /// (listed as unmatched when that is a problem).
-    fn status(&mut self, item: &Item) -> Option<Status> {
+    fn status(&mut self, item: &Item) -> Option<PaymentStatus> {
         let reason = match (&item.problem, item.meaning) {
             (Some(problem), _) => problem.clone(),
             (None, Some(Meaning::Status(s))) => return Some(s),
@@ -388,12 +381,10 @@ impl<'t, 'c> Matcher<'t, 'c> {
     }
 
     /// The status a payment has now, counting what this answer already did.
-    fn current<'p>(&'p self, payment: &'p PaymentRecord, recorded: &'p StatusChange) -> &'p str {
+    fn current(&self, payment: &PaymentRecord, recorded: &StatusChange) -> PaymentStatus {
         self.index
             .get(&payment.end_to_end_id)
-            .map_or(recorded.status.as_str(), |&i| {
-                self.outcomes[i].after.status.as_str()
-            })
+            .map_or(recorded.status, |&i| self.outcomes[i].after.status)
     }
 
     fn transaction(&mut self, item: &Item) -> Result<(), LedgerError> {
@@ -576,7 +567,7 @@ impl<'t, 'c> Matcher<'t, 'c> {
         let payments = self.tx.payments(PaymentFilter::Message(&file.message_id))?;
         let refused: Vec<bool> = payments
             .iter()
-            .map(|(p, s)| self.current(p, s) == "rejected")
+            .map(|(p, s)| self.current(p, s) == PaymentStatus::Rejected)
             .collect();
         let open: Vec<i64> = payments
             .iter()
@@ -618,7 +609,7 @@ impl<'t, 'c> Matcher<'t, 'c> {
         &mut self,
         payment: PaymentRecord,
         current: StatusChange,
-        status: Status,
+        status: PaymentStatus,
         item: &Item,
     ) {
         let index = match self.index.get(&payment.end_to_end_id) {
@@ -638,14 +629,14 @@ impl<'t, 'c> Matcher<'t, 'c> {
             }
         };
         let outcome = &mut self.outcomes[index];
-        let change = transition(&outcome.after.status, status);
+        let change = transition(outcome.after.status, status);
         outcome.reported = item.code.clone();
         outcome.location = item.location.clone();
         match change {
             Change::Updated => {
                 outcome.after = StatusChange {
                     end_to_end_id: outcome.payment.end_to_end_id.clone(),
-                    status: status.as_str().to_owned(),
+                    status,
                     reason_code: item.reason_code.clone(),
                     reason_text: item.reason_text.clone(),
                 };
@@ -684,17 +675,53 @@ mod tests {
 
     #[test]
     fn statuses_only_move_forward_and_contradictions_are_refused() {
-        assert_eq!(transition("sent", Status::Accepted), Change::Updated);
-        assert_eq!(transition("accepted", Status::Settled), Change::Updated);
-        assert_eq!(transition("accepted", Status::Returned), Change::Updated);
-        assert_eq!(transition("settled", Status::Returned), Change::Updated);
-        assert_eq!(transition("sent", Status::Rejected), Change::Updated);
-        assert_eq!(transition("settled", Status::Accepted), Change::Kept);
-        assert_eq!(transition("rejected", Status::Pending), Change::Kept);
-        assert_eq!(transition("returned", Status::Settled), Change::Kept);
-        assert_eq!(transition("settled", Status::Rejected), Change::Conflict);
-        assert_eq!(transition("rejected", Status::Settled), Change::Conflict);
-        assert_eq!(transition("rejected", Status::Returned), Change::Conflict);
-        assert_eq!(transition("settled", Status::Settled), Change::Unchanged);
+        assert_eq!(
+            transition(PaymentStatus::Sent, PaymentStatus::Accepted),
+            Change::Updated
+        );
+        assert_eq!(
+            transition(PaymentStatus::Accepted, PaymentStatus::Settled),
+            Change::Updated
+        );
+        assert_eq!(
+            transition(PaymentStatus::Accepted, PaymentStatus::Returned),
+            Change::Updated
+        );
+        assert_eq!(
+            transition(PaymentStatus::Settled, PaymentStatus::Returned),
+            Change::Updated
+        );
+        assert_eq!(
+            transition(PaymentStatus::Sent, PaymentStatus::Rejected),
+            Change::Updated
+        );
+        assert_eq!(
+            transition(PaymentStatus::Settled, PaymentStatus::Accepted),
+            Change::Kept
+        );
+        assert_eq!(
+            transition(PaymentStatus::Rejected, PaymentStatus::Pending),
+            Change::Kept
+        );
+        assert_eq!(
+            transition(PaymentStatus::Returned, PaymentStatus::Settled),
+            Change::Kept
+        );
+        assert_eq!(
+            transition(PaymentStatus::Settled, PaymentStatus::Rejected),
+            Change::Conflict
+        );
+        assert_eq!(
+            transition(PaymentStatus::Rejected, PaymentStatus::Settled),
+            Change::Conflict
+        );
+        assert_eq!(
+            transition(PaymentStatus::Rejected, PaymentStatus::Returned),
+            Change::Conflict
+        );
+        assert_eq!(
+            transition(PaymentStatus::Settled, PaymentStatus::Settled),
+            Change::Unchanged
+        );
     }
 }

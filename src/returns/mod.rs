@@ -21,7 +21,7 @@ use serde::Serialize;
 
 pub use apply::{Change, FileOutcome, Outcome, Unmatched, read_answer};
 
-use crate::ledger::{Ledger, LedgerError, PaymentFilter, StatusCount};
+use crate::ledger::{Ledger, LedgerError, PaymentFilter, PaymentStatus, StatusCount};
 use crate::reference::{BankMatch, Field, Reference, Reissue};
 use crate::report::csv_safe::{write_record, writer};
 use crate::write::publish::{PublishError, Staging};
@@ -53,12 +53,12 @@ pub enum Bucket {
 
 impl Bucket {
     /// The bucket of a ledger status.
-    pub fn of(status: &str) -> Bucket {
+    pub fn of(status: PaymentStatus) -> Bucket {
         match status {
-            "settled" => Bucket::Confirmed,
-            "rejected" => Bucket::Failed,
-            "returned" => Bucket::Returned,
-            _ => Bucket::Open,
+            PaymentStatus::Settled => Bucket::Confirmed,
+            PaymentStatus::Rejected => Bucket::Failed,
+            PaymentStatus::Returned => Bucket::Returned,
+            PaymentStatus::Sent | PaymentStatus::Pending | PaymentStatus::Accepted => Bucket::Open,
         }
     }
 }
@@ -101,7 +101,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, status: &str, count: Count) {
+    fn add(&mut self, status: PaymentStatus, count: Count) {
         self.sent.add(count);
         match Bucket::of(status) {
             Bucket::Open => self.open.add(count),
@@ -133,7 +133,7 @@ pub fn tally(reference: &Reference, counts: &[StatusCount]) -> Vec<Tally> {
                 ..Tally::default()
             })
             .add(
-                &c.status,
+                c.status,
                 Count {
                     payments: c.payments,
                     vnd: c.vnd,
@@ -229,7 +229,7 @@ pub fn failed<'a>(reference: &Reference, files: &'a [FileOutcome]) -> Vec<Failed
         .map(|id| last[id])
         .filter(|o| {
             matches!(
-                Bucket::of(&o.after.status),
+                Bucket::of(o.after.status),
                 Bucket::Failed | Bucket::Returned
             )
         })
@@ -365,8 +365,8 @@ fn write_reports(
                         &o.payment.bank_bin,
                         &bank_name(reference, &o.payment.bank_bin),
                         &o.payment.amount_vnd.to_string(),
-                        &o.before.status,
-                        &o.after.status,
+                        o.before.status.as_str(),
+                        o.after.status.as_str(),
                         o.change.as_str(),
                         &o.reported,
                         &o.after.reason_code,
@@ -438,7 +438,7 @@ fn write_reports(
                     &bank_name(reference, &p.bank_bin),
                     &p.account,
                     &p.amount_vnd.to_string(),
-                    &last.after.status,
+                    last.after.status.as_str(),
                     code,
                     &vi,
                     &en,

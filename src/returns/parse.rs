@@ -22,6 +22,8 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
+use crate::ledger::PaymentStatus;
+
 /// The kind of answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -53,39 +55,11 @@ impl Kind {
     }
 }
 
-/// What a bank says about one payment (or a whole message).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
-    /// Received or being checked; no decision yet.
-    Pending,
-    /// Accepted for execution, not yet settled.
-    Accepted,
-    /// Settled: the money reached the beneficiary's bank.
-    Settled,
-    /// Refused by the bank; nothing was paid.
-    Rejected,
-    /// Paid, then sent back by the beneficiary's bank.
-    Returned,
-}
-
-impl Status {
-    /// The ledger's name for it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pending => "pending",
-            Status::Accepted => "accepted",
-            Status::Settled => "settled",
-            Status::Rejected => "rejected",
-            Status::Returned => "returned",
-        }
-    }
-}
-
 /// What a status code means for the payments it covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Meaning {
     /// A status to record.
-    Status(Status),
+    Status(PaymentStatus),
     /// Says nothing per payment (`PART`: look at the transactions).
     Informative,
     /// A code this reader does not know.
@@ -95,10 +69,10 @@ pub enum Meaning {
 /// The meaning of a pain.002 status code (`TxSts`, `PmtInfSts`, `GrpSts`).
 pub fn pain002_meaning(code: &str) -> Meaning {
     match code {
-        "RCVD" | "ACTC" | "PDNG" | "PATC" => Meaning::Status(Status::Pending),
-        "ACCP" | "ACSP" | "ACWC" | "ACWP" | "ACFC" => Meaning::Status(Status::Accepted),
-        "ACSC" | "ACCC" => Meaning::Status(Status::Settled),
-        "RJCT" | "CANC" => Meaning::Status(Status::Rejected),
+        "RCVD" | "ACTC" | "PDNG" | "PATC" => Meaning::Status(PaymentStatus::Pending),
+        "ACCP" | "ACSP" | "ACWC" | "ACWP" | "ACFC" => Meaning::Status(PaymentStatus::Accepted),
+        "ACSC" | "ACCC" => Meaning::Status(PaymentStatus::Settled),
+        "RJCT" | "CANC" => Meaning::Status(PaymentStatus::Rejected),
         "PART" => Meaning::Informative,
         _ => Meaning::Unknown,
     }
@@ -906,7 +880,7 @@ fn booking(direction: &str, reversal: bool, returned: bool, status: &str) -> Boo
             "a reversal of a debit with no return reason or return code; nothing changed, check it with the bank by hand".to_owned(),
         ),
         ("CRDT", _, true) => match status {
-            "BOOK" => Booking::status("RRTN", Meaning::Status(Status::Returned)),
+            "BOOK" => Booking::status("RRTN", Meaning::Status(PaymentStatus::Returned)),
             other => Booking::problem(
                 "RRTN",
                 format!(
@@ -920,8 +894,8 @@ fn booking(direction: &str, reversal: bool, returned: bool, status: &str) -> Boo
         ),
         ("DBIT", false, false) => {
             let meaning = match status {
-                "BOOK" => Meaning::Status(Status::Settled),
-                "PDNG" => Meaning::Status(Status::Pending),
+                "BOOK" => Meaning::Status(PaymentStatus::Settled),
+                "PDNG" => Meaning::Status(PaymentStatus::Pending),
                 "INFO" => Meaning::Informative,
                 _ => Meaning::Unknown,
             };
@@ -1058,7 +1032,7 @@ fn batch_items(entry: Entry) -> Vec<Item> {
             };
             let returned = entry.subfamily == "RRTN";
             let mut b = booking(direction, entry.reversal, returned, &entry.status);
-            if b.meaning == Some(Meaning::Status(Status::Returned)) {
+            if b.meaning == Some(Meaning::Status(PaymentStatus::Returned)) {
                 b = Booking::problem(
                     "RRTN",
                     "returns booked as one entry without transaction details: which payments came back cannot be told; nothing changed, ask the bank for the details".to_owned(),
@@ -1162,7 +1136,10 @@ mod tests {
             rejected.message_id.as_deref(),
             Some("OFFICE-202407-AAAA0000-970405")
         );
-        assert_eq!(rejected.meaning, Some(Meaning::Status(Status::Rejected)));
+        assert_eq!(
+            rejected.meaning,
+            Some(Meaning::Status(PaymentStatus::Rejected))
+        );
         assert_eq!(rejected.reason_code, "AC04");
         assert_eq!(rejected.reason_text, "TAI KHOAN DA DONG");
         assert_eq!(
@@ -1176,7 +1153,7 @@ mod tests {
         let answer = parse(CAMT054.as_bytes()).unwrap();
         assert_eq!(answer.kind, Kind::Notification);
         let item = &answer.items[0];
-        assert_eq!(item.meaning, Some(Meaning::Status(Status::Returned)));
+        assert_eq!(item.meaning, Some(Meaning::Status(PaymentStatus::Returned)));
         assert_eq!(item.reason_code, "MD07");
         assert_eq!(item.end_to_end_id.as_deref(), Some("OFFICE202407-01"));
         assert_eq!(item.reason_text, "NGUOI HUONG DA CHET");
@@ -1196,7 +1173,7 @@ mod tests {
         assert_eq!(answer.items.len(), 1);
         assert_eq!(
             answer.items[0].meaning,
-            Some(Meaning::Status(Status::Rejected))
+            Some(Meaning::Status(PaymentStatus::Rejected))
         );
         assert_eq!(answer.items[0].reason_text, "LỖI <1>");
         let amount = |text: &str, currency: &str| Amount {
@@ -1284,7 +1261,10 @@ mod tests {
         assert_eq!(block.amount, Some(Amount::sum("720000")));
         let first = &answer.items[1];
         assert_eq!(first.end_to_end_id.as_deref(), Some("OFFICE202407-01"));
-        assert_eq!(first.meaning, Some(Meaning::Status(Status::Rejected)));
+        assert_eq!(
+            first.meaning,
+            Some(Meaning::Status(PaymentStatus::Rejected))
+        );
         assert_eq!(first.reason_code, "AC04");
         assert!(first.location.contains("status of OrgnlPmtInfAndSts"));
         // The group without a status gives the block nothing.

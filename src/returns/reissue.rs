@@ -49,7 +49,7 @@ pub fn reissue_list(
     let mut list = ReissueList::default();
     for i in chosen {
         let (p, s) = &payments[i];
-        if !matches!(s.status.as_str(), "rejected" | "returned") {
+        if !s.status.is_failed() {
             continue;
         }
         if reference.reasons.reissue(&s.reason_code) == Reissue::No {

@@ -12,6 +12,7 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 use super::{Count, Failed, FileOutcome, Tally, bank_name, total};
 use crate::cells::format_vnd;
+use crate::ledger::PaymentStatus;
 use crate::reference::Reference;
 use crate::report::html::{both, money, page_start, signatures_and_end};
 
@@ -146,8 +147,8 @@ pub fn write_html(
                 .get(code)
                 .map(|r| both(&r.action_vi, &r.action_en))
                 .unwrap_or_default();
-            let status = match o.after.status.as_str() {
-                "returned" => both("Bị trả lại", "Returned"),
+            let status = match o.after.status {
+                PaymentStatus::Returned => both("Bị trả lại", "Returned"),
                 _ => both("Bị từ chối", "Rejected"),
             };
             let address = [c.village.as_str(), c.commune.as_str(), c.phone.as_str()]
@@ -342,7 +343,7 @@ fn build(
             &bank_name(reference, &p.bank_bin),
             &p.account,
             "",
-            &o.after.status,
+            o.after.status.as_str(),
             code,
             reason.map_or(code.as_str(), |r| r.vi.as_str()),
             reason.map_or("", |r| r.action_vi.as_str()),
