@@ -8,9 +8,10 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use disburse::batch::{self, RunSettings};
+use disburse::batch;
 use disburse::generate::{Spec, write_csv};
 use disburse::ledger::Ledger;
+use disburse::settings::RunSettings;
 
 fn input(dir: &Path, rows: usize) -> PathBuf {
     let path = dir.join(format!("list-{rows}.csv"));

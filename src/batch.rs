@@ -5,19 +5,20 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset};
 use compact_str::CompactString;
 use rayon::prelude::*;
 
-use crate::config::{Config, ConfigError};
+use crate::config::ConfigError;
 use crate::ingest::{IngestError, Table};
 use crate::ledger::{
     BankFileRecord, BatchRecord, Ledger, LedgerError, NewPayment, NewPayments, PaidIndex,
 };
 use crate::period::Period;
-use crate::reference::{Reference, ReferenceError};
+use crate::prepared::Prepared;
+use crate::reference::ReferenceError;
 use crate::report::{self, listings, reconciliation};
 use crate::route::{BankBatch, Payment, RouteSettings, route};
+use crate::settings::{RunSettings, SettingsError};
 use crate::validate::{Candidate, Context, Severity, validate};
 use crate::write::manifest::{FileEntry, InputInfo, Manifest, Totals};
 use crate::write::pain001::{self, MessageHeader};
@@ -79,6 +80,15 @@ pub enum RunError {
     },
 }
 
+impl From<SettingsError> for RunError {
+    fn from(e: SettingsError) -> RunError {
+        match e {
+            SettingsError::Config(e) => RunError::Config(e),
+            SettingsError::Reference(e) => RunError::Reference(e),
+        }
+    }
+}
+
 impl RunError {
     /// How to fix it, where that can be said (the `hint:` line, and the
     /// hot folder's error reports).
@@ -88,9 +98,7 @@ impl RunError {
             RunError::NoPeriod => {
                 "pass --period YYYY-MM, or write the month in the title (THÁNG 07/2024) or the file name"
             }
-            RunError::Publish(PublishError::NotEmpty(_)) => {
-                "choose a new directory: a batch is never written over another"
-            }
+            RunError::Publish(e) => return e.hint().map(str::to_owned),
             RunError::AlreadyProcessed { .. } => {
                 "nothing was paid again; to correct a batch, send a supplementary list of the changed rows"
             }
@@ -118,101 +126,8 @@ pub fn record_refusal(ledger: &mut Ledger, input: &Path, name: &str, error: &Run
     }
 }
 
-/// What a run is given.
-#[derive(Debug, Clone)]
-pub struct RunSettings {
-    /// The office's settings.
-    pub config: Config,
-    /// Reference tables.
-    pub reference: Reference,
-    /// The month paid, when given.
-    pub period: Option<Period>,
-    /// How to read lists (sheet, encoding).
-    pub read: crate::ingest::ReadOptions,
-    /// Refuse a list whose rows do not add up to its declared total.
-    pub strict_totals: bool,
-    /// Told each stage as it starts, for a progress display.
-    pub progress: Progress,
-}
-
-/// A callback told the name of each stage of a run as it starts
-/// (`reading`, `checking`, `writing`, `recording`).
-#[derive(Clone, Default)]
-pub struct Progress(Option<std::sync::Arc<dyn Fn(&'static str) + Send + Sync>>);
-
-impl Progress {
-    /// Calls `f` at each stage.
-    pub fn new(f: impl Fn(&'static str) + Send + Sync + 'static) -> Progress {
-        Progress(Some(std::sync::Arc::new(f)))
-    }
-
-    /// Announces a stage.
-    pub fn stage(&self, name: &'static str) {
-        if let Some(f) = &self.0 {
-            f(name);
-        }
-    }
-}
-
-impl std::fmt::Debug for Progress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() {
-            "Progress(on)"
-        } else {
-            "Progress(off)"
-        })
-    }
-}
-
-impl RunSettings {
-    /// Settings from an optional configuration file: its reference tables
-    /// when it names a directory, else the built-in ones.
-    pub fn load(
-        config_path: Option<&Path>,
-        period: Option<Period>,
-    ) -> Result<RunSettings, RunError> {
-        let config = match config_path {
-            Some(path) => Config::load(path)?,
-            None => Config::builtin(),
-        };
-        let reference = match &config.schemas_dir {
-            Some(dir) => Reference::load(dir)?,
-            None => Reference::builtin()?,
-        };
-        Ok(RunSettings {
-            config,
-            reference,
-            period,
-            read: Default::default(),
-            strict_totals: false,
-            progress: Progress::default(),
-        })
-    }
-}
-
-/// A list read, validated and routed, ready to write.
-#[derive(Debug)]
-pub struct BatchResult {
-    /// The input as read.
-    pub table: Table,
-    /// Every non-blank row.
-    pub candidates: Vec<Candidate>,
-    /// Payments per bank.
-    pub batches: Vec<BankBatch>,
-    /// Counts and amounts.
-    pub totals: Totals,
-    /// The paid month.
-    pub period: Period,
-    /// Batch id.
-    pub batch_id: String,
-    /// The configuration used.
-    pub config: Config,
-    /// Creation time.
-    pub created: DateTime<FixedOffset>,
-}
-
 /// Reads, validates and routes a list, without a ledger.
-pub fn prepare(input: &Path, settings: &RunSettings) -> Result<BatchResult, RunError> {
+pub fn prepare(input: &Path, settings: &RunSettings) -> Result<Prepared, RunError> {
     let started = std::time::Instant::now();
     let name = input
         .file_name()
@@ -230,7 +145,7 @@ pub fn prepare_table(
     table: Table,
     settings: &RunSettings,
     paid: Option<&PaidIndex>,
-) -> Result<BatchResult, RunError> {
+) -> Result<Prepared, RunError> {
     let period = period_of(&table, settings)?;
     let ctx = Context {
         reference: &settings.reference,
@@ -269,7 +184,7 @@ pub fn finish(
     settings: &RunSettings,
     period: Period,
     attempts: &HashMap<(String, String), u32>,
-) -> Result<BatchResult, RunError> {
+) -> Result<Prepared, RunError> {
     let config = &settings.config;
     let batch_id = ids::batch_id(&config.office.code, period, &table.sha256);
     let started = std::time::Instant::now();
@@ -324,7 +239,7 @@ pub fn finish(
         });
     }
     let created = clock::now().map_err(RunError::Clock)?;
-    Ok(BatchResult {
+    Ok(Prepared {
         table,
         candidates,
         batches,
@@ -348,7 +263,7 @@ pub struct StagedBatch {
 }
 
 /// Writes the batch into `out` atomically and returns its manifest.
-pub fn write(result: &BatchResult, out: &Path) -> Result<(Manifest, PathBuf), RunError> {
+pub fn write(result: &Prepared, out: &Path) -> Result<(Manifest, PathBuf), RunError> {
     let staged = stage(result, out)?;
     let published = staged.staged.publish()?;
     tracing::debug!("published");
@@ -357,7 +272,7 @@ pub fn write(result: &BatchResult, out: &Path) -> Result<(Manifest, PathBuf), Ru
 
 /// Writes every file of the batch into a synced staging directory beside
 /// `out`.
-pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> {
+pub fn stage(result: &Prepared, out: &Path) -> Result<StagedBatch, RunError> {
     let started = std::time::Instant::now();
     let staging = Staging::new(out)?;
     let config = &result.config;
@@ -394,7 +309,7 @@ pub fn stage(result: &BatchResult, out: &Path) -> Result<StagedBatch, RunError> 
             })
             .collect()
     };
-    type Writer = fn(&mut (dyn std::io::Write + Send), &BatchResult) -> std::io::Result<()>;
+    type Writer = fn(&mut (dyn std::io::Write + Send), &Prepared) -> std::io::Result<()>;
     let reports: [(&str, &'static str, Writer); 4] = [
         ("accepted.csv", "accepted", listings::write_accepted),
         ("rejected.csv", "rejected", listings::write_rejected),
@@ -548,7 +463,7 @@ pub fn run_recorded(
 /// The ledger records of a staged batch: the batch and its bank files, and
 /// its payments as a view made one at a time.
 fn records<'r>(
-    result: &'r BatchResult,
+    result: &'r Prepared,
     staged: &StagedBatch,
     source: &str,
     paid: &PaidIndex,
@@ -596,7 +511,7 @@ fn records<'r>(
 /// asked for (a national list's payments as owned records, each with its
 /// input row as JSON, took about 1.5 GB per million).
 struct Recording<'r> {
-    result: &'r BatchResult,
+    result: &'r Prepared,
     period: String,
     /// Bank batch and payment index of each payment, bank by bank.
     at: Vec<(u32, u32)>,
@@ -611,7 +526,7 @@ struct Recording<'r> {
 }
 
 impl<'r> Recording<'r> {
-    fn new(result: &'r BatchResult, paid: &PaidIndex) -> Recording<'r> {
+    fn new(result: &'r Prepared, paid: &PaidIndex) -> Recording<'r> {
         let at: Vec<(u32, u32)> = result
             .batches
             .iter()
@@ -725,6 +640,7 @@ fn source_row_into(table: &Table, headers: &[(&str, usize)], index: usize, out: 
 mod tests {
     use super::*;
     use crate::ingest::read_bytes;
+    use crate::reference::Reference;
 
     /// `accepted.csv` copies rows from the list as it is at write time:
     /// a list rewritten since it was read is refused, and nothing is left.

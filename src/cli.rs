@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::exit::Exit;
 use crate::period::Period;
 
 /// Pays monthly social assistance into beneficiaries' bank accounts.
@@ -13,7 +14,7 @@ use crate::period::Period;
 /// reconciliation that proves every row was paid or rejected with a reason;
 /// then reads the banks' answers (pain.002, camt.054) back into its ledger.
 #[derive(Debug, Parser)]
-#[command(name = "disburse", version, after_help = EXIT_CODES)]
+#[command(name = "disburse", version, after_help = Exit::help())]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -34,19 +35,6 @@ pub enum Lang {
     /// Tiếng Việt.
     Vi,
 }
-
-/// The exit codes, shown at the end of `--help`.
-pub const EXIT_CODES: &str = "\
-Exit codes:
-  0  done (rows may have been rejected: see rejected.csv)
-  1  internal error
-  2  command-line usage error
-  3  the input file cannot be used (format, header, required column)
-  4  the configuration or a reference table is invalid
-  5  the output cannot be written (directory not empty, disk error)
-  6  refused: the same file was already made into a batch
-  7  the ledger cannot be used, or `ledger verify` found a problem
-  8  refused (--strict-totals): the rows do not add up to the list's declared total";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -70,7 +58,7 @@ pub enum Command {
 
 /// `disburse watch`.
 #[derive(Debug, Args)]
-#[command(after_help = EXIT_CODES)]
+#[command(after_help = Exit::help())]
 pub struct WatchArgs {
     /// The hot folder; inbox/, outbox/, archive/ and failed/ are made inside.
     pub root: PathBuf,
@@ -102,7 +90,7 @@ pub struct WatchArgs {
 
 /// `disburse returns`.
 #[derive(Debug, Args)]
-#[command(after_help = EXIT_CODES)]
+#[command(after_help = Exit::help())]
 pub struct ReturnsArgs {
     /// The answers: pain.002 status reports, camt.054 notifications, camt.053 statements.
     #[arg(required = true)]
@@ -123,7 +111,7 @@ pub struct ReturnsArgs {
 
 /// `disburse status`.
 #[derive(Debug, Args)]
-#[command(after_help = EXIT_CODES)]
+#[command(after_help = Exit::help())]
 pub struct StatusArgs {
     /// The payment ledger.
     #[arg(long, env = "DISBURSE_LEDGER")]
@@ -144,7 +132,7 @@ pub struct StatusArgs {
 
 /// `disburse reissue`.
 #[derive(Debug, Args)]
-#[command(after_help = EXIT_CODES)]
+#[command(after_help = Exit::help())]
 pub struct ReissueArgs {
     /// The payment ledger.
     #[arg(long, env = "DISBURSE_LEDGER")]
@@ -194,7 +182,7 @@ pub struct ExportArgs {
 
 /// `disburse run`.
 #[derive(Debug, Args)]
-#[command(after_help = EXIT_CODES)]
+#[command(after_help = Exit::help())]
 pub struct RunArgs {
     /// The beneficiary list (CSV, or an Excel workbook: xlsx, xls, xlsb, ods).
     pub input: PathBuf,

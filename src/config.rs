@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::validate::{Code, Severity};
+use crate::rules::{Code, Severity};
 
 const DEFAULT: &str = include_str!("../schemas/config.default.toml");
 

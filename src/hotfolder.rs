@@ -24,8 +24,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use crate::batch::{self, RunError, RunSettings};
+use crate::batch::{self, RunError};
 use crate::ledger::Ledger;
+use crate::settings::RunSettings;
 
 /// Why the hot folder cannot be used.
 #[derive(Debug, thiserror::Error)]

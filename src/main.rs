@@ -100,7 +100,7 @@ fn report(failure: &Failure) -> ExitCode {
     if let Some(hint) = &failure.hint {
         eprintln!("hint: {hint}");
     }
-    failure.exit_code()
+    failure.exit.into()
 }
 
 #[cfg(test)]

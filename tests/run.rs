@@ -371,3 +371,34 @@ fn one_account_down_a_whole_column_warns_every_row_with_a_short_message() {
         warned[0][9]
     );
 }
+
+/// The exit codes `--help` and README list are the ones the commands use:
+/// both tables are the `Exit` list, code for code, word for word.
+#[test]
+fn help_and_readme_list_every_exit_code_as_the_code_defines_it() {
+    use disburse::exit::Exit;
+    let w = Workdir::new();
+    let help = w.ok(&["--help"]).stdout;
+    assert!(help.contains(&Exit::help()), "{help}");
+    let readme = std::fs::read_to_string(common::repo_file("README.md")).unwrap();
+    let section = readme
+        .split("## Exit codes")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README has an exit codes section");
+    let rows: Vec<(u8, String)> = section
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.trim().trim_matches('|').split(" | ").collect();
+            Some((
+                cells.first()?.trim().parse().ok()?,
+                cells.get(1)?.trim().to_owned(),
+            ))
+        })
+        .collect();
+    let expected: Vec<(u8, String)> = Exit::ALL
+        .into_iter()
+        .map(|e| (e.code(), e.meaning().to_owned()))
+        .collect();
+    assert_eq!(rows, expected);
+}

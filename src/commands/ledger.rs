@@ -2,9 +2,9 @@
 
 use std::io::Write;
 
-use crate::batch::RunError;
 use crate::cli::LedgerCommand;
 use crate::commands::Failure;
+use crate::exit::Exit;
 use crate::ledger::{Ledger, PaymentFilter, verify};
 use crate::report::csv_safe::{write_record, writer};
 
@@ -12,8 +12,8 @@ use crate::report::csv_safe::{write_record, writer};
 pub fn run(command: &LedgerCommand, quiet: bool) -> Result<(), Failure> {
     match command {
         LedgerCommand::Verify(args) => {
-            let ledger = Ledger::open(&args.ledger).map_err(RunError::from)?;
-            let (problems, head) = verify(&ledger).map_err(RunError::from)?;
+            let ledger = Ledger::open(&args.ledger)?;
+            let (problems, head) = verify(&ledger)?;
             if problems.is_empty() {
                 if !quiet {
                     println!(
@@ -28,17 +28,22 @@ pub fn run(command: &LedgerCommand, quiet: bool) -> Result<(), Failure> {
             for p in &problems {
                 eprintln!("problem: {p}");
             }
-            Err(Failure {
-                exit: 7,
-                error: anyhow::anyhow!("ledger `{}`: {} problem(s) found", args.ledger.display(), problems.len()),
-                hint: Some("compare with the last verified head and the batch manifests before paying anything".to_owned()),
-            })
+            Err(Failure::new(
+                Exit::Ledger,
+                anyhow::anyhow!(
+                    "ledger `{}`: {} problem(s) found",
+                    args.ledger.display(),
+                    problems.len()
+                ),
+                Some(
+                    "compare with the last verified head and the batch manifests before paying anything"
+                        .to_owned(),
+                ),
+            ))
         }
         LedgerCommand::Export(args) => {
-            let ledger = Ledger::open(&args.ledger.ledger).map_err(RunError::from)?;
-            let payments = ledger
-                .payments(PaymentFilter::Period(&args.period.to_string()))
-                .map_err(RunError::from)?;
+            let ledger = Ledger::open(&args.ledger.ledger)?;
+            let payments = ledger.payments(PaymentFilter::Period(&args.period.to_string()))?;
             let out: Box<dyn Write> = match &args.out {
                 Some(path) => Box::new(std::fs::File::create(path).map_err(Failure::internal)?),
                 None => Box::new(std::io::stdout().lock()),

@@ -9,15 +9,19 @@ pub mod run;
 pub mod status;
 pub mod watch;
 
-use std::process::ExitCode;
-
 use crate::batch::RunError;
+use crate::exit::Exit;
+use crate::ingest::IngestError;
+use crate::ledger::LedgerError;
+use crate::returns::ReturnsError;
+use crate::settings::SettingsError;
+use crate::write::PublishError;
 
 /// A command that failed: what to say and which exit code to give.
 #[derive(Debug)]
 pub struct Failure {
-    /// The exit code (see `cli::EXIT_CODES`).
-    pub exit: u8,
+    /// The exit code.
+    pub exit: Exit,
     /// The error and its causes.
     pub error: anyhow::Error,
     /// How to fix it, when known.
@@ -25,34 +29,34 @@ pub struct Failure {
 }
 
 impl Failure {
-    /// An internal error (exit 1).
-    pub fn internal(error: impl Into<anyhow::Error>) -> Failure {
+    /// A failure with this exit code.
+    pub fn new(exit: Exit, error: impl Into<anyhow::Error>, hint: Option<String>) -> Failure {
         Failure {
-            exit: 1,
+            exit,
             error: error.into(),
-            hint: None,
+            hint,
         }
     }
 
-    /// A command-line usage error (exit 2).
+    /// An internal error.
+    pub fn internal(error: impl Into<anyhow::Error>) -> Failure {
+        Failure::new(Exit::Internal, error, None)
+    }
+
+    /// A command-line usage error.
     pub fn usage(message: impl Into<String>, hint: &str) -> Failure {
-        Failure {
-            exit: 2,
-            error: anyhow::anyhow!(message.into()),
-            hint: Some(hint.to_owned()),
-        }
-    }
-
-    /// The process exit code.
-    pub fn exit_code(&self) -> ExitCode {
-        ExitCode::from(self.exit)
+        Failure::new(
+            Exit::Usage,
+            anyhow::anyhow!(message.into()),
+            Some(hint.to_owned()),
+        )
     }
 }
 
 /// The ledger named on the command line or in the configuration.
 pub fn ledger_path(
     arg: Option<&std::path::Path>,
-    settings: &crate::batch::RunSettings,
+    settings: &crate::settings::RunSettings,
 ) -> Result<std::path::PathBuf, Failure> {
     arg.map(ToOwned::to_owned)
         .or_else(|| settings.config.ledger.clone())
@@ -68,16 +72,16 @@ pub fn ledger_path(
 /// not create an empty one by a typo in the path).
 pub fn open_existing_ledger(path: &std::path::Path) -> Result<crate::ledger::Ledger, Failure> {
     if !path.exists() {
-        return Err(Failure {
-            exit: 7,
-            error: anyhow::anyhow!("ledger `{}` does not exist", path.display()),
-            hint: Some(
+        return Err(Failure::new(
+            Exit::Ledger,
+            anyhow::anyhow!("ledger `{}` does not exist", path.display()),
+            Some(
                 "name the ledger the batches were recorded in (--ledger, DISBURSE_LEDGER)"
                     .to_owned(),
             ),
-        });
+        ));
     }
-    crate::ledger::Ledger::open(path).map_err(|e| RunError::from(e).into())
+    Ok(crate::ledger::Ledger::open(path)?)
 }
 
 /// Prints to stdout, treating a closed pipe as done.
@@ -92,18 +96,49 @@ pub fn print(text: &str) -> Result<(), Failure> {
 impl From<RunError> for Failure {
     fn from(e: RunError) -> Failure {
         let exit = match &e {
-            RunError::Ingest(_) | RunError::NoPeriod => 3,
-            RunError::Config(_) | RunError::Reference(_) | RunError::Clock(_) => 4,
-            RunError::Publish(_) => 5,
-            RunError::AlreadyProcessed { .. } => 6,
-            RunError::Ledger(_) => 7,
-            RunError::DeclaredTotal { .. } => 8,
+            RunError::Ingest(_) | RunError::NoPeriod => Exit::Input,
+            RunError::Config(_) | RunError::Reference(_) | RunError::Clock(_) => Exit::Config,
+            RunError::Publish(_) => Exit::Output,
+            RunError::AlreadyProcessed { .. } => Exit::AlreadyProcessed,
+            RunError::Ledger(_) => Exit::Ledger,
+            RunError::DeclaredTotal { .. } => Exit::DeclaredTotal,
         };
         let hint = e.hint();
-        Failure {
-            exit,
-            error: e.into(),
-            hint,
+        Failure::new(exit, e, hint)
+    }
+}
+
+impl From<SettingsError> for Failure {
+    fn from(e: SettingsError) -> Failure {
+        Failure::new(Exit::Config, e, None)
+    }
+}
+
+impl From<IngestError> for Failure {
+    fn from(e: IngestError) -> Failure {
+        let hint = e.hint();
+        Failure::new(Exit::Input, e, hint)
+    }
+}
+
+impl From<LedgerError> for Failure {
+    fn from(e: LedgerError) -> Failure {
+        Failure::new(Exit::Ledger, e, None)
+    }
+}
+
+impl From<PublishError> for Failure {
+    fn from(e: PublishError) -> Failure {
+        let hint = e.hint().map(str::to_owned);
+        Failure::new(Exit::Output, e, hint)
+    }
+}
+
+impl From<ReturnsError> for Failure {
+    fn from(e: ReturnsError) -> Failure {
+        match e {
+            ReturnsError::Ledger(e) => e.into(),
+            ReturnsError::Publish(e) => e.into(),
         }
     }
 }

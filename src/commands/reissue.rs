@@ -1,10 +1,11 @@
 //! `disburse reissue`: a month's failed payments as a list to correct.
 
-use crate::batch::{RunError, RunSettings};
 use crate::cells::format_vnd;
 use crate::cli::ReissueArgs;
 use crate::commands::{Failure, ledger_path, open_existing_ledger};
+use crate::exit::Exit;
 use crate::returns::reissue::{reissue_list, write_csv, write_xlsx};
+use crate::settings::RunSettings;
 
 /// Runs the command.
 pub fn run(args: &ReissueArgs, quiet: bool) -> Result<(), Failure> {
@@ -12,11 +13,13 @@ pub fn run(args: &ReissueArgs, quiet: bool) -> Result<(), Failure> {
     let path = ledger_path(args.ledger.as_deref(), &settings)?;
     let ledger = open_existing_ledger(&path)?;
     let period = args.period.to_string();
-    let list = reissue_list(&ledger, &settings.reference, &period).map_err(RunError::from)?;
-    let cannot_write = |e: std::io::Error| Failure {
-        exit: 5,
-        error: anyhow::anyhow!("cannot write `{}`: {e}", args.out.display()),
-        hint: None,
+    let list = reissue_list(&ledger, &settings.reference, &period)?;
+    let cannot_write = |e: std::io::Error| {
+        Failure::new(
+            Exit::Output,
+            anyhow::anyhow!("cannot write `{}`: {e}", args.out.display()),
+            None,
+        )
     };
     // Written beside the target and renamed, so that a half list never
     // lies where officers look; an existing list is never overwritten.

@@ -2,16 +2,16 @@
 
 use serde::Serialize;
 
-use crate::batch::{RunError, RunSettings};
 use crate::cli::{Lang, ReturnsArgs};
 use crate::commands::{Failure, ledger_path, open_existing_ledger, print};
-use crate::returns::{self, Change, FileOutcome, ReturnsError, ReturnsRun, Tally};
+use crate::returns::{self, Change, FileOutcome, ReturnsRun, Tally};
+use crate::settings::RunSettings;
 
 /// Runs the command.
 pub fn run(args: &ReturnsArgs, quiet: bool, lang: Lang) -> Result<(), Failure> {
     let settings = RunSettings::load(args.config.as_deref(), None)?;
     let path = ledger_path(args.ledger.as_deref(), &settings)?;
-    crate::write::publish::check_target(&args.out).map_err(RunError::from)?;
+    crate::write::publish::check_target(&args.out)?;
     let mut ledger = open_existing_ledger(&path)?;
     let inputs: Vec<(String, std::io::Result<Vec<u8>>)> = args
         .files
@@ -24,11 +24,7 @@ pub fn run(args: &ReturnsArgs, quiet: bool, lang: Lang) -> Result<(), Failure> {
         &settings.config.office.name,
         &inputs,
         &args.out,
-    )
-    .map_err(|e| match e {
-        ReturnsError::Ledger(e) => Failure::from(RunError::from(e)),
-        ReturnsError::Publish(e) => Failure::from(RunError::from(e)),
-    })?;
+    )?;
     if args.json {
         let text = serde_json::to_string_pretty(&Json::new(&run)).map_err(Failure::internal)?;
         return print(&format!("{text}\n"));

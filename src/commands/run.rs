@@ -6,11 +6,12 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::batch::{self, RunSettings};
+use crate::batch;
 use crate::cells::format_vnd;
 use crate::cli::{Lang, RunArgs};
 use crate::commands::Failure;
 use crate::ledger::Ledger;
+use crate::settings::{Progress, RunSettings};
 use crate::write::manifest::{Manifest, Totals};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -52,7 +53,7 @@ fn stage_name(stage: &str, lang: Lang) -> &'static str {
 
 /// Runs the command.
 pub fn run(args: &RunArgs, quiet: bool, lang: Lang) -> Result<(), Failure> {
-    crate::write::publish::check_target(&args.out).map_err(batch::RunError::from)?;
+    crate::write::publish::check_target(&args.out)?;
     let mut settings = RunSettings::load(args.config.as_deref(), args.period)?;
     settings.read.sheet = args.sheet.clone();
     settings.read.encoding = args.encoding;
@@ -60,8 +61,7 @@ pub fn run(args: &RunArgs, quiet: bool, lang: Lang) -> Result<(), Failure> {
     let bar = spinner(&args.input, quiet || args.json, lang);
     if let Some(bar) = &bar {
         let bar = bar.clone();
-        settings.progress =
-            batch::Progress::new(move |stage| bar.set_message(stage_name(stage, lang)));
+        settings.progress = Progress::new(move |stage| bar.set_message(stage_name(stage, lang)));
     }
     let result = execute(args, &settings, quiet);
     if let Some(bar) = bar {
@@ -96,7 +96,7 @@ fn execute(
         .or_else(|| settings.config.ledger.clone());
     let (manifest, out) = match &ledger_path {
         Some(path) => {
-            let mut ledger = Ledger::open(path).map_err(batch::RunError::from)?;
+            let mut ledger = Ledger::open(path)?;
             let out = args.out.clone();
             let source = args.input.display().to_string();
             let name = args

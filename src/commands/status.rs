@@ -3,12 +3,12 @@
 
 use serde::Serialize;
 
-use crate::batch::{RunError, RunSettings};
 use crate::cells::format_vnd;
 use crate::cli::{Lang, StatusArgs};
 use crate::commands::{Failure, ledger_path, open_existing_ledger, print};
 use crate::ledger::PaymentFilter;
 use crate::returns::{Count, Tally, tally, total};
+use crate::settings::RunSettings;
 
 /// Runs the command.
 pub fn run(args: &StatusArgs, lang: Lang) -> Result<(), Failure> {
@@ -21,7 +21,7 @@ pub fn run(args: &StatusArgs, lang: Lang) -> Result<(), Failure> {
         (None, Some(b)) => PaymentFilter::Batch(b),
         (None, None) => PaymentFilter::All,
     };
-    let counts = ledger.status_counts(filter).map_err(RunError::from)?;
+    let counts = ledger.status_counts(filter)?;
     let tallies = tally(&settings.reference, &counts);
     if args.json {
         #[derive(Serialize)]

@@ -9,28 +9,26 @@ use std::time::Duration;
 
 use notify::Watcher;
 
-use crate::batch::{RunError, RunSettings};
 use crate::cli::WatchArgs;
 use crate::commands::Failure;
+use crate::exit::Exit;
 use crate::hotfolder::{HotFolder, Outcome};
 use crate::ledger::Ledger;
+use crate::settings::RunSettings;
 
 /// Runs the command.
 pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
     let mut settings = RunSettings::load(args.config.as_deref(), args.period)?;
     settings.strict_totals = args.strict_totals;
     settings.read.encoding = args.encoding;
-    let mut folder = HotFolder::open(&args.root).map_err(|e| Failure {
-        exit: 5,
-        error: e.into(),
-        hint: None,
-    })?;
+    let mut folder =
+        HotFolder::open(&args.root).map_err(|e| Failure::new(Exit::Output, e, None))?;
     let ledger_path = args
         .ledger
         .clone()
         .or_else(|| settings.config.ledger.clone())
         .unwrap_or_else(|| args.root.join("ledger.sqlite"));
-    let mut ledger = Ledger::open(&ledger_path).map_err(RunError::from)?;
+    let mut ledger = Ledger::open(&ledger_path)?;
     folder.remove_stale_staging();
 
     let stop = Arc::new(AtomicBool::new(false));

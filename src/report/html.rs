@@ -11,8 +11,8 @@ use std::io::Write;
 
 use quick_xml::escape::escape;
 
-use crate::batch::BatchResult;
 use crate::cells::format_vnd;
+use crate::prepared::Prepared;
 use crate::reference::Field;
 use crate::validate::{Code, Severity};
 use crate::write::manifest::FileEntry;
@@ -174,7 +174,7 @@ fn chart(out: &mut String, id: &str, bars: &[(String, i64)]) {
 
 /// The accepted amounts summed per commune and per category, as written
 /// (trimmed), in one pass over the payments: a national batch has millions.
-fn sums(result: &BatchResult) -> [Vec<(String, i64)>; 2] {
+fn sums(result: &Prepared) -> [Vec<(String, i64)>; 2] {
     use rayon::prelude::*;
     type Sums<'t> = [rustc_hash::FxHashMap<&'t str, i64>; 2];
     let fields = [Field::Commune, Field::Category];
@@ -235,7 +235,7 @@ pub struct Charts {
 
 impl Charts {
     /// Sums the accepted amounts per commune and per category.
-    pub fn new(result: &BatchResult) -> Charts {
+    pub fn new(result: &Prepared) -> Charts {
         let [communes, categories] = sums(result);
         Charts {
             communes,
@@ -247,7 +247,7 @@ impl Charts {
 /// Writes `report.html`. `files` are the batch's bank files as written.
 pub fn write(
     out: &mut dyn Write,
-    result: &BatchResult,
+    result: &Prepared,
     files: &[FileEntry],
     charts: &Charts,
 ) -> std::io::Result<()> {

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use super::csv_safe::{RecordBuf, write_record, writer};
-use crate::batch::BatchResult;
+use crate::prepared::Prepared;
 use crate::route::{BankBatch, Payment};
 use crate::validate::{Candidate, Code, Severity};
 
@@ -24,7 +24,7 @@ const ACCEPTED_COLUMNS: [&str; 10] = [
 const REJECTED_COLUMNS: [&str; 5] = ["row", "codes", "message", "fix", "amount_vnd"];
 
 /// The input's headers, renamed where they would collide with ours.
-fn input_headers(result: &BatchResult, ours: &[&str]) -> Vec<String> {
+fn input_headers(result: &Prepared, ours: &[&str]) -> Vec<String> {
     result
         .table
         .headers
@@ -45,7 +45,7 @@ fn input_headers(result: &BatchResult, ours: &[&str]) -> Vec<String> {
         .collect()
 }
 
-fn input_cells(result: &BatchResult, index: usize) -> impl Iterator<Item = &str> + Clone + '_ {
+fn input_cells(result: &Prepared, index: usize) -> impl Iterator<Item = &str> + Clone + '_ {
     let row = result.table.row(index);
     (0..result.table.headers.len()).map(move |col| row.raw(col))
 }
@@ -54,7 +54,7 @@ fn input_cells(result: &BatchResult, index: usize) -> impl Iterator<Item = &str>
 const CHUNK: usize = 4096;
 
 /// Writes `accepted.csv`.
-pub fn write_accepted(out: &mut (dyn Write + Send), result: &BatchResult) -> std::io::Result<()> {
+pub fn write_accepted(out: &mut (dyn Write + Send), result: &Prepared) -> std::io::Result<()> {
     let mut header: Vec<String> = ACCEPTED_COLUMNS.iter().map(|s| s.to_string()).collect();
     header.extend(input_headers(result, &ACCEPTED_COLUMNS));
     let mut w = writer(&mut *out);
@@ -106,7 +106,7 @@ pub fn write_accepted(out: &mut (dyn Write + Send), result: &BatchResult) -> std
 fn accepted_row(
     records: &mut RecordBuf,
     buf: &mut Vec<u8>,
-    result: &BatchResult,
+    result: &Prepared,
     c: &Candidate,
     batch: &BankBatch,
     p: &Payment,
@@ -158,7 +158,7 @@ fn accepted_row(
 }
 
 /// Writes `rejected.csv`.
-pub fn write_rejected(out: &mut (dyn Write + Send), result: &BatchResult) -> std::io::Result<()> {
+pub fn write_rejected(out: &mut (dyn Write + Send), result: &Prepared) -> std::io::Result<()> {
     let mut w = writer(out);
     let mut header: Vec<String> = REJECTED_COLUMNS.iter().map(|s| s.to_string()).collect();
     header.extend(input_headers(result, &REJECTED_COLUMNS));
@@ -184,9 +184,10 @@ pub fn write_rejected(out: &mut (dyn Write + Send), result: &BatchResult) -> std
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::{RunSettings, prepare};
+    use crate::batch::prepare;
     use crate::generate::{Spec, write_csv};
     use crate::period::Period;
+    use crate::settings::RunSettings;
 
     /// A generated list (CRLF, over 1 MiB so that it is mapped) with rows
     /// made awkward where validation does not look: cells that need

@@ -6,10 +6,10 @@
 use std::io::Write;
 
 use super::csv_safe::{write_record, writer};
-use crate::batch::BatchResult;
+use crate::prepared::Prepared;
 
 /// Writes `reconciliation.csv`.
-pub fn write(out: &mut (dyn Write + Send), result: &BatchResult) -> std::io::Result<()> {
+pub fn write(out: &mut (dyn Write + Send), result: &Prepared) -> std::io::Result<()> {
     let t = &result.totals;
     let mut w = writer(out);
     write_record(

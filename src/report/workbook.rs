@@ -12,7 +12,7 @@ use std::io::Write;
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet};
 
-use crate::batch::BatchResult;
+use crate::prepared::Prepared;
 use crate::reference::Field;
 use crate::validate::Code;
 
@@ -67,7 +67,7 @@ fn header(sheet: &mut Worksheet, f: &Formats, columns: &[(&str, f64)]) -> XlsxRe
 /// Writes `reconciliation.xlsx`. It is written beside the bank files, not
 /// after them, so it names them without their sha256 (`manifest.json` and
 /// `report.html` have it).
-pub fn write(out: &mut (dyn Write + Send), result: &BatchResult) -> std::io::Result<()> {
+pub fn write(out: &mut (dyn Write + Send), result: &Prepared) -> std::io::Result<()> {
     let bytes = build(result).map_err(std::io::Error::other)?;
     out.write_all(&bytes)
 }
@@ -89,7 +89,7 @@ pub(crate) fn properties(
     Ok(DocProperties::new().set_creation_datetime(&ExcelDateTime::parse_from_str(&text)?))
 }
 
-fn build(result: &BatchResult) -> XlsxResult<Vec<u8>> {
+fn build(result: &Prepared) -> XlsxResult<Vec<u8>> {
     let f = Formats::new();
     let mut book = Workbook::new();
     // Level 1: deflate was the largest cost of the district run at the
@@ -108,7 +108,7 @@ fn build(result: &BatchResult) -> XlsxResult<Vec<u8>> {
     book.save_to_buffer()
 }
 
-fn summary(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxResult<()> {
+fn summary(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult<()> {
     sheet.set_name("Tổng hợp")?;
     let t = &result.totals;
     header(
@@ -201,7 +201,7 @@ fn summary(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxResu
     Ok(())
 }
 
-fn banks(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxResult<()> {
+fn banks(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult<()> {
     sheet.set_name("Ngân hàng")?;
     header(
         sheet,
@@ -235,7 +235,7 @@ fn banks(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxResult
     Ok(())
 }
 
-fn accepted(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxResult<()> {
+fn accepted(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult<()> {
     sheet.set_name("Được chi trả")?;
     header(
         sheet,
@@ -298,7 +298,7 @@ fn accepted(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxRes
     Ok(())
 }
 
-fn rejected(sheet: &mut Worksheet, f: &Formats, result: &BatchResult) -> XlsxResult<()> {
+fn rejected(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult<()> {
     sheet.set_name("Bị từ chối")?;
     header(
         sheet,

@@ -299,11 +299,9 @@ fn locate(text: &str) -> Result<Located<'_>, ParseError> {
         let (start, empty) = match &event {
             Event::Start(e) => (e.clone(), false),
             Event::Empty(e) => (e.clone(), true),
+            Event::End(_) if depth <= 1 => break,
             Event::End(_) => {
                 depth -= 1;
-                if depth == 0 {
-                    break;
-                }
                 continue;
             }
             Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => continue,
@@ -323,10 +321,16 @@ fn locate(text: &str) -> Result<Located<'_>, ParseError> {
             root = Some((local.clone(), namespace.clone()));
         }
         if local == "Document" {
+            // The start tag begins where the reader stood before it.
+            let Some(body) = text.get(position..).filter(|b| b.starts_with('<')) else {
+                return Err(ParseError(format!(
+                    "{NOT_ISO}: the `Document` element near byte {position} cannot be read"
+                )));
+            };
             return Ok(Located {
                 namespace,
                 root: root.unwrap_or_default(),
-                body: &text[position.min(text.len())..],
+                body,
             });
         }
         if empty {
@@ -367,8 +371,12 @@ pub fn sniff_namespace(bytes: &[u8]) -> Option<String> {
     Some(located.namespace)
 }
 
-fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+/// The bytes after any byte order marks (a file saved twice may have two).
+fn strip_bom(mut bytes: &[u8]) -> &[u8] {
+    while let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        bytes = rest;
+    }
+    bytes
 }
 
 /// Parses an answer.
@@ -1216,6 +1224,31 @@ mod tests {
         ] {
             assert_eq!(message_identifier(namespace), expected, "{namespace}");
         }
+    }
+
+    #[test]
+    fn odd_openings_are_refused_or_read_never_a_crash() {
+        for text in [
+            "</Document>",
+            "</x><Document/>",
+            "\u{feff}\u{feff}<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\"/>",
+            "\u{a0}<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\"/>",
+            "\u{feff}\u{feff} <Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\"/>",
+            " \u{feff}<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\"/>",
+            "<",
+            "<a></a></a>",
+            "<a><b><c><d><Document/></d></c></b></a>",
+        ] {
+            let _ = parse(text.as_bytes());
+            let _ = sniff_namespace(text.as_bytes());
+        }
+        assert!(
+            sniff_namespace(
+                "\u{feff}\u{feff}<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\"/>"
+                    .as_bytes()
+            )
+            .is_some()
+        );
     }
 
     #[test]

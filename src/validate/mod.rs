@@ -14,7 +14,6 @@ pub mod bad_birth_date;
 pub mod bad_citizen_id;
 pub mod bad_name;
 mod candidate;
-mod code;
 pub mod duplicate_beneficiary;
 pub mod malformed_row;
 pub mod missing_name;
@@ -23,8 +22,8 @@ pub mod unknown_bank;
 
 use rayon::prelude::*;
 
+pub use crate::rules::{Code, Severity};
 pub use candidate::{ByCode, Candidate, RowMemo, Shared};
-pub use code::{Code, Severity};
 
 use crate::config::Config;
 use crate::ingest::Table;

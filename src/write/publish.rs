@@ -30,6 +30,18 @@ pub enum PublishError {
     },
 }
 
+impl PublishError {
+    /// How to fix it, where that can be said.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            PublishError::NotEmpty(_) => {
+                Some("choose a new directory: a batch is never written over another")
+            }
+            _ => None,
+        }
+    }
+}
+
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> PublishError + '_ {
     move |source| PublishError::Io {
         path: path.to_owned(),

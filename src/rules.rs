@@ -1,5 +1,6 @@
-//! Rule codes and severities. A code never changes once released: it is
-//! what offices, reports and scripts key on.
+//! Rule codes and severities: what the configuration sets (`[rules]`) and
+//! validation applies, kept apart from both. A code never changes once
+//! released: it is what offices, reports and scripts key on.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,34 @@
+//! A list read, validated and routed: what the writers of the bank files,
+//! the listings and the reports are handed. It lives apart from the
+//! orchestration (`batch`) that makes it, so that the reports depend on the
+//! data, not on the pipeline that calls them.
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::config::Config;
+use crate::ingest::Table;
+use crate::period::Period;
+use crate::route::BankBatch;
+use crate::validate::Candidate;
+use crate::write::manifest::Totals;
+
+/// A list read, validated and routed, ready to write.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The input as read.
+    pub table: Table,
+    /// Every non-blank row.
+    pub candidates: Vec<Candidate>,
+    /// Payments per bank.
+    pub batches: Vec<BankBatch>,
+    /// Counts and amounts.
+    pub totals: Totals,
+    /// The paid month.
+    pub period: Period,
+    /// Batch id.
+    pub batch_id: String,
+    /// The configuration used.
+    pub config: Config,
+    /// Creation time.
+    pub created: DateTime<FixedOffset>,
+}
