@@ -1,6 +1,7 @@
 //! One list through the whole pipeline: read, validate, route, then write
-//! every file into a staging directory and publish it in one rename. The
-//! commands (`run`, and later `watch`) call this; it never prints.
+//! every file into a staging directory, record the batch in the ledger when
+//! there is one, and publish it in one rename. `run` and the hot folder
+//! call this; it never prints.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -40,7 +40,7 @@ pub enum HotFolderError {
         pid: String,
     },
     /// A file system step failed.
-    #[error("`{path}`: {source}")]
+    #[error("cannot work on `{path}`")]
     Io {
         /// The path concerned.
         path: PathBuf,
@@ -94,6 +94,8 @@ pub struct HotFolder {
     root: PathBuf,
     _lock: fs::File,
     seen: HashMap<PathBuf, (u64, Option<SystemTime>)>,
+    /// Lists the latest scan left because they had not settled.
+    waiting: Vec<PathBuf>,
 }
 
 impl HotFolder {
@@ -131,6 +133,7 @@ impl HotFolder {
             root: root.to_owned(),
             _lock: lock,
             seen: HashMap::new(),
+            waiting: Vec::new(),
         })
     }
 
@@ -173,6 +176,7 @@ impl HotFolder {
     /// least `settle`.
     pub fn ready(&mut self, settle: Duration) -> Vec<PathBuf> {
         let mut ready = Vec::new();
+        let mut waiting = Vec::new();
         let mut seen = HashMap::new();
         let mut entries: Vec<_> = fs::read_dir(self.dir("inbox"))
             .into_iter()
@@ -194,11 +198,20 @@ impl HotFolder {
             let unchanged = settle.is_zero() || self.seen.get(&entry.path()) == Some(&stamp);
             if old_enough && unchanged {
                 ready.push(entry.path());
+            } else {
+                waiting.push(entry.path());
             }
             seen.insert(entry.path(), stamp);
         }
         self.seen = seen;
+        self.waiting = waiting;
         ready
+    }
+
+    /// The lists the latest [`HotFolder::ready`] left in the inbox because
+    /// they were still changing or newer than the settle time.
+    pub fn waiting(&self) -> &[PathBuf] {
+        &self.waiting
     }
 
     /// Moves a list from the inbox into `.processing/` under a unique name.
@@ -448,6 +461,19 @@ fn unique(dir: &Path, name: &str) -> PathBuf {
         .expect("a free name exists")
 }
 
+/// An error and its causes on one line (`cannot write `x`: No space left
+/// on device`), for a report that has no room for a chain.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
 /// The text of `<name>.error.txt`: what happened and what to do, in
 /// Vietnamese then English.
 pub fn error_report(name: &str, error: &RunError) -> String {
@@ -478,6 +504,7 @@ pub fn error_report(name: &str, error: &RunError) -> String {
         ),
     };
     let hint = error.hint().unwrap_or_default();
+    let error = with_causes(error);
     format!(
         "Tệp: {name}\nLỗi: {vi}\nCách khắc phục: {fix_vi}\nChi tiết: {error}\n\n---\n\nFile: {name}\nError: {error}\n{}",
         if hint.is_empty() {

@@ -4,7 +4,7 @@
 //!
 //! The pipeline, one module a stage: [`ingest`] (files to rows), [`validate`]
 //! (rows to accepted payments and diagnostics), [`route`] (payments to one
-//! batch per bank), [`write`] (batches to XML and the manifest, published
+//! batch per bank), [`write`](mod@write) (batches to XML and the manifest, published
 //! atomically) and [`report`] (listings and reconciliation); [`batch`] runs
 //! them in order. [`ledger`] remembers every payment; [`returns`] reads the
 //! banks' answers back into it.

@@ -2,7 +2,8 @@
 //! processed exactly once, the ledger and the outbox agree, and no payment
 //! is in two bank files. 200 kill points: every failpoint of the run (the
 //! process aborts there, like a power cut) several times, and kills at
-//! random moments with SIGKILL. See: issue 4.
+//! random moments with SIGKILL. It guards "a crash and a rerun never pay
+//! twice and never lose a list".
 
 mod common;
 
@@ -32,10 +33,9 @@ fn list() -> Vec<u8> {
 }
 
 fn watch(dir: &Path, failpoint: Option<&str>) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_disburse"));
+    let mut cmd = common::disburse_command();
     cmd.args(["-q", "watch", "hot", "--once", "--settle", "0"])
         .current_dir(dir)
-        .env("DISBURSE_NOW", common::NOW)
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     if let Some(point) = failpoint {

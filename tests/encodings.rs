@@ -4,7 +4,8 @@
 //! Vietnamese or English. The legacy files are produced here from the same
 //! text; the legacy tables themselves are checked against independent
 //! converters (glibc's iconv for TCVN3, the `vietnamese` PyPI package's
-//! tables for both). See: issue 3.
+//! tables for both). It guards against a legacy encoding garbling a name
+//! or an amount.
 
 mod common;
 

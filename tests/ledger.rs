@@ -265,9 +265,8 @@ fn temporary_and_incomplete_files_are_left_alone() {
 fn a_second_watcher_is_refused_while_the_first_holds_the_folder() {
     let w = Workdir::new();
     std::fs::create_dir_all(w.join("hot")).unwrap();
-    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_disburse"))
-        .args(["watch", "hot", "--interval", "1"])
-        .current_dir(w.path())
+    let mut first = w
+        .command(&["watch", "hot", "--interval", "1"])
         .spawn()
         .unwrap();
     // Wait until the first watcher holds the lock (its pid is in the file).
@@ -295,4 +294,77 @@ fn a_second_watcher_is_refused_while_the_first_holds_the_folder() {
     );
     // The holder died: its lock is free again.
     w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+}
+
+/// `ledger export | head` ends quietly when the reader stops reading, and
+/// `--out` writes a new file whole, never over an earlier one.
+#[test]
+fn an_export_stops_quietly_at_a_closed_pipe_and_never_overwrites() {
+    use std::io::{BufRead, BufReader};
+    let w = Workdir::new();
+    w.write("list.csv", common::generated_list(3000, 11));
+    w.ok(&[
+        "run", "list.csv", "--period", "2024-01", "--ledger", "l.sqlite", "--out", "b",
+    ]);
+    let args = [
+        "ledger", "export", "--ledger", "l.sqlite", "--period", "2024-01",
+    ];
+    let mut child = w
+        .command(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("end_to_end_id,"), "{first}");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let whole = w.ok(&args).stdout;
+    assert!(whole.len() > 1 << 17, "the export outgrows a pipe's buffer");
+    let mut to_file = args.to_vec();
+    to_file.extend(["--out", "export.csv"]);
+    w.ok(&to_file);
+    assert_eq!(w.read("export.csv"), whole);
+    let again = w.run(&to_file);
+    assert_eq!(again.code, 5, "{}", again.render());
+    assert!(
+        again.stderr.contains("already exists"),
+        "{}",
+        again.render()
+    );
+    assert_eq!(w.read("export.csv"), whole);
+}
+
+/// `watch --once` names each list it leaves because the list has not
+/// settled, so an officer knows it was seen and will be taken next time.
+#[test]
+fn watch_once_names_the_lists_it_leaves_for_the_next_run() {
+    let w = Workdir::new();
+    w.write(
+        "hot/inbox/chi-tra-2024-01.csv",
+        common::generated_list(20, 3),
+    );
+    let out = w.ok(&["watch", "hot", "--once", "--settle", "3600"]);
+    assert!(
+        out.stdout
+            .contains("chi-tra-2024-01.csv: left in the inbox: it changed in the last 3600 s"),
+        "{}",
+        out.render()
+    );
+    assert_eq!(w.files("hot/inbox"), vec!["chi-tra-2024-01.csv"]);
+    assert!(w.files("hot/outbox").is_empty());
 }

@@ -518,17 +518,14 @@ fn an_answer_interrupted_anywhere_is_reported_in_full_when_read_again() {
         (w, file)
     }
     let read = |w: &Workdir, out: &str, failpoint: Option<&str>| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_disburse"));
-        cmd.args([
+        let mut cmd = w.command(&[
             "returns",
             "--ledger",
             "ledger.sqlite",
             "--out",
             out,
             "a/status.xml",
-        ])
-        .current_dir(w.path())
-        .env("DISBURSE_NOW", common::NOW);
+        ]);
         if let Some(point) = failpoint {
             cmd.env(disburse::failpoint::VAR, point);
         }

@@ -402,3 +402,33 @@ fn help_and_readme_list_every_exit_code_as_the_code_defines_it() {
         .collect();
     assert_eq!(rows, expected);
 }
+
+/// A ledger that is not a database: the message names the ledger once and
+/// SQLite's word once, as a cause, with the ledger's exit code.
+#[test]
+fn an_error_is_said_once_with_its_cause_below_it() {
+    let w = Workdir::new();
+    w.write(
+        "ledger.sqlite",
+        "STT,Họ và tên\n1,Nguyễn Văn A\n".repeat(200),
+    );
+    let input = common::repo_file("sample_batches/every-rule.csv");
+    let out = w.run(&[
+        "run",
+        input.to_str().unwrap(),
+        "--period",
+        "2024-01",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "b",
+    ]);
+    insta::assert_snapshot!(out.render(), @r"
+    exit: 7
+    --- stdout
+    --- stderr
+    error: cannot use the ledger `ledger.sqlite`
+      caused by: file is not a database
+      caused by: Error code 26: File opened that is not a database file
+    ");
+}

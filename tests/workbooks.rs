@@ -1,7 +1,7 @@
 //! Lists as offices keep them in Excel: title rows, a two-row header with
 //! merged cells, a row of column numbers, date and number cells, a totals
-//! row and signatures. The same data as a clean CSV must pay the same.
-//! See: issue 3.
+//! row and signatures. The same data as a clean CSV must pay the same: it
+//! guards against an office layout changing who is paid or how much.
 
 mod common;
 

@@ -3,10 +3,28 @@
 use std::io::Write;
 
 use crate::cli::LedgerCommand;
-use crate::commands::Failure;
+use crate::commands::{Failure, is_closed_pipe, write_new_file};
 use crate::exit::Exit;
 use crate::ledger::{Ledger, PaymentFilter, verify};
 use crate::report::csv_safe::{write_record, writer};
+
+/// The columns of `ledger export`.
+const EXPORT_HEADER: [&str; 14] = [
+    "end_to_end_id",
+    "batch_id",
+    "period",
+    "payment_type",
+    "beneficiary_key",
+    "attempt",
+    "bank_bin",
+    "account_number",
+    "amount_vnd",
+    "row",
+    "name",
+    "status",
+    "reason_code",
+    "reason_text",
+];
 
 /// Runs the command.
 pub fn run(command: &LedgerCommand, quiet: bool) -> Result<(), Failure> {
@@ -44,28 +62,9 @@ pub fn run(command: &LedgerCommand, quiet: bool) -> Result<(), Failure> {
         LedgerCommand::Export(args) => {
             let ledger = Ledger::open(&args.ledger.ledger)?;
             let payments = ledger.payments(PaymentFilter::Period(&args.period.to_string()))?;
-            let out: Box<dyn Write> = match &args.out {
-                Some(path) => Box::new(std::fs::File::create(path).map_err(Failure::internal)?),
-                None => Box::new(std::io::stdout().lock()),
-            };
-            let mut w = writer(out);
-            let header = [
-                "end_to_end_id",
-                "batch_id",
-                "period",
-                "payment_type",
-                "beneficiary_key",
-                "attempt",
-                "bank_bin",
-                "account_number",
-                "amount_vnd",
-                "row",
-                "name",
-                "status",
-                "reason_code",
-                "reason_text",
-            ];
-            let result = write_record(&mut w, header).and_then(|()| {
+            let export = |out: &mut dyn Write| -> std::io::Result<()> {
+                let mut w = writer(out);
+                write_record(&mut w, EXPORT_HEADER)?;
                 for (p, s) in &payments {
                     write_record(
                         &mut w,
@@ -87,14 +86,14 @@ pub fn run(command: &LedgerCommand, quiet: bool) -> Result<(), Failure> {
                         ],
                     )?;
                 }
-                Ok(())
-            });
-            match result
-                .map_err(std::io::Error::from)
-                .and_then(|()| w.flush())
-            {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::internal(e)),
-                _ => Ok(()),
+                w.flush()
+            };
+            match &args.out {
+                Some(path) => write_new_file(path, export),
+                None => match export(&mut std::io::stdout().lock()) {
+                    Err(e) if !is_closed_pipe(&e) => Err(Failure::internal(e)),
+                    _ => Ok(()),
+                },
             }
         }
     }

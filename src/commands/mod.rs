@@ -84,11 +84,59 @@ pub fn open_existing_ledger(path: &std::path::Path) -> Result<crate::ledger::Led
     Ok(crate::ledger::Ledger::open(path)?)
 }
 
+/// Writes a file the way every output is written: beside its target under
+/// a temporary name, synced, then renamed into place, so that a half file
+/// never lies where officers look (a full disk leaves nothing); an existing
+/// file is never overwritten.
+pub fn write_new_file(
+    path: &std::path::Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    let cannot_write = |e: std::io::Error| {
+        Failure::new(
+            Exit::Output,
+            anyhow::anyhow!("cannot write `{}`: {e}", path.display()),
+            None,
+        )
+    };
+    if path.exists() {
+        return Err(Failure::new(
+            Exit::Output,
+            anyhow::anyhow!("`{}` already exists", path.display()),
+            Some("name a new file: an earlier one is never overwritten".to_owned()),
+        ));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(&parent).map_err(cannot_write)?;
+    {
+        let mut w = std::io::BufWriter::new(file.as_file_mut());
+        fill(&mut w).map_err(cannot_write)?;
+        std::io::Write::flush(&mut w).map_err(cannot_write)?;
+    }
+    file.as_file().sync_all().map_err(cannot_write)?;
+    file.persist_noclobber(path)
+        .map_err(|e| cannot_write(e.error))?;
+    Ok(())
+}
+
+/// Whether a write failed only because the reader went away (`| head`):
+/// that ends the output, it is not an error.
+pub fn is_closed_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
+        || e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<csv::Error>())
+            .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
 /// Prints to stdout, treating a closed pipe as done.
 pub fn print(text: &str) -> Result<(), Failure> {
     use std::io::Write;
     match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::internal(e)),
+        Err(e) if !is_closed_pipe(&e) => Err(Failure::internal(e)),
         _ => Ok(()),
     }
 }

@@ -2,8 +2,7 @@
 
 use crate::cells::format_vnd;
 use crate::cli::ReissueArgs;
-use crate::commands::{Failure, ledger_path, open_existing_ledger};
-use crate::exit::Exit;
+use crate::commands::{Failure, ledger_path, open_existing_ledger, write_new_file};
 use crate::returns::reissue::{reissue_list, write_csv, write_xlsx};
 use crate::settings::RunSettings;
 
@@ -14,36 +13,17 @@ pub fn run(args: &ReissueArgs, quiet: bool) -> Result<(), Failure> {
     let ledger = open_existing_ledger(&path)?;
     let period = args.period.to_string();
     let list = reissue_list(&ledger, &settings.reference, &period)?;
-    let cannot_write = |e: std::io::Error| {
-        Failure::new(
-            Exit::Output,
-            anyhow::anyhow!("cannot write `{}`: {e}", args.out.display()),
-            None,
-        )
-    };
-    // Written beside the target and renamed, so that a half list never
-    // lies where officers look; an existing list is never overwritten.
-    let parent = match args.out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(&parent).map_err(cannot_write)?;
-    {
-        let mut w = std::io::BufWriter::new(file.as_file_mut());
-        let xlsx = args
-            .out
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let xlsx = args
+        .out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    write_new_file(&args.out, |w| {
         if xlsx {
-            write_xlsx(&mut w, &settings.reference, &list).map_err(cannot_write)?;
+            write_xlsx(w, &settings.reference, &list)
         } else {
-            write_csv(&mut w, &settings.reference, &list).map_err(cannot_write)?;
+            write_csv(w, &settings.reference, &list)
         }
-        std::io::Write::flush(&mut w).map_err(cannot_write)?;
-    }
-    file.as_file().sync_all().map_err(cannot_write)?;
-    file.persist_noclobber(&args.out)
-        .map_err(|e| cannot_write(e.error))?;
+    })?;
     if !quiet {
         let amount: i64 = list.rows.iter().map(|(p, _)| p.amount_vnd).sum();
         eprintln!(

@@ -103,6 +103,17 @@ pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
             report(&outcome);
         }
         if args.once {
+            // A list left now is taken by the next run; say so, or the
+            // officer who dropped it thinks it was lost.
+            if !quiet {
+                for path in folder.waiting() {
+                    let name = path.file_name().unwrap_or_default().to_string_lossy();
+                    println!(
+                        "{name}: left in the inbox: it changed in the last {} s (still being copied?); the next run takes it",
+                        settle.as_secs().max(1)
+                    );
+                }
+            }
             break;
         }
         let _ = rx.recv_timeout(Duration::from_secs(args.interval.max(1)));

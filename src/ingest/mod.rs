@@ -1,6 +1,7 @@
-//! Files to rows: reads a beneficiary list (CSV today; the format is
-//! detected, so other readers plug in beside `csv`) into a [`Table`] of text
-//! cells whose columns are identified by the alias table.
+//! Files to rows: reads a beneficiary list (CSV in UTF-8, UTF-16 or a
+//! legacy Vietnamese encoding, or an Excel or OpenDocument workbook, told
+//! apart by their bytes) into a [`Table`] of text cells whose columns are
+//! identified by the alias table, below the office's title rows.
 //!
 //! A file that cannot be used at all is one [`IngestError`] naming what to
 //! fix; a bad row is never an error here, only later in validation.
@@ -391,7 +392,7 @@ impl Table {
     }
 
     /// Releases the pages of the list's bytes that hold data rows `rows`
-    /// (see [`source::Source::release`]), and those of the 1 MiB before
+    /// (see `Source::release`), and those of the 1 MiB before
     /// them: for a writer that copies rows in order and has copied these
     /// and every row before them, so that the list does not come back into
     /// memory whole as it is copied. (A read maps the pages around it too,
@@ -441,7 +442,7 @@ impl Table {
 }
 
 /// The cells of one data row: the columns share their chunks (see
-/// [`Table::build`]), so the row's chunk is found once for all of them.
+/// `Table::build`), so the row's chunk is found once for all of them.
 #[derive(Clone, Copy)]
 pub struct Row<'t> {
     table: &'t Table,

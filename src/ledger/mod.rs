@@ -47,7 +47,7 @@ const MAX_CACHE_KIB: i64 = 1 << 20;
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     /// SQLite said no.
-    #[error("ledger `{path}`: {source}")]
+    #[error("cannot use the ledger `{path}`")]
     Sqlite {
         /// The database file.
         path: PathBuf,

@@ -61,15 +61,17 @@ impl Workdir {
         std::fs::read_to_string(self.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
+    /// `disburse` with `args`, to run in this directory: clock pinned, and
+    /// none of the developer's own settings ([`disburse_command`]).
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = disburse_command();
+        cmd.args(args).current_dir(self.path());
+        cmd
+    }
+
     /// Runs `disburse` with `args` in this directory, clock pinned.
     pub fn run(&self, args: &[&str]) -> Outcome {
-        let out = Command::new(env!("CARGO_BIN_EXE_disburse"))
-            .args(args)
-            .current_dir(self.path())
-            .env("DISBURSE_NOW", NOW)
-            .env_remove("DISBURSE_LOG")
-            .output()
-            .expect("the binary runs");
+        let out = self.command(args).output().expect("the binary runs");
         Outcome {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -129,6 +131,22 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
             out.push(path.strip_prefix(root).unwrap().display().to_string());
         }
     }
+}
+
+/// The built `disburse` with the test clock and a clean environment: every
+/// `DISBURSE_*` and `MIMALLOC_*` variable of the developer's shell (a ledger,
+/// a language, a log level, allocator options) is removed, so that no test
+/// depends on who runs it.
+pub fn disburse_command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_disburse"));
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("DISBURSE_") || name.starts_with("MIMALLOC_") {
+            cmd.env_remove(name.as_ref());
+        }
+    }
+    cmd.env("DISBURSE_NOW", NOW);
+    cmd
 }
 
 /// The repository's own file.
