@@ -11,166 +11,17 @@ use std::io::Write;
 
 use quick_xml::escape::escape;
 
+use super::page::{both, chart, money, page_start, signatures_and_end};
 use crate::cells::format_vnd;
 use crate::prepared::Prepared;
 use crate::reference::Field;
 use crate::validate::{Code, Severity};
-use crate::write::manifest::FileEntry;
+use crate::write::manifest::{FileEntry, Totals};
 
 /// Rows listed in the page's rejected and warning tables; the CSVs hold all.
 const LISTED: usize = 1000;
 /// Bars in a chart; the rest are summed as "other".
 const BARS: usize = 12;
-
-pub(crate) const STYLE: &str = r#"
-:root { --ink: #1b1f24; --muted: #5b6470; --line: #d5dae0; --ok: #1a7f37; --bad: #b42318; --bar: #2f6fba; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 "Segoe UI", "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: var(--ink); background: #f4f6f8; }
-main { max-width: 1100px; margin: 0 auto; padding: 24px 28px 48px; background: #fff; }
-h1 { font-size: 22px; margin: 4px 0 2px; }
-h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
-.office { text-transform: uppercase; font-weight: 600; color: var(--muted); }
-.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 12px 0; }
-.meta dt { color: var(--muted); }
-.meta dd { margin: 0; }
-.mono { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 12px; word-break: break-all; }
-.verdict { padding: 10px 14px; border-radius: 6px; font-weight: 600; margin: 16px 0; }
-.verdict.ok { background: #e7f5ec; color: var(--ok); border: 1px solid #a6d8b5; }
-.verdict.bad { background: #fdecea; color: var(--bad); border: 1px solid #f1b0a9; }
-.cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; }
-.card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
-.card .label { color: var(--muted); font-size: 12px; }
-.card .count { font-size: 20px; font-weight: 700; }
-.card .amount { font-size: 15px; }
-table { width: 100%; border-collapse: collapse; margin: 6px 0; }
-th, td { border-bottom: 1px solid var(--line); padding: 5px 6px; text-align: left; vertical-align: top; }
-th { background: #eef1f4; font-weight: 600; }
-td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
-.note { color: var(--muted); font-size: 12px; }
-svg text { font: 11px "Segoe UI", "Noto Sans", "DejaVu Sans", Arial, sans-serif; fill: var(--ink); }
-svg .bar { fill: var(--bar); }
-.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
-.signatures { display: grid; grid-template-columns: repeat(3, 1fr); text-align: center; margin-top: 36px; gap: 12px; }
-.signatures .role { font-weight: 700; text-transform: uppercase; }
-.signatures .sign { color: var(--muted); font-style: italic; height: 90px; }
-.date-line { text-align: right; font-style: italic; margin-top: 28px; }
-.toggle { position: fixed; top: 10px; right: 14px; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 4px 10px; font-size: 13px; }
-#lang-en:checked ~ main .vi, #lang-en:not(:checked) ~ main .en { display: none; }
-#lang-en { position: fixed; top: 16px; right: 120px; }
-@media print {
-  @page { size: A4; margin: 14mm 12mm; }
-  body { background: #fff; font-size: 10.5pt; }
-  main { max-width: none; padding: 0; }
-  .toggle, #lang-en { display: none; }
-  h2 { break-after: avoid; }
-  tr, .card, svg, .signatures { break-inside: avoid; }
-  .cards { grid-template-columns: repeat(4, 1fr); }
-}
-"#;
-
-/// Text in both languages; the page shows one.
-pub(crate) fn both(vi: &str, en: &str) -> String {
-    format!(
-        r#"<span class="vi">{}</span><span class="en">{}</span>"#,
-        escape(vi),
-        escape(en)
-    )
-}
-
-pub(crate) fn money(vnd: i64) -> String {
-    format!("{} đ", format_vnd(vnd))
-}
-
-/// The start of a page: document head, style, language toggle, office and
-/// title.
-pub(crate) fn page_start(h: &mut String, title: &str, office: &str, heading: &str) {
-    let _ = writeln!(
-        h,
-        r#"<!DOCTYPE html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{}</title>
-<style>{STYLE}</style>
-</head>
-<body>
-<input type="checkbox" id="lang-en" aria-label="English"><label class="toggle" for="lang-en">Tiếng Việt / English</label>
-<main>
-<div class="office">{}</div>
-<h1>{heading}</h1>"#,
-        escape(title),
-        escape(office),
-    );
-}
-
-/// The signature block of treasury forms, a note, and the end of the page.
-pub(crate) fn signatures_and_end(h: &mut String, note: &str, id: &str) {
-    let _ = writeln!(
-        h,
-        r#"<p class="date-line">{}</p>
-<div class="signatures">
-<div><div class="role">{}</div><div class="sign">{}</div></div>
-<div><div class="role">{}</div><div class="sign">{}</div></div>
-<div><div class="role">{}</div><div class="sign">{}</div></div>
-</div>
-<p class="note">{note} {} · disburse {}</p>
-</main>
-</body>
-</html>"#,
-        both(
-            "......., ngày ..... tháng ..... năm .......",
-            "......., date ..........................",
-        ),
-        both("Người lập biểu", "Prepared by"),
-        both("(Ký, ghi rõ họ tên)", "(signature, full name)"),
-        both("Kế toán trưởng", "Chief accountant"),
-        both("(Ký, ghi rõ họ tên)", "(signature, full name)"),
-        both("Thủ trưởng đơn vị", "Head of unit"),
-        both(
-            "(Ký, ghi rõ họ tên, đóng dấu)",
-            "(signature, full name, seal)"
-        ),
-        escape(id),
-        env!("CARGO_PKG_VERSION"),
-    );
-}
-
-/// A horizontal bar chart of amounts, in SVG.
-fn chart(out: &mut String, id: &str, bars: &[(String, i64)]) {
-    let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
-    let (label_w, bar_w, row_h) = (200.0, 240.0, 24.0);
-    let height = row_h * bars.len().max(1) as f64 + 8.0;
-    let _ = write!(
-        out,
-        r#"<svg id="{id}" role="img" style="width:100%;max-width:560px" viewBox="0 0 560 {height}" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">"#
-    );
-    for (i, (label, value)) in bars.iter().enumerate() {
-        let y = 4.0 + row_h * i as f64;
-        // Widths from integer đồng: the ratio is drawn, never computed on money.
-        let width = (*value as f64 / max as f64 * bar_w).max(1.0);
-        let short: String = if label.chars().count() > 30 {
-            label.chars().take(29).chain(['…']).collect()
-        } else {
-            label.clone()
-        };
-        let _ = write!(
-            out,
-            r#"<text x="{}" y="{}" text-anchor="end">{}</text><rect class="bar" x="{}" y="{}" width="{width:.1}" height="{}" rx="2"/><text x="{}" y="{}">{}</text>"#,
-            label_w - 6.0,
-            y + 15.0,
-            escape(&short),
-            label_w,
-            y + 3.0,
-            row_h - 8.0,
-            label_w + width + 6.0,
-            y + 15.0,
-            escape(money(*value)),
-        );
-    }
-    out.push_str("</svg>");
-}
 
 /// The accepted amounts summed per commune and per category, as written
 /// (trimmed), in one pass over the payments: a national batch has millions.
@@ -251,21 +102,49 @@ pub fn write(
     files: &[FileEntry],
     charts: &Charts,
 ) -> std::io::Result<()> {
-    let t = &result.totals;
-    let config = &result.config;
     let mut h = String::with_capacity(64 * 1024);
     let period = result.period.to_string();
     let (year, month) = period.split_once('-').unwrap_or((&period, ""));
     page_start(
         &mut h,
         &format!("Đối chiếu chi trả {period} — {}", result.batch_id),
-        &config.office.name,
+        &result.config.office.name,
         &both(
             &format!("BẢNG ĐỐI CHIẾU CHI TRẢ TRỢ CẤP XÃ HỘI THÁNG {month}/{year}"),
             &format!("Reconciliation of social assistance payments, {period}"),
         ),
     );
+    meta(&mut h, result);
+    verdict(&mut h, result);
+    summary(&mut h, &result.totals);
+    banks(&mut h, result, files);
+    chart_section(&mut h, result, charts);
+    rejected_rows(&mut h, result);
+    warned_rows(&mut h, result);
+    signatures_and_end(
+        &mut h,
+        &both(
+            "Số liệu lấy từ manifest.json của lô; sha256 của từng tệp cho phép kiểm tra tệp không bị sửa.",
+            "Figures from the batch's manifest.json; each file's sha256 shows it was not changed.",
+        ),
+        &result.batch_id,
+    );
+    out.write_all(h.as_bytes())
+}
+
+/// The payments and the amount in the bank files.
+fn bank_files(result: &Prepared) -> (usize, i64) {
+    (
+        result.batches.iter().map(|b| b.payments.len()).sum(),
+        result.batches.iter().map(|b| b.total).sum(),
+    )
+}
+
+/// The batch, the month, the dates and the input file.
+fn meta(h: &mut String, result: &Prepared) {
     let input = &result.table;
+    let config = &result.config;
+    let period = result.period.to_string();
     let _ = writeln!(
         h,
         r#"<dl class="meta">
@@ -293,10 +172,13 @@ pub fn write(
         escape(&input.file_name),
         escape(&input.sha256),
     );
+}
 
-    // The verdict: nothing lost, the money adds up, the office's total agrees.
-    let files_vnd: i64 = result.batches.iter().map(|b| b.total).sum();
-    let files_rows: usize = result.batches.iter().map(|b| b.payments.len()).sum();
+/// The verdict: nothing lost, the money adds up, the office's total
+/// agrees.
+fn verdict(h: &mut String, result: &Prepared) {
+    let t = &result.totals;
+    let (files_rows, files_vnd) = bank_files(result);
     let rows_ok = t.accepted + t.rejected == t.rows;
     let files_ok = files_vnd == t.accepted_vnd && files_rows == t.accepted;
     let declared_ok = t.adds_up().unwrap_or(true);
@@ -332,8 +214,10 @@ pub fn write(
         if class == "ok" { "ok" } else { "failed" },
         both(&vi, &en)
     );
+}
 
-    // Headline figures.
+/// The headline figures, and the office's declared total.
+fn summary(h: &mut String, t: &Totals) {
     let card = |h: &mut String, vi: &str, en: &str, key: &str, count: usize, vnd: Option<i64>| {
         let _ = write!(
             h,
@@ -353,7 +237,7 @@ pub fn write(
     h.push_str(&both("Tổng hợp", "Summary"));
     h.push_str("</h2>\n<div class=\"cards\">");
     card(
-        &mut h,
+        h,
         "Số dòng trong danh sách",
         "Rows in the list",
         "rows",
@@ -361,7 +245,7 @@ pub fn write(
         Some(t.rows_vnd()),
     );
     card(
-        &mut h,
+        h,
         "Được chi trả",
         "Paid",
         "accepted",
@@ -369,7 +253,7 @@ pub fn write(
         Some(t.accepted_vnd),
     );
     card(
-        &mut h,
+        h,
         "Bị từ chối",
         "Rejected",
         "rejected",
@@ -377,7 +261,7 @@ pub fn write(
         Some(t.rejected_vnd),
     );
     card(
-        &mut h,
+        h,
         "Cần xem lại (cảnh báo)",
         "To review (warnings)",
         "warned",
@@ -399,8 +283,11 @@ pub fn write(
             money(t.rows_vnd() - declared),
         );
     }
+}
 
-    // Per bank.
+/// The table per receiving bank, with each bank file's sha256.
+fn banks(h: &mut String, result: &Prepared, files: &[FileEntry]) {
+    let (files_rows, files_vnd) = bank_files(result);
     let _ = writeln!(
         h,
         r#"<h2>{}</h2>
@@ -439,8 +326,10 @@ pub fn write(
         format_vnd(files_rows as i64),
         money(files_vnd),
     );
+}
 
-    // Charts.
+/// The charts: per bank, per commune, per category.
+fn chart_section(h: &mut String, result: &Prepared, charts: &Charts) {
     let banks: Vec<(String, i64)> = result
         .batches
         .iter()
@@ -451,18 +340,20 @@ pub fn write(
     h.push_str("</h2>\n<h3>");
     h.push_str(&both("Số tiền theo ngân hàng", "Amount per bank"));
     h.push_str("</h3>\n");
-    chart(&mut h, "chart-banks", &banks);
+    chart(h, "chart-banks", &banks);
     h.push_str("\n<div class=\"charts\"><div><h3>");
     h.push_str(&both("Theo xã/phường", "Per commune"));
     h.push_str("</h3>");
-    chart(&mut h, "chart-communes", &charts.communes);
+    chart(h, "chart-communes", &charts.communes);
     h.push_str("</div><div><h3>");
     h.push_str(&both("Theo đối tượng", "Per category"));
     h.push_str("</h3>");
-    chart(&mut h, "chart-categories", &charts.categories);
+    chart(h, "chart-categories", &charts.categories);
     h.push_str("</div></div>\n");
+}
 
-    // Rejected rows.
+/// The rejected rows, with the reasons and what to ask the office for.
+fn rejected_rows(h: &mut String, result: &Prepared) {
     let rejected: Vec<_> = result.candidates.iter().filter(|c| c.rejected).collect();
     let _ = writeln!(
         h,
@@ -519,8 +410,11 @@ pub fn write(
             );
         }
     }
+}
 
-    // Warnings on paid rows.
+/// The paid rows to review: their warnings.
+fn warned_rows(h: &mut String, result: &Prepared) {
+    let config = &result.config;
     let warned: Vec<_> = result
         .candidates
         .iter()
@@ -571,14 +465,4 @@ pub fn write(
         }
         h.push_str("</tbody></table>\n");
     }
-
-    signatures_and_end(
-        &mut h,
-        &both(
-            "Số liệu lấy từ manifest.json của lô; sha256 của từng tệp cho phép kiểm tra tệp không bị sửa.",
-            "Figures from the batch's manifest.json; each file's sha256 shows it was not changed.",
-        ),
-        &result.batch_id,
-    );
-    out.write_all(h.as_bytes())
 }

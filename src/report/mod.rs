@@ -6,5 +6,6 @@
 pub mod csv_safe;
 pub mod html;
 pub mod listings;
+pub mod page;
 pub mod reconciliation;
 pub mod workbook;

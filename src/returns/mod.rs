@@ -326,6 +326,18 @@ fn write_reports(
     failed: &[Failed<'_>],
     tallies: &[Tally],
 ) -> Result<(), PublishError> {
+    write_outcomes(staging, reference, files)?;
+    write_failed(staging, reference, failed)?;
+    write_unmatched(staging, files)?;
+    write_summary(staging, tallies)
+}
+
+/// `outcomes.csv`: every payment an answer spoke of, in file order.
+fn write_outcomes(
+    staging: &Staging,
+    reference: &Reference,
+    files: &[FileOutcome],
+) -> Result<(), PublishError> {
     let reasons = &reference.reasons;
     csv_file(staging, "outcomes.csv", |w| {
         write_record(
@@ -378,7 +390,17 @@ fn write_reports(
             }
         }
         Ok(())
-    })?;
+    })
+}
+
+/// `failed.csv`: the payments now rejected or returned, with whom to
+/// contact and what to ask for.
+fn write_failed(
+    staging: &Staging,
+    reference: &Reference,
+    failed: &[Failed<'_>],
+) -> Result<(), PublishError> {
+    let reasons = &reference.reasons;
     csv_file(staging, "failed.csv", |w| {
         write_record(
             w,
@@ -449,7 +471,11 @@ fn write_reports(
             )?;
         }
         Ok(())
-    })?;
+    })
+}
+
+/// `unmatched.csv`: what could not be applied, and why.
+fn write_unmatched(staging: &Staging, files: &[FileOutcome]) -> Result<(), PublishError> {
     csv_file(staging, "unmatched.csv", |w| {
         write_record(
             w,
@@ -480,7 +506,11 @@ fn write_reports(
             }
         }
         Ok(())
-    })?;
+    })
+}
+
+/// `summary.csv`: per batch and bank, and a total line.
+fn write_summary(staging: &Staging, tallies: &[Tally]) -> Result<(), PublishError> {
     csv_file(staging, "summary.csv", |w| {
         write_record(
             w,
@@ -513,6 +543,5 @@ fn write_reports(
             write_record(w, &cells)?;
         }
         Ok(())
-    })?;
-    Ok(())
+    })
 }

@@ -14,7 +14,7 @@ use super::{Count, Failed, FileOutcome, Tally, bank_name, total};
 use crate::cells::format_vnd;
 use crate::ledger::PaymentStatus;
 use crate::reference::Reference;
-use crate::report::html::{both, money, page_start, signatures_and_end};
+use crate::report::page::{both, money, page_start, signatures_and_end};
 
 fn count_cell(c: Count, key: &str) -> String {
     format!(
@@ -44,8 +44,23 @@ pub fn write_html(
             "Outcome of payments as the banks report it",
         ),
     );
+    answers_read(&mut h, files);
+    per_bank(&mut h, tallies);
+    failed_payments(&mut h, reference, failed);
+    not_applied(&mut h, files);
+    signatures_and_end(
+        &mut h,
+        &both(
+            "Số liệu lấy từ sổ cái chi trả sau khi đọc các phản hồi trên.",
+            "Figures from the payment ledger after reading the answers above.",
+        ),
+        "",
+    );
+    out.write_all(h.as_bytes())
+}
 
-    // The answers read.
+/// The answers read: one line a file.
+fn answers_read(h: &mut String, files: &[FileOutcome]) {
     let _ = writeln!(
         h,
         r#"<h2>{}</h2><table id="answers"><thead><tr><th>{}</th><th>{}</th><th class="num">{}</th><th class="num">{}</th><th class="num">{}</th></tr></thead><tbody>"#,
@@ -76,8 +91,10 @@ pub fn write_html(
         );
     }
     h.push_str("</tbody></table>\n");
+}
 
-    // Per batch and bank.
+/// The state of each batch at each bank, with a total line.
+fn per_bank(h: &mut String, tallies: &[Tally]) {
     let _ = writeln!(
         h,
         r#"<h2>{}</h2><table id="banks"><thead><tr><th>{}</th><th>{}</th><th class="num">{}</th><th class="num">{}</th><th class="num">{}</th><th class="num">{}</th><th class="num">{}</th></tr></thead><tbody>"#,
@@ -112,8 +129,10 @@ pub fn write_html(
         );
     }
     h.push_str("</tbody></table>\n");
+}
 
-    // Failed payments: whom to contact, why, what to ask for.
+/// The failed payments: whom to contact, why, what to ask for.
+fn failed_payments(h: &mut String, reference: &Reference, failed: &[Failed<'_>]) {
     let _ = writeln!(
         h,
         r#"<h2>{} ({})</h2>"#,
@@ -175,8 +194,10 @@ pub fn write_html(
         }
         h.push_str("</tbody></table>\n");
     }
+}
 
-    // What could not be applied.
+/// What could not be applied, to check with the bank.
+fn not_applied(h: &mut String, files: &[FileOutcome]) {
     let unmatched: Vec<_> = files
         .iter()
         .flat_map(|f| f.unmatched.iter().map(move |u| (f, u)))
@@ -212,15 +233,6 @@ pub fn write_html(
         }
         h.push_str("</tbody></table>\n");
     }
-    signatures_and_end(
-        &mut h,
-        &both(
-            "Số liệu lấy từ sổ cái chi trả sau khi đọc các phản hồi trên.",
-            "Figures from the payment ledger after reading the answers above.",
-        ),
-        "",
-    );
-    out.write_all(h.as_bytes())
 }
 
 /// Writes `outcomes.xlsx`: per batch and bank, failed payments, and
