@@ -12,7 +12,7 @@ use std::sync::Arc;
 use polars::prelude::{ChunkFullNull, CsvReadOptions, Schema, SerReader};
 
 use super::decode::{Encoding, decode};
-use super::header::{looks_like_header, map_header};
+use super::header::{ColumnMap, header_columns, looks_like_header};
 use super::{Column, IngestError, SourceFormat, Table, TableParts};
 use crate::reference::ColumnAliases;
 
@@ -86,112 +86,16 @@ pub fn read(
     aliases: &ColumnAliases,
     forced: Option<Encoding>,
 ) -> Result<Table, IngestError> {
-    let mut decodings = decode(bytes, forced).peekable();
-    if decodings.peek().is_none() {
-        return Err(IngestError::Undecodable {
-            file: file_name.to_owned(),
-            tried: Encoding::TRIED.to_owned(),
-        });
-    }
-    let (text, encoding, header) = decodings
-        .find_map(|(text, encoding)| {
-            let header = DELIMITERS
-                .iter()
-                .filter_map(|d| find_header(&text, *d, aliases))
-                .max_by_key(|h| {
-                    let known = h
-                        .cells
-                        .iter()
-                        .filter(|c| aliases.field(c).is_some())
-                        .count();
-                    (known, std::cmp::Reverse(h.row))
-                })?;
-            Some((text, encoding, header))
-        })
-        .ok_or_else(|| IngestError::NoHeader {
-            file: file_name.to_owned(),
-            scanned: HEADER_SCAN,
-        })?;
-    let columns = map_header(&header.cells, aliases).map_err(|d| IngestError::DuplicateColumn {
-        file: file_name.to_owned(),
-        row: header.row,
-        field: d.field,
-        first: header.cells[d.first].clone(),
-        second: header.cells[d.second].clone(),
-    })?;
-    if let Some(missing) = columns.first_missing() {
-        return Err(IngestError::MissingColumn {
-            file: file_name.to_owned(),
-            row: header.row,
-            missing,
-            looked_for: aliases.aliases(missing).to_vec(),
-        });
-    }
+    let (text, encoding, header) = detect(file_name, bytes, aliases, forced)?;
+    let columns = header_columns(file_name, header.row, &header.cells, aliases)?;
     tracing::debug!("header found");
     let width = header.cells.len();
     let data = &text[header.data_offset.min(text.len())..];
-    let (cells, overflow, height, starts) = if data.iter().all(|b| b.is_ascii_whitespace()) {
-        (Vec::new(), Vec::new(), 0, Vec::new())
-    } else {
-        // Counting cells per record is a serial pass over the bytes: done
-        // while polars parses.
-        let coded = |col: usize| columns.field_of(col).is_some_and(Column::repeats);
-        let (counted, parsed) = rayon::join(
-            || super::fields::overflowing_records(data, header.delimiter, width),
-            || parse_rows(file_name, data, header.delimiter, width, coded),
-        );
-        let super::fields::Counted {
-            records,
-            overflow,
-            misquoted,
-            stray_quote,
-            starts,
-        } = counted;
-        if let Some((record, col)) = misquoted {
-            return Err(IngestError::Malformed {
-                file: file_name.to_owned(),
-                message: format!(
-                    "the CSV structure is broken at row {}, column {} (`{}`): a cell that opens \
-                     with a quote must end with it (text after a closing quote, or a quote never \
-                     closed); look for an unclosed quote or a stray quote mark",
-                    header.row + 1 + record as u32,
-                    col + 1,
-                    header.cells.get(col).map_or("", String::as_str),
-                ),
-            });
-        }
-        let (cells, height) = match parsed {
-            Ok((cells, height)) if height == records && !stray_quote => (cells, height),
-            // A quote inside a cell not opened with one is a quote (to
-            // Excel too), but polars may take it for an opening quote: it
-            // then calls a large list malformed, or reads its rows
-            // otherwise. The records found by the count above are then read
-            // one by one.
-            failed if starts.len() == records + 1 => {
-                let why = match &failed {
-                    Ok(_) if stray_quote => "a stray quote".to_owned(),
-                    Ok((_, height)) => format!("{height} rows against {records} records"),
-                    Err(e) => e.to_string(),
-                };
-                tracing::debug!(%why, "the column reader failed: reading record by record");
-                parse_records(file_name, data, header.delimiter, width, &starts)?
-            }
-            // Without the record starts (4 GiB or more), polars' reading
-            // stands when it counts the rows the count found, as before.
-            Ok((cells, height)) if height == records => (cells, height),
-            Ok((_, height)) => {
-                return Err(IngestError::Malformed {
-                    file: file_name.to_owned(),
-                    message: format!(
-                        "the rows could not be counted consistently ({records} and {height}); \
-                         look for a quote that is opened and never closed"
-                    ),
-                });
-            }
-            Err(e) => return Err(e),
-        };
-        (cells, overflow, height, starts)
-    };
+    let Parsed {
+        cells,
+        overflow,
+        starts,
+    } = parse_data(file_name, data, &header, &columns)?;
     // A comma-separated list read in place (UTF-8) holds each plain row as
     // the listings write it: where the records lie is kept, so that they
     // can be copied whole ([`Table::line`]).
@@ -213,7 +117,6 @@ pub fn read(
     } else {
         cells
     };
-    let _ = height;
     Table::build(TableParts {
         file_name: file_name.to_owned(),
         // The digest is the caller's (`read_bytes`, in parallel).
@@ -233,6 +136,132 @@ pub fn read(
         overflow,
         numeric: Default::default(),
         spans,
+    })
+}
+
+/// The list's encoding and header: the first decoding (most likely first)
+/// in which some delimiter gives a header, the header that names the most
+/// known columns (the earliest of those).
+fn detect<'a>(
+    file_name: &str,
+    bytes: &'a [u8],
+    aliases: &ColumnAliases,
+    forced: Option<Encoding>,
+) -> Result<(std::borrow::Cow<'a, [u8]>, Encoding, HeaderAt), IngestError> {
+    let mut decodings = decode(bytes, forced).peekable();
+    if decodings.peek().is_none() {
+        return Err(IngestError::Undecodable {
+            file: file_name.to_owned(),
+            tried: Encoding::TRIED.to_owned(),
+        });
+    }
+    decodings
+        .find_map(|(text, encoding)| {
+            let header = DELIMITERS
+                .iter()
+                .filter_map(|d| find_header(&text, *d, aliases))
+                .max_by_key(|h| {
+                    let known = h
+                        .cells
+                        .iter()
+                        .filter(|c| aliases.field(c).is_some())
+                        .count();
+                    (known, std::cmp::Reverse(h.row))
+                })?;
+            Some((text, encoding, header))
+        })
+        .ok_or_else(|| IngestError::NoHeader {
+            file: file_name.to_owned(),
+            scanned: HEADER_SCAN,
+        })
+}
+
+/// The data rows read: text columns, the records with too many cells, and
+/// where each record starts.
+struct Parsed {
+    cells: Columns,
+    overflow: Vec<usize>,
+    starts: Vec<u32>,
+}
+
+/// Reads the data rows: polars parses while the records are counted, and
+/// when the two disagree (or a stray quote may have misled polars) the
+/// counted records are read one by one.
+fn parse_data(
+    file_name: &str,
+    data: &[u8],
+    header: &HeaderAt,
+    columns: &ColumnMap,
+) -> Result<Parsed, IngestError> {
+    if data.iter().all(|b| b.is_ascii_whitespace()) {
+        return Ok(Parsed {
+            cells: Vec::new(),
+            overflow: Vec::new(),
+            starts: Vec::new(),
+        });
+    }
+    let width = header.cells.len();
+    // Counting cells per record is a serial pass over the bytes: done
+    // while polars parses.
+    let coded = |col: usize| columns.field_of(col).is_some_and(Column::repeats);
+    let (counted, parsed) = rayon::join(
+        || super::fields::overflowing_records(data, header.delimiter, width),
+        || parse_rows(file_name, data, header.delimiter, width, coded),
+    );
+    let super::fields::Counted {
+        records,
+        overflow,
+        misquoted,
+        stray_quote,
+        starts,
+    } = counted;
+    if let Some((record, col)) = misquoted {
+        return Err(IngestError::Malformed {
+            file: file_name.to_owned(),
+            message: format!(
+                "the CSV structure is broken at row {}, column {} (`{}`): a cell that opens \
+                 with a quote must end with it (text after a closing quote, or a quote never \
+                 closed); look for an unclosed quote or a stray quote mark",
+                header.row + 1 + record as u32,
+                col + 1,
+                header.cells.get(col).map_or("", String::as_str),
+            ),
+        });
+    }
+    let cells = match parsed {
+        Ok((cells, height)) if height == records && !stray_quote => cells,
+        // A quote inside a cell not opened with one is a quote (to
+        // Excel too), but polars may take it for an opening quote: it
+        // then calls a large list malformed, or reads its rows
+        // otherwise. The records found by the count above are then read
+        // one by one.
+        failed if starts.len() == records + 1 => {
+            let why = match &failed {
+                Ok(_) if stray_quote => "a stray quote".to_owned(),
+                Ok((_, height)) => format!("{height} rows against {records} records"),
+                Err(e) => e.to_string(),
+            };
+            tracing::debug!(%why, "the column reader failed: reading record by record");
+            parse_records(file_name, data, header.delimiter, width, &starts)?.0
+        }
+        // Without the record starts (4 GiB or more), polars' reading
+        // stands when it counts the rows the count found, as before.
+        Ok((cells, height)) if height == records => cells,
+        Ok((_, height)) => {
+            return Err(IngestError::Malformed {
+                file: file_name.to_owned(),
+                message: format!(
+                    "the rows could not be counted consistently ({records} and {height}); \
+                     look for a quote that is opened and never closed"
+                ),
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(Parsed {
+        cells,
+        overflow,
+        starts,
     })
 }
 

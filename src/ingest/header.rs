@@ -56,6 +56,33 @@ pub struct Duplicate {
     pub second: usize,
 }
 
+/// The columns of the header `cells` on `row`, refused when a field is
+/// named twice or a required one is missing.
+pub fn header_columns(
+    file_name: &str,
+    row: u32,
+    cells: &[String],
+    aliases: &ColumnAliases,
+) -> Result<ColumnMap, super::IngestError> {
+    use super::IngestError;
+    let columns = map_header(cells, aliases).map_err(|d| IngestError::DuplicateColumn {
+        file: file_name.to_owned(),
+        row,
+        field: d.field,
+        first: cells[d.first].clone(),
+        second: cells[d.second].clone(),
+    })?;
+    if let Some(missing) = columns.first_missing() {
+        return Err(IngestError::MissingColumn {
+            file: file_name.to_owned(),
+            row,
+            missing,
+            looked_for: aliases.aliases(missing).to_vec(),
+        });
+    }
+    Ok(columns)
+}
+
 /// Maps header cells to fields.
 pub fn map_header<S: AsRef<str>>(
     cells: &[S],

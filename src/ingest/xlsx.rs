@@ -9,7 +9,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use polars::prelude::{NewChunkedArray, StringChunked};
 
-use super::header::{looks_like_header, map_header};
+use super::header::{header_columns, looks_like_header, map_header};
 use super::layout::is_numbering_row;
 use super::{Column, IngestError, SourceFormat, Table, TableParts};
 use crate::reference::ColumnAliases;
@@ -55,17 +55,69 @@ pub fn read(
     aliases: &ColumnAliases,
     sheet: Option<&str>,
 ) -> Result<Table, IngestError> {
+    let kind = if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        "xls"
+    } else {
+        "xlsx"
+    };
+    let (name, range) = open_sheet(file_name, bytes, sheet)?;
+    let (top, _left) = range.start().unwrap_or((0, 0));
+    let mut rows: Vec<Vec<(String, bool)>> =
+        range.rows().map(|r| r.iter().map(text).collect()).collect();
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for r in &mut rows {
+        r.resize(width, (String::new(), false));
+    }
+    let (at, header, header_rows) = find_header_rows(file_name, &rows, aliases)?;
+    let header_row = top + at as u32 + header_rows;
+    let columns = header_columns(file_name, header_row, &header, aliases)?;
+    let titles: Vec<String> = rows[..at]
+        .iter()
+        .map(|r| {
+            plain(r)
+                .into_iter()
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    let (cells, numeric) = data_columns(&rows[at + header_rows as usize..], width);
+    Table::build(TableParts {
+        file_name: file_name.to_owned(),
+        // The digest is the caller's (`read_bytes`, in parallel).
+        sha256: String::new(),
+        format: SourceFormat {
+            kind,
+            encoding: None,
+            delimiter: None,
+            sheet: Some(name),
+        },
+        title_lines: titles,
+        header_row,
+        first_row: header_row + 1,
+        headers: header,
+        columns,
+        cells,
+        overflow: Vec::new(),
+        numeric,
+        spans: None,
+    })
+}
+
+/// The sheet asked for (by name or 1-based number; the first by default)
+/// and its cells.
+fn open_sheet(
+    file_name: &str,
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<(String, calamine::Range<Data>), IngestError> {
     let workbook_error = |message: String| IngestError::Workbook {
         file: file_name.to_owned(),
         message,
     };
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| workbook_error(format!("not a readable workbook ({e})")))?;
-    let kind = if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        "xls"
-    } else {
-        "xlsx"
-    };
     let names = book.sheet_names();
     let name = match sheet {
         None => names.first().cloned(),
@@ -87,19 +139,22 @@ pub fn read(
     let range = book
         .worksheet_range(&name)
         .map_err(|e| workbook_error(format!("sheet `{name}` cannot be read ({e})")))?;
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let mut rows: Vec<Vec<(String, bool)>> =
-        range.rows().map(|r| r.iter().map(text).collect()).collect();
-    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-    for r in &mut rows {
-        r.resize(width, (String::new(), false));
-    }
-    let plain = |r: &Vec<(String, bool)>| -> Vec<String> {
-        r.iter().map(|c| crate::text::clean(&c.0)).collect()
-    };
+    Ok((name, range))
+}
 
-    // The header: the first row that looks like one, merged with the row
-    // below when that row names sub-columns (a two-row header).
+/// A row's cells as text, cleaned.
+fn plain(r: &[(String, bool)]) -> Vec<String> {
+    r.iter().map(|c| crate::text::clean(&c.0)).collect()
+}
+
+/// The header: the first row that looks like one, merged with the row
+/// below when that row names sub-columns (a two-row header). Its index, its
+/// cells and how many rows it takes.
+fn find_header_rows(
+    file_name: &str,
+    rows: &[Vec<(String, bool)>],
+    aliases: &ColumnAliases,
+) -> Result<(usize, Vec<String>, u32), IngestError> {
     let at = (0..rows.len().min(HEADER_SCAN))
         .find(|&i| {
             let cells = plain(&rows[i]);
@@ -115,51 +170,26 @@ pub fn read(
             scanned: HEADER_SCAN,
         })?;
     let upper = plain(&rows[at]);
-    let mut header = upper.clone();
-    let mut header_rows = 1;
     if let Some(next) = rows.get(at + 1) {
         let lower = plain(next);
         let merged = merge_header(&upper, &lower, aliases);
-        if !is_numbering_row(&lower)
-            && map_header(&merged, aliases)
+        let recognised = |cells: &[String]| {
+            map_header(cells, aliases)
                 .map(|m| m.recognised())
                 .unwrap_or(0)
-                > map_header(&upper, aliases)
-                    .map(|m| m.recognised())
-                    .unwrap_or(0)
-        {
-            header = merged;
-            header_rows = 2;
+        };
+        if !is_numbering_row(&lower) && recognised(&merged) > recognised(&upper) {
+            return Ok((at, merged, 2));
         }
     }
-    let header_row = top + at as u32 + header_rows;
-    let columns = map_header(&header, aliases).map_err(|d| IngestError::DuplicateColumn {
-        file: file_name.to_owned(),
-        row: header_row,
-        field: d.field,
-        first: header[d.first].clone(),
-        second: header[d.second].clone(),
-    })?;
-    if let Some(missing) = columns.first_missing() {
-        return Err(IngestError::MissingColumn {
-            file: file_name.to_owned(),
-            row: header_row,
-            missing,
-            looked_for: aliases.aliases(missing).to_vec(),
-        });
-    }
-    let titles: Vec<String> = rows[..at]
-        .iter()
-        .map(|r| {
-            plain(r)
-                .into_iter()
-                .filter(|c| !c.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .filter(|t| !t.is_empty())
-        .collect();
-    let data = &rows[at + header_rows as usize..];
+    Ok((at, upper, 1))
+}
+
+/// The data rows as text columns, and which cells were numbers.
+fn data_columns(
+    data: &[Vec<(String, bool)>],
+    width: usize,
+) -> (Vec<Column>, rustc_hash::FxHashSet<(u32, u32)>) {
     let mut numeric = rustc_hash::FxHashSet::default();
     let cells: Vec<Column> = (0..width)
         .map(|col| {
@@ -177,27 +207,7 @@ pub fn read(
             StringChunked::from_slice_options(format!("c{col}").into(), &values).into()
         })
         .collect();
-    let _ = left;
-    Table::build(TableParts {
-        file_name: file_name.to_owned(),
-        // The digest is the caller's (`read_bytes`, in parallel).
-        sha256: String::new(),
-        format: SourceFormat {
-            kind,
-            encoding: None,
-            delimiter: None,
-            sheet: Some(name),
-        },
-        title_lines: titles,
-        header_row,
-        first_row: header_row + 1,
-        headers: header,
-        columns,
-        cells,
-        overflow: Vec::new(),
-        numeric,
-        spans: None,
-    })
+    (cells, numeric)
 }
 
 /// The header of a two-row header: each column named by its lower cell
