@@ -276,68 +276,20 @@ pub fn write(result: &Prepared, out: &Path) -> Result<(Manifest, PathBuf), RunEr
 pub fn stage(result: &Prepared, out: &Path) -> Result<StagedBatch, RunError> {
     let started = std::time::Instant::now();
     let staging = Staging::new(out)?;
-    let config = &result.config;
-    let header = MessageHeader {
-        created: result.created,
-        initiating_party: config.office.name.clone(),
-        debtor_name: config.debtor.name.clone(),
-        debtor_account: config.debtor.account.clone(),
-        debtor_agent_bic: config.debtor.agent_bic.clone(),
-        debtor_agent_name: config.debtor.agent_name.clone(),
-        execution_date: config.execution_date(result.period),
-        batch_booking: config.payment.batch_booking,
-    };
+    let header = message_header(result);
     // Every file is independent of the others: the bank files (in
     // parallel) and the reports are written at the same time.
-    let write_banks = || -> Result<Vec<FileEntry>, PublishError> {
-        result
-            .batches
-            .par_iter()
-            .map(|b| {
-                let path = format!("banks/{}", b.file_name());
-                let written = staging
-                    .write_file(&path, |w| pain001::write(w, b, &result.candidates, &header))?;
-                Ok(FileEntry {
-                    path,
-                    kind: "pain.001",
-                    sha256: written.sha256,
-                    bytes: written.bytes,
-                    bank_bin: Some(b.bank.bin.clone()),
-                    message_id: Some(b.message_id.clone()),
-                    transactions: Some(b.payments.len()),
-                    total_vnd: Some(b.total),
-                })
-            })
-            .collect()
-    };
-    type Writer = fn(&mut (dyn std::io::Write + Send), &Prepared) -> std::io::Result<()>;
-    let reports: [(&str, &'static str, Writer); 4] = [
-        ("accepted.csv", "accepted", listings::write_accepted),
-        ("rejected.csv", "rejected", listings::write_rejected),
-        (
-            "reconciliation.csv",
-            "reconciliation",
-            reconciliation::write,
-        ),
-        ("reconciliation.xlsx", "workbook", report::workbook::write),
-    ];
-    let write_reports = || -> Result<Vec<FileEntry>, PublishError> {
-        reports
-            .par_iter()
-            .map(|(path, kind, fill)| {
-                let written = staging.write_file(path, |w| fill(w, result))?;
-                Ok(FileEntry::document(path, kind, written))
-            })
-            .collect()
-    };
     let (banks, reports) = rayon::join(
         || {
-            let files = write_banks();
+            let files = write_banks(&staging, result, &header);
             tracing::debug!(elapsed = ?started.elapsed(), "bank files written");
             files
         },
         || {
-            let (files, charts) = rayon::join(write_reports, || report::html::Charts::new(result));
+            let (files, charts) = rayon::join(
+                || write_listings(&staging, result),
+                || report::html::Charts::new(result),
+            );
             tracing::debug!(elapsed = ?started.elapsed(), "listings written");
             (files, charts)
         },
@@ -355,13 +307,94 @@ pub fn stage(result: &Prepared, out: &Path) -> Result<StagedBatch, RunError> {
     })?;
     files.push(FileEntry::document("report.html", "report", written));
     tracing::debug!(elapsed = ?started.elapsed(), "files written");
+    let manifest = manifest(result, &header, files);
+    let written = staging.write_file("manifest.json", |w| {
+        serde_json::to_writer_pretty(&mut *w, &manifest)?;
+        w.write_all(b"\n")
+    })?;
+    crate::failpoint::hit("staged-files");
+    let staged = staging.seal()?;
+    tracing::debug!(elapsed = ?started.elapsed(), "staged and synced");
+    Ok(StagedBatch {
+        manifest,
+        manifest_sha256: written.sha256,
+        staged,
+    })
+}
+
+/// What every bank file of the batch says of the debtor and the dates.
+fn message_header(result: &Prepared) -> MessageHeader {
+    let config = &result.config;
+    MessageHeader {
+        created: result.created,
+        initiating_party: config.office.name.clone(),
+        debtor_name: config.debtor.name.clone(),
+        debtor_account: config.debtor.account.clone(),
+        debtor_agent_bic: config.debtor.agent_bic.clone(),
+        debtor_agent_name: config.debtor.agent_name.clone(),
+        execution_date: config.execution_date(result.period),
+        batch_booking: config.payment.batch_booking,
+    }
+}
+
+/// The bank files, one pain.001 a receiving bank, written in parallel.
+fn write_banks(
+    staging: &Staging,
+    result: &Prepared,
+    header: &MessageHeader,
+) -> Result<Vec<FileEntry>, PublishError> {
+    result
+        .batches
+        .par_iter()
+        .map(|b| {
+            let path = format!("banks/{}", b.file_name());
+            let written =
+                staging.write_file(&path, |w| pain001::write(w, b, &result.candidates, header))?;
+            Ok(FileEntry {
+                path,
+                kind: "pain.001",
+                sha256: written.sha256,
+                bytes: written.bytes,
+                bank_bin: Some(b.bank.bin.clone()),
+                message_id: Some(b.message_id.clone()),
+                transactions: Some(b.payments.len()),
+                total_vnd: Some(b.total),
+            })
+        })
+        .collect()
+}
+
+/// The listings and the reconciliation, written in parallel.
+fn write_listings(staging: &Staging, result: &Prepared) -> Result<Vec<FileEntry>, PublishError> {
+    type Writer = fn(&mut (dyn std::io::Write + Send), &Prepared) -> std::io::Result<()>;
+    let reports: [(&str, &'static str, Writer); 4] = [
+        ("accepted.csv", "accepted", listings::write_accepted),
+        ("rejected.csv", "rejected", listings::write_rejected),
+        (
+            "reconciliation.csv",
+            "reconciliation",
+            reconciliation::write,
+        ),
+        ("reconciliation.xlsx", "workbook", report::workbook::write),
+    ];
+    reports
+        .par_iter()
+        .map(|(path, kind, fill)| {
+            let written = staging.write_file(path, |w| fill(w, result))?;
+            Ok(FileEntry::document(path, kind, written))
+        })
+        .collect()
+}
+
+/// The batch's manifest: what it pays, from which input, and every file.
+fn manifest(result: &Prepared, header: &MessageHeader, files: Vec<FileEntry>) -> Manifest {
     let table = &result.table;
-    let manifest = Manifest {
+    Manifest {
         format: 1,
         generator: format!("disburse {}", env!("CARGO_PKG_VERSION")),
         batch_id: result.batch_id.clone(),
         period: result.period.to_string(),
-        office: config.office.code.clone(),
+        office: result.config.office.code.clone(),
         created: result.created.to_rfc3339(),
         execution_date: header.execution_date.to_string(),
         input: InputInfo {
@@ -378,19 +411,7 @@ pub fn stage(result: &Prepared, out: &Path) -> Result<StagedBatch, RunError> {
         },
         totals: result.totals.clone(),
         files,
-    };
-    let written = staging.write_file("manifest.json", |w| {
-        serde_json::to_writer_pretty(&mut *w, &manifest)?;
-        w.write_all(b"\n")
-    })?;
-    crate::failpoint::hit("staged-files");
-    let staged = staging.seal()?;
-    tracing::debug!(elapsed = ?started.elapsed(), "staged and synced");
-    Ok(StagedBatch {
-        manifest,
-        manifest_sha256: written.sha256,
-        staged,
-    })
+    }
 }
 
 /// What a recorded run made.

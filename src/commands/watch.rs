@@ -37,27 +37,8 @@ pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
     }
     let settle = Duration::from_secs(args.settle);
     let report = |o: &Outcome| {
-        if quiet {
-            return;
-        }
-        match o {
-            Outcome::Batch {
-                file,
-                batch_id,
-                out,
-            } => println!("{file}: batch {batch_id} in {}", out.display()),
-            Outcome::Answer {
-                file,
-                out,
-                updated,
-                unmatched,
-            } => println!(
-                "{file}: bank answer, {updated} payment(s) updated, {unmatched} not applied, reports in {}",
-                out.display()
-            ),
-            Outcome::Failed { file, reason } => {
-                println!("{file}: failed: {reason} (see failed/{file}.error.txt)")
-            }
+        if !quiet {
+            print_outcome(o);
         }
     };
 
@@ -69,19 +50,7 @@ pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
         report(&outcome);
     }
 
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |_| {
-        let _ = tx.send(());
-    })
-    .ok();
-    if let Some(w) = watcher.as_mut()
-        && let Err(e) = w.watch(&folder.dir("inbox"), notify::RecursiveMode::NonRecursive)
-    {
-        tracing::warn!(
-            "no file-system notifications ({e}); scanning every {} s",
-            args.interval
-        );
-    }
+    let (_watcher, rx) = notifications(&folder, args.interval);
     if args.once && !settle.is_zero() {
         // Two looks a moment apart: a list still growing is left for the
         // next run.
@@ -103,16 +72,8 @@ pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
             report(&outcome);
         }
         if args.once {
-            // A list left now is taken by the next run; say so, or the
-            // officer who dropped it thinks it was lost.
             if !quiet {
-                for path in folder.waiting() {
-                    let name = path.file_name().unwrap_or_default().to_string_lossy();
-                    println!(
-                        "{name}: left in the inbox: it changed in the last {} s (still being copied?); the next run takes it",
-                        settle.as_secs().max(1)
-                    );
-                }
+                print_waiting(&folder, settle);
             }
             break;
         }
@@ -120,4 +81,62 @@ pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
         while rx.try_recv().is_ok() {}
     }
     Ok(())
+}
+
+/// What happened to one dropped file, on one line.
+fn print_outcome(o: &Outcome) {
+    match o {
+        Outcome::Batch {
+            file,
+            batch_id,
+            out,
+        } => println!("{file}: batch {batch_id} in {}", out.display()),
+        Outcome::Answer {
+            file,
+            out,
+            updated,
+            unmatched,
+        } => println!(
+            "{file}: bank answer, {updated} payment(s) updated, {unmatched} not applied, reports in {}",
+            out.display()
+        ),
+        Outcome::Failed { file, reason } => {
+            println!("{file}: failed: {reason} (see failed/{file}.error.txt)")
+        }
+    }
+}
+
+/// The lists left in the inbox because they had not settled: the next run
+/// takes them. Said, or the officer who dropped one thinks it was lost.
+fn print_waiting(folder: &HotFolder, settle: Duration) {
+    for path in folder.waiting() {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        println!(
+            "{name}: left in the inbox: it changed in the last {} s (still being copied?); the next run takes it",
+            settle.as_secs().max(1)
+        );
+    }
+}
+
+/// File-system notifications of the inbox, as wake-ups on a channel; the
+/// watcher is `None` (and the loop scans every `interval` seconds) where
+/// the system gives none.
+fn notifications(
+    folder: &HotFolder,
+    interval: u64,
+) -> (
+    Option<notify::RecommendedWatcher>,
+    std::sync::mpsc::Receiver<()>,
+) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |_| {
+        let _ = tx.send(());
+    })
+    .ok();
+    if let Some(w) = watcher.as_mut()
+        && let Err(e) = w.watch(&folder.dir("inbox"), notify::RecursiveMode::NonRecursive)
+    {
+        tracing::warn!("no file-system notifications ({e}); scanning every {interval} s");
+    }
+    (watcher, rx)
 }

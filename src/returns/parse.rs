@@ -505,6 +505,44 @@ struct Detail {
     reason_text: Vec<String>,
 }
 
+impl Detail {
+    /// An element of the transaction detail ends.
+    fn end(&mut self, stack: &[String], name: &str, value: &str, currency: &mut Option<String>) {
+        match name {
+            "MsgId" if ends(stack, &["Refs", "MsgId"]) => self.message_id = Some(value.to_owned()),
+            "PmtInfId" if ends(stack, &["Refs", "PmtInfId"]) => {
+                self.payment_info_id = Some(value.to_owned())
+            }
+            "EndToEndId" if ends(stack, &["Refs", "EndToEndId"]) => {
+                self.end_to_end_id = Some(value.to_owned())
+            }
+            "Amt"
+                if ends(stack, &["TxDtls", "Amt"])
+                    || ends(stack, &["AmtDtls", "TxAmt", "Amt"])
+                    || (ends(stack, &["AmtDtls", "InstdAmt", "Amt"]) && self.amount.is_none()) =>
+            {
+                self.amount = Some(Amount::in_currency(value, currency.take()));
+            }
+            "CdtDbtInd" if ends(stack, &["TxDtls", "CdtDbtInd"]) => {
+                self.credit_debit = value.to_owned()
+            }
+            "SubFmlyCd" if ends(stack, &["TxDtls", "BkTxCd", "Domn", "Fmly", "SubFmlyCd"]) => {
+                self.subfamily = value.to_owned()
+            }
+            "RtrInf" => self.returned = true,
+            "Cd" | "Prtry"
+                if ends(stack, &["RtrInf", "Rsn", name]) && self.reason_code.is_empty() =>
+            {
+                self.reason_code = value.to_owned();
+            }
+            "AddtlInf" if ends(stack, &["RtrInf", "AddtlInf"]) => {
+                self.reason_text.push(value.to_owned())
+            }
+            _ => {}
+        }
+    }
+}
+
 struct State {
     kind: Kind,
     namespace: String,
@@ -622,16 +660,16 @@ impl State {
         }
     }
 
-    fn end_status_report(&mut self, stack: &[String], value: &str) {
-        let owned = || Some(value.to_owned());
-        let name = stack.last().map(String::as_str).unwrap_or("");
+    /// A status reason (`StsRsnInf`) of the innermost item; whether the
+    /// element was one.
+    fn status_reason(&mut self, stack: &[String], value: &str) -> bool {
         if ends(stack, &["StsRsnInf", "Rsn", "Cd"]) || ends(stack, &["StsRsnInf", "Rsn", "Prtry"]) {
             if let Some(item) = self.current()
                 && item.reason_code.is_empty()
             {
                 item.reason_code = value.to_owned();
             }
-            return;
+            return true;
         }
         if ends(stack, &["StsRsnInf", "AddtlInf"]) {
             if let Some(item) = self.current() {
@@ -640,29 +678,42 @@ impl State {
                 }
                 item.reason_text.push_str(value);
             }
-            return;
+            return true;
         }
-        // The original count and sum of the group, or of a block.
+        false
+    }
+
+    /// The original count and sum of the group or of a block; whether the
+    /// element was one.
+    fn original_totals(&mut self, stack: &[String], value: &str) -> bool {
         let parent = stack.iter().rev().nth(1).map(String::as_str);
-        let totals = match parent {
+        let item = match parent {
             Some("OrgnlGrpInfAndSts") => self.group.as_mut(),
             Some("OrgnlPmtInfAndSts") => self.payment_info.as_mut(),
             _ => None,
         };
-        match name {
-            "OrgnlNbOfTxs" => {
-                if let Some(item) = totals {
-                    item.count = owned();
+        match stack.last().map(String::as_str) {
+            Some("OrgnlNbOfTxs") => {
+                if let Some(item) = item {
+                    item.count = Some(value.to_owned());
                 }
-                return;
+                true
             }
-            "OrgnlCtrlSum" => {
-                if let Some(item) = totals {
+            Some("OrgnlCtrlSum") => {
+                if let Some(item) = item {
                     item.amount = Some(Amount::sum(value));
                 }
-                return;
+                true
             }
-            _ => {}
+            _ => false,
+        }
+    }
+
+    fn end_status_report(&mut self, stack: &[String], value: &str) {
+        let owned = || Some(value.to_owned());
+        let name = stack.last().map(String::as_str).unwrap_or("");
+        if self.status_reason(stack, value) || self.original_totals(stack, value) {
+            return;
         }
         match name {
             "OrgnlMsgId" if ends(stack, &["OrgnlGrpInfAndSts", "OrgnlMsgId"]) => {
@@ -751,42 +802,12 @@ impl State {
     fn end_entry(&mut self, stack: &[String], value: &str) {
         let name = stack.last().map(String::as_str).unwrap_or("");
         if let Some(d) = self.detail.as_mut() {
-            match name {
-                "MsgId" if ends(stack, &["Refs", "MsgId"]) => d.message_id = Some(value.to_owned()),
-                "PmtInfId" if ends(stack, &["Refs", "PmtInfId"]) => {
-                    d.payment_info_id = Some(value.to_owned())
+            if name == "TxDtls" {
+                if let (Some(d), Some(e)) = (self.detail.take(), self.entry.as_mut()) {
+                    e.details.push(d);
                 }
-                "EndToEndId" if ends(stack, &["Refs", "EndToEndId"]) => {
-                    d.end_to_end_id = Some(value.to_owned())
-                }
-                "Amt"
-                    if ends(stack, &["TxDtls", "Amt"])
-                        || ends(stack, &["AmtDtls", "TxAmt", "Amt"])
-                        || (ends(stack, &["AmtDtls", "InstdAmt", "Amt"]) && d.amount.is_none()) =>
-                {
-                    d.amount = Some(Amount::in_currency(value, self.pending_currency.take()));
-                }
-                "CdtDbtInd" if ends(stack, &["TxDtls", "CdtDbtInd"]) => {
-                    d.credit_debit = value.to_owned()
-                }
-                "SubFmlyCd" if ends(stack, &["TxDtls", "BkTxCd", "Domn", "Fmly", "SubFmlyCd"]) => {
-                    d.subfamily = value.to_owned()
-                }
-                "RtrInf" => d.returned = true,
-                "Cd" | "Prtry"
-                    if ends(stack, &["RtrInf", "Rsn", name]) && d.reason_code.is_empty() =>
-                {
-                    d.reason_code = value.to_owned();
-                }
-                "AddtlInf" if ends(stack, &["RtrInf", "AddtlInf"]) => {
-                    d.reason_text.push(value.to_owned())
-                }
-                "TxDtls" => {
-                    if let (Some(d), Some(e)) = (self.detail.take(), self.entry.as_mut()) {
-                        e.details.push(d);
-                    }
-                }
-                _ => {}
+            } else {
+                d.end(stack, name, value, &mut self.pending_currency);
             }
             return;
         }

@@ -278,7 +278,18 @@ fn build(
     book.set_properties(&crate::report::workbook::properties(
         crate::clock::now().ok(),
     )?);
+    banks_sheet(&mut book, tallies, &money)?;
+    failed_sheet(&mut book, reference, failed, &money)?;
+    unmatched_sheet(&mut book, files)?;
+    Ok(book)
+}
 
+/// The sheet per batch and bank, with a total line.
+fn banks_sheet(
+    book: &mut Workbook,
+    tallies: &[Tally],
+    money: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name("Theo ngân hàng")?;
     let mut columns = vec![
@@ -312,10 +323,19 @@ fn build(
         {
             let col = 3 + 2 * j as u16;
             sheet.write_number(row, col, c.payments as f64)?;
-            sheet.write_number_with_format(row, col + 1, c.vnd as f64, &money)?;
+            sheet.write_number_with_format(row, col + 1, c.vnd as f64, money)?;
         }
     }
+    Ok(())
+}
 
+/// The sheet of failed payments, with whom to contact and what to do.
+fn failed_sheet(
+    book: &mut Workbook,
+    reference: &Reference,
+    failed: &[Failed<'_>],
+    money: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name("Không thành công")?;
     header(
@@ -364,12 +384,19 @@ fn build(
             sheet.write_string(row, col as u16, *value)?;
         }
         sheet.write_number(row, 2, p.row)?;
-        sheet.write_number_with_format(row, 9, p.amount_vnd as f64, &money)?;
+        sheet.write_number_with_format(row, 9, p.amount_vnd as f64, money)?;
     }
     if !failed.is_empty() {
         sheet.autofilter(0, 0, failed.len() as u32, 13)?;
     }
+    Ok(())
+}
 
+/// The sheet of statements that could not be applied.
+fn unmatched_sheet(
+    book: &mut Workbook,
+    files: &[FileOutcome],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name("Không áp dụng")?;
     header(
@@ -400,5 +427,5 @@ fn build(
             row += 1;
         }
     }
-    Ok(book)
+    Ok(())
 }

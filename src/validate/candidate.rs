@@ -17,6 +17,41 @@ use crate::reference::{BankId, Field};
 use crate::text::{clean, clean_compact, fold_key, fold_key_into};
 
 /// The value of a rule's result, or `None` with its diagnostic recorded.
+/// `AMOUNT_MISMATCH`: a monthly amount that is not base level ×
+/// coefficient (+ arrears).
+fn check_amount(
+    diagnostics: &mut ThinVec<Diagnostic>,
+    amount: i64,
+    cells: &crate::ingest::Row<'_>,
+    ctx: &Context<'_>,
+) {
+    let arrears = crate::cells::parse_amount(cells.get(Field::Arrears)).ok();
+    if let Some(message) = amount_mismatch::check(
+        amount,
+        cells.get(Field::Coefficient),
+        arrears,
+        ctx.base_level(),
+    ) {
+        diagnostics.push(Diagnostic::new(
+            Code::AmountMismatch,
+            Some(Field::Amount),
+            message,
+        ));
+    }
+}
+
+/// `BAD_NAME`, for the beneficiary's name and the account holder's.
+fn check_names(diagnostics: &mut ThinVec<Diagnostic>, name: &str, holder: &str) {
+    for (field, text) in [(Field::Name, name), (Field::AccountHolder, holder)] {
+        record(
+            diagnostics,
+            Code::BadName,
+            Some(field),
+            bad_name::check(text),
+        );
+    }
+}
+
 fn record<T>(
     diagnostics: &mut ThinVec<Diagnostic>,
     code: Code,
@@ -227,29 +262,10 @@ impl Candidate {
         );
         // Only the monthly allowance follows base level × coefficient.
         if let (Some(amount), Some("monthly")) = (amount, payment_type.as_deref()) {
-            let arrears = crate::cells::parse_amount(cell(Field::Arrears)).ok();
-            if let Some(message) =
-                amount_mismatch::check(amount, cell(Field::Coefficient), arrears, ctx.base_level())
-            {
-                diagnostics.push(Diagnostic::new(
-                    Code::AmountMismatch,
-                    Some(Field::Amount),
-                    message,
-                ));
-            }
+            check_amount(&mut diagnostics, amount, &cells, ctx);
         }
         let holder = clean_compact(cell(Field::AccountHolder));
-        for (field, text) in [
-            (Field::Name, name.as_deref().unwrap_or("")),
-            (Field::AccountHolder, &holder),
-        ] {
-            record(
-                &mut diagnostics,
-                Code::BadName,
-                Some(field),
-                bad_name::check(text),
-            );
-        }
+        check_names(&mut diagnostics, name.as_deref().unwrap_or(""), &holder);
         let code = clean_compact(cell(Field::BeneficiaryCode));
         Candidate {
             index: u32::try_from(i).expect("polars tables have at most u32::MAX rows"),
