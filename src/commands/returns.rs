@@ -110,64 +110,7 @@ pub fn summary(run: &ReturnsRun, lang: Lang) -> String {
     let vi = lang == Lang::Vi;
     let mut out = String::new();
     for f in &run.files {
-        let s = FileSummary::new(f);
-        let head = match (s.kind, s.message_id) {
-            (Some(kind), Some(id)) => format!("{}: {kind} {id}", s.file),
-            _ if vi => format!("{}: không đọc được", s.file),
-            _ => format!("{}: not read", s.file),
-        };
-        let mut parts = Vec::new();
-        if let Some(when) = s.read_before {
-            let then = s.updated_when_first_read.unwrap_or(0);
-            parts.push(match (vi, then) {
-                (true, 0) => format!("đã đọc lúc {when}, khi đó và lần này đều không thay đổi gì"),
-                (true, n) => format!(
-                    "đã đọc lúc {when}, lần này không thay đổi gì (khi đó đã cập nhật {n}; báo cáo ghi lại những thay đổi đó)"
-                ),
-                (false, 0) => format!("already read on {when}; it changed nothing then or now"),
-                (false, n) => format!(
-                    "already read on {when}, nothing changed now ({n} updated then; the reports show those changes)"
-                ),
-            });
-        }
-        let words = if vi {
-            [
-                "cập nhật",
-                "không đổi",
-                "giữ nguyên (đã có trạng thái mới hơn)",
-                "mâu thuẫn với sổ cái",
-                "không áp dụng được (xem unmatched.csv)",
-            ]
-        } else {
-            [
-                "updated",
-                "unchanged",
-                "kept (a later status was already recorded)",
-                "in conflict with the ledger",
-                "not applied (see unmatched.csv)",
-            ]
-        };
-        for (n, what) in [s.updated, s.unchanged, s.kept, s.conflicts, s.unmatched]
-            .into_iter()
-            .zip(words)
-        {
-            if n > 0 {
-                parts.push(format!("{n} {what}"));
-            }
-        }
-        if s.kind.is_none()
-            && let Some(u) = f.unmatched.first()
-        {
-            parts.push(u.reason.clone());
-        }
-        if parts.is_empty() {
-            parts.push(if vi {
-                "không nói gì về khoản chi nào".to_owned()
-            } else {
-                "says nothing about any payment".to_owned()
-            });
-        }
-        out.push_str(&format!("{head}: {}\n", parts.join(", ")));
+        out.push_str(&file_line(f, vi));
     }
     if !run.tallies.is_empty() {
         out.push_str(if vi {
@@ -197,4 +140,66 @@ pub fn summary(run: &ReturnsRun, lang: Lang) -> String {
         )
     });
     out
+}
+
+/// What one answer file did, on one line.
+fn file_line(f: &FileOutcome, vi: bool) -> String {
+    let s = FileSummary::new(f);
+    let head = match (s.kind, s.message_id) {
+        (Some(kind), Some(id)) => format!("{}: {kind} {id}", s.file),
+        _ if vi => format!("{}: không đọc được", s.file),
+        _ => format!("{}: not read", s.file),
+    };
+    let mut parts = Vec::new();
+    if let Some(when) = s.read_before {
+        let then = s.updated_when_first_read.unwrap_or(0);
+        parts.push(match (vi, then) {
+            (true, 0) => format!("đã đọc lúc {when}, khi đó và lần này đều không thay đổi gì"),
+            (true, n) => format!(
+                "đã đọc lúc {when}, lần này không thay đổi gì (khi đó đã cập nhật {n}; báo cáo ghi lại những thay đổi đó)"
+            ),
+            (false, 0) => format!("already read on {when}; it changed nothing then or now"),
+            (false, n) => format!(
+                "already read on {when}, nothing changed now ({n} updated then; the reports show those changes)"
+            ),
+        });
+    }
+    let words = if vi {
+        [
+            "cập nhật",
+            "không đổi",
+            "giữ nguyên (đã có trạng thái mới hơn)",
+            "mâu thuẫn với sổ cái",
+            "không áp dụng được (xem unmatched.csv)",
+        ]
+    } else {
+        [
+            "updated",
+            "unchanged",
+            "kept (a later status was already recorded)",
+            "in conflict with the ledger",
+            "not applied (see unmatched.csv)",
+        ]
+    };
+    for (n, what) in [s.updated, s.unchanged, s.kept, s.conflicts, s.unmatched]
+        .into_iter()
+        .zip(words)
+    {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    if s.kind.is_none()
+        && let Some(u) = f.unmatched.first()
+    {
+        parts.push(u.reason.clone());
+    }
+    if parts.is_empty() {
+        parts.push(if vi {
+            "không nói gì về khoản chi nào".to_owned()
+        } else {
+            "says nothing about any payment".to_owned()
+        });
+    }
+    format!("{head}: {}\n", parts.join(", "))
 }

@@ -290,6 +290,37 @@ fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path, lang: Lang) -> std
         words.rows,
         format_vnd(t.rejected_vnd)
     )?;
+    write_declared(w, m, words)?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "  {:<40} {:>8} {:>19}",
+        words.bank_file, words.payments, words.amount
+    )?;
+    for f in m.files.iter().filter(|f| f.kind == "pain.001") {
+        let amount = format!("{} đ", format_vnd(f.total_vnd.unwrap_or(0)));
+        writeln!(
+            w,
+            "  {:<40} {:>8} {:>19}",
+            f.path,
+            f.transactions.unwrap_or(0),
+            amount
+        )?;
+    }
+    writeln!(w)?;
+    writeln!(
+        w,
+        "  {:<9} {} ({})",
+        words.report,
+        out.join("report.html").display(),
+        words.open_report
+    )?;
+    Ok(())
+}
+
+/// The list's declared total, and whether the rows add up to it.
+fn write_declared(w: &mut dyn Write, m: &Manifest, words: &Words) -> std::io::Result<()> {
+    let t = &m.totals;
     if let (Some(declared), Some(adds_up)) = (t.declared_vnd, t.adds_up()) {
         if adds_up {
             writeln!(
@@ -318,29 +349,5 @@ fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path, lang: Lang) -> std
             )?;
         }
     }
-    writeln!(w)?;
-    writeln!(
-        w,
-        "  {:<40} {:>8} {:>19}",
-        words.bank_file, words.payments, words.amount
-    )?;
-    for f in m.files.iter().filter(|f| f.kind == "pain.001") {
-        let amount = format!("{} đ", format_vnd(f.total_vnd.unwrap_or(0)));
-        writeln!(
-            w,
-            "  {:<40} {:>8} {:>19}",
-            f.path,
-            f.transactions.unwrap_or(0),
-            amount
-        )?;
-    }
-    writeln!(w)?;
-    writeln!(
-        w,
-        "  {:<9} {} ({})",
-        words.report,
-        out.join("report.html").display(),
-        words.open_report
-    )?;
     Ok(())
 }

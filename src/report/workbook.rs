@@ -120,84 +120,61 @@ fn summary(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult<
             ("Số tiền (đ) / Amount (VND)", 24.0),
         ],
     )?;
-    let mut row = 1;
-    let mut text = |sheet: &mut Worksheet, label: &str, value: &str| -> XlsxResult<()> {
-        sheet.write_string(row, 0, label)?;
-        sheet.write_string(row, 1, value)?;
-        row += 1;
-        Ok(())
-    };
-    text(sheet, "Đơn vị / Office", &result.config.office.name)?;
-    text(sheet, "Mã lô / Batch", &result.batch_id)?;
-    text(sheet, "Tháng chi trả / Month", &result.period.to_string())?;
-    text(sheet, "Tệp danh sách / Input file", &result.table.file_name)?;
-    text(
-        sheet,
-        "sha256 tệp danh sách / Input sha256",
-        &result.table.sha256,
-    )?;
-    let mut figure =
-        |sheet: &mut Worksheet, label: &str, count: usize, vnd: Option<i64>| -> XlsxResult<()> {
-            sheet.write_string(row, 0, label)?;
-            sheet.write_number(row, 1, count as f64)?;
-            if let Some(v) = vnd {
-                sheet.write_number_with_format(row, 2, num(v), &f.money)?;
-            }
-            row += 1;
-            Ok(())
-        };
-    figure(sheet, "Số dòng / Rows", t.rows, Some(t.rows_vnd()))?;
-    figure(
-        sheet,
-        "Được chi trả / Paid",
-        t.accepted,
-        Some(t.accepted_vnd),
-    )?;
-    figure(
-        sheet,
-        "Bị từ chối / Rejected",
-        t.rejected,
-        Some(t.rejected_vnd),
-    )?;
-    figure(sheet, "Cần xem lại / Warnings", t.warned, None)?;
+    let period = result.period.to_string();
+    let texts = [
+        ("Đơn vị / Office", result.config.office.name.as_str()),
+        ("Mã lô / Batch", &result.batch_id),
+        ("Tháng chi trả / Month", &period),
+        ("Tệp danh sách / Input file", &result.table.file_name),
+        ("sha256 tệp danh sách / Input sha256", &result.table.sha256),
+    ];
+    let files_vnd: i64 = result.batches.iter().map(|b| b.total).sum();
+    let files_rows: usize = result.batches.iter().map(|b| b.payments.len()).sum();
+    let mut figures = vec![
+        ("Số dòng / Rows", t.rows, Some(t.rows_vnd())),
+        ("Được chi trả / Paid", t.accepted, Some(t.accepted_vnd)),
+        ("Bị từ chối / Rejected", t.rejected, Some(t.rejected_vnd)),
+        ("Cần xem lại / Warnings", t.warned, None),
+    ];
     if let Some(declared) = t.declared_vnd {
-        figure(
-            sheet,
+        figures.push((
             "Tổng cộng trên danh sách / Declared",
             t.declared_rows.unwrap_or(0),
             Some(declared),
-        )?;
-        figure(
-            sheet,
-            "Chênh lệch / Difference",
-            0,
-            Some(t.rows_vnd() - declared),
-        )?;
+        ));
+        figures.push(("Chênh lệch / Difference", 0, Some(t.rows_vnd() - declared)));
     }
-    let files_vnd: i64 = result.batches.iter().map(|b| b.total).sum();
-    let files_rows: usize = result.batches.iter().map(|b| b.payments.len()).sum();
-    figure(
-        sheet,
-        "Tệp ngân hàng / Bank files",
-        files_rows,
-        Some(files_vnd),
-    )?;
-    let ok = |b: bool| {
-        if b {
-            "Khớp / OK"
-        } else {
-            "KHÔNG KHỚP / FAILED"
+    figures.push(("Tệp ngân hàng / Bank files", files_rows, Some(files_vnd)));
+    let ok = |b: bool| if b { "Khớp / OK" } else { "KHÔNG KHỚP / FAILED" };
+    let checks = [
+        (
+            "Kiểm tra: chấp nhận + từ chối = số dòng",
+            ok(t.accepted + t.rejected == t.rows),
+        ),
+        (
+            "Kiểm tra: tệp ngân hàng = được chi trả",
+            ok(files_vnd == t.accepted_vnd && files_rows == t.accepted),
+        ),
+    ];
+    let mut row = 1;
+    for (label, value) in texts {
+        sheet.write_string(row, 0, label)?;
+        sheet.write_string(row, 1, value)?;
+        row += 1;
+    }
+    for (label, count, vnd) in figures {
+        sheet.write_string(row, 0, label)?;
+        sheet.write_number(row, 1, count as f64)?;
+        if let Some(v) = vnd {
+            sheet.write_number_with_format(row, 2, num(v), &f.money)?;
         }
-    };
-    sheet.write_string(row, 0, "Kiểm tra: chấp nhận + từ chối = số dòng")?;
-    sheet.write_string(row, 1, ok(t.accepted + t.rejected == t.rows))?;
-    row += 1;
-    sheet.write_string(row, 0, "Kiểm tra: tệp ngân hàng = được chi trả")?;
-    sheet.write_string(
-        row,
-        1,
-        ok(files_vnd == t.accepted_vnd && files_rows == t.accepted),
-    )?;
+        row += 1;
+    }
+    for (label, value) in checks {
+        sheet.write_string(row, 0, label)?;
+        sheet.write_string(row, 1, value)?;
+        row += 1;
+    }
     Ok(())
 }
 
