@@ -101,31 +101,34 @@ pub struct RouteSettings<'a> {
     pub attempts: &'a HashMap<(String, String), u32>,
 }
 
-/// Groups accepted candidates by bank (banks ordered by BIN, payments by
-/// input row). Payments are built in parallel; the remittance text is made
-/// once per category and coefficient.
-pub fn route(
+/// What a remittance text depends on (see [`remittance_key`]).
+type RemittanceKey = (usize, Option<u32>);
+
+/// The key of a payment's remittance text: the category's shared text
+/// (rows that write a category alike share one `Arc`, so that a million
+/// rows hash a pointer, not a text) and the coefficient.
+fn remittance_key(c: &Candidate) -> RemittanceKey {
+    (
+        Arc::as_ptr(&c.category) as *const u8 as usize,
+        c.coefficient,
+    )
+}
+
+/// The remittance texts of the accepted rows, made once per category and
+/// coefficient, and each key's index among them.
+fn remittance_texts(
     candidates: &[Candidate],
-    banks: &BankDirectory,
     settings: &RouteSettings<'_>,
-) -> Vec<BankBatch> {
+) -> (Arc<[Box<str>]>, FxHashMap<RemittanceKey, u32>) {
     let opening = format!(
         "{} THANG {}",
         settings.remittance,
         settings.period.slashed()
     );
-    // Keyed by the category's shared text (rows that write a category alike
-    // share one `Arc`), so that a million rows hash a pointer, not a text.
-    let text_key = |c: &Candidate| {
-        (
-            Arc::as_ptr(&c.category) as *const u8 as usize,
-            c.coefficient,
-        )
-    };
     let mut texts: Vec<Box<str>> = Vec::new();
-    let mut remittances: FxHashMap<(usize, Option<u32>), u32> = FxHashMap::default();
+    let mut remittances: FxHashMap<RemittanceKey, u32> = FxHashMap::default();
     for c in candidates.iter().filter(|c| !c.rejected) {
-        remittances.entry(text_key(c)).or_insert_with(|| {
+        remittances.entry(remittance_key(c)).or_insert_with(|| {
             let mut text = opening.clone();
             if !c.category.is_empty() {
                 text.push_str(" - ");
@@ -139,10 +142,16 @@ pub fn route(
             u32::try_from(texts.len() - 1).expect("fewer texts than rows")
         });
     }
-    let texts: Arc<[Box<str>]> = texts.into();
-    // Each bank's payments in input order: their candidates are listed
-    // first, so that each batch is built in parallel straight into a vector
-    // of its exact size.
+    (texts.into(), remittances)
+}
+
+/// Each bank's accepted rows in input order, banks by BIN: listed first,
+/// so that each batch is built in parallel straight into a vector of its
+/// exact size.
+fn rows_by_bank<'b>(
+    candidates: &[Candidate],
+    banks: &'b BankDirectory,
+) -> BTreeMap<&'b str, (BankId, Vec<u32>)> {
     let mut rows_by_bank: BTreeMap<&str, (BankId, Vec<u32>)> = BTreeMap::new();
     for (index, c) in candidates.iter().enumerate().filter(|(_, c)| !c.rejected) {
         let Some(bank) = c.bank else {
@@ -154,6 +163,19 @@ pub fn route(
             .1
             .push(index as u32);
     }
+    rows_by_bank
+}
+
+/// Groups accepted candidates by bank (banks ordered by BIN, payments by
+/// input row). Payments are built in parallel; the remittance text is made
+/// once per category and coefficient.
+pub fn route(
+    candidates: &[Candidate],
+    banks: &BankDirectory,
+    settings: &RouteSettings<'_>,
+) -> Vec<BankBatch> {
+    let (texts, remittances) = remittance_texts(candidates, settings);
+    let rows_by_bank = rows_by_bank(candidates, banks);
     let ids = ids::EndToEndIds::new(settings.office, settings.period);
     rows_by_bank
         .into_values()
@@ -179,7 +201,7 @@ pub fn route(
                     };
                     Payment {
                         candidate: index as u32,
-                        remittance: remittances[&text_key(c)],
+                        remittance: remittances[&remittance_key(c)],
                         end_to_end_id: ids.id(&c.payment_type, key, attempt),
                         creditor_name: crate::text::bank_ascii(
                             c.holder.as_deref().unwrap_or(&c.name),

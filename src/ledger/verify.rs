@@ -184,6 +184,20 @@ fn compare(
             "the records of bank answers read differ from the journal".to_owned(),
         ));
     }
+    compare_payments(ledger, replayed, problems)
+}
+
+/// The payments against the journal: each one's status, and each batch's
+/// payments against its seal.
+fn compare_payments(
+    ledger: &Ledger,
+    replayed: &Replayed,
+    problems: &mut Vec<Problem>,
+) -> Result<(), LedgerError> {
+    let sql = |source| LedgerError::Sqlite {
+        path: ledger.path().to_owned(),
+        source,
+    };
     let payments = records::payments(ledger.conn(), records::PaymentFilter::All).map_err(sql)?;
     let mut by_batch: BTreeMap<&str, Vec<&PaymentRecord>> = BTreeMap::new();
     for (p, status) in &payments {

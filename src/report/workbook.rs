@@ -145,7 +145,13 @@ fn summary(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult<
         figures.push(("Chênh lệch / Difference", 0, Some(t.rows_vnd() - declared)));
     }
     figures.push(("Tệp ngân hàng / Bank files", files_rows, Some(files_vnd)));
-    let ok = |b: bool| if b { "Khớp / OK" } else { "KHÔNG KHỚP / FAILED" };
+    let ok = |b: bool| {
+        if b {
+            "Khớp / OK"
+        } else {
+            "KHÔNG KHỚP / FAILED"
+        }
+    };
     let checks = [
         (
             "Kiểm tra: chấp nhận + từ chối = số dòng",

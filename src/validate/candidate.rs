@@ -17,6 +17,55 @@ use crate::reference::{BankId, Field};
 use crate::text::{clean, clean_compact, fold_key, fold_key_into};
 
 /// The value of a rule's result, or `None` with its diagnostic recorded.
+/// `MISSING_NAME` and `BAD_AMOUNT`: the name and the amount.
+fn check_name_and_amount(
+    diagnostics: &mut ThinVec<Diagnostic>,
+    cells: &crate::ingest::Row<'_>,
+) -> (Option<CompactString>, Option<i64>) {
+    let name = record(
+        diagnostics,
+        Code::MissingName,
+        Some(Field::Name),
+        missing_name::check(cells.get(Field::Name)),
+    );
+    let amount = record(
+        diagnostics,
+        Code::BadAmount,
+        Some(Field::Amount),
+        bad_amount::check(cells.get(Field::Amount)),
+    );
+    (name, amount)
+}
+
+/// `BAD_BIRTH_DATE` and `BAD_CITIZEN_ID`: the birth date, and the citizen
+/// ID checked against it and the sex.
+fn check_identity(
+    diagnostics: &mut ThinVec<Diagnostic>,
+    cells: &crate::ingest::Row<'_>,
+    ctx: &Context<'_>,
+) -> (Option<NaiveDate>, Option<CitizenId>) {
+    let birth_date = record(
+        diagnostics,
+        Code::BadBirthDate,
+        Some(Field::BirthDate),
+        bad_birth_date::check(cells.get(Field::BirthDate), ctx.period),
+    )
+    .flatten();
+    let citizen_id = record(
+        diagnostics,
+        Code::BadCitizenId,
+        Some(Field::CitizenId),
+        bad_citizen_id::check(
+            cells.get(Field::CitizenId),
+            birth_date,
+            cells.get(Field::Sex),
+            &ctx.reference.provinces,
+        ),
+    )
+    .flatten();
+    (birth_date, citizen_id)
+}
+
 /// `AMOUNT_MISMATCH`: a monthly amount that is not base level ×
 /// coefficient (+ arrears).
 fn check_amount(
@@ -142,6 +191,39 @@ pub struct RowMemo<'t> {
     payment_types: FxHashMap<&'t str, Result<Arc<str>, String>>,
 }
 
+impl<'t> RowMemo<'t> {
+    /// The row's payment type: by its cell's code where the column holds
+    /// codes, else looked up once per distinct text.
+    fn payment_type(
+        &mut self,
+        cells: &crate::ingest::Row<'t>,
+        ctx: &Context<'_>,
+        shared: &Shared<'t>,
+    ) -> Result<Arc<str>, String> {
+        match shared.payment_types.as_ref().and_then(|p| p.get(cells)) {
+            Some(known) => known.clone(),
+            None => self
+                .payment_types
+                .entry(cells.get(Field::PaymentType))
+                .or_insert_with_key(|cell| ctx.config.payment_type(cell).map(Arc::from))
+                .clone(),
+        }
+    }
+
+    /// The row's category, shared with every row that writes it alike.
+    fn category(&mut self, cells: &crate::ingest::Row<'t>, shared: &Shared<'t>) -> Arc<str> {
+        Arc::clone(
+            match shared.categories.as_ref().and_then(|c| c.get(cells)) {
+                Some(known) => known,
+                None => self
+                    .categories
+                    .entry(cells.get(Field::Category))
+                    .or_insert_with_key(|cell| Arc::from(clean(cell))),
+            },
+        )
+    }
+}
+
 /// A row on its way to becoming a payment.
 #[derive(Debug, Clone)]
 pub struct Candidate {
@@ -204,61 +286,24 @@ impl Candidate {
                 .cloned()
                 .unwrap_or_else(|| unknown_bank::check(cell(Field::Bank), &ctx.reference.banks)),
         );
-        let bank_entry = bank.map(|id| ctx.reference.banks.get(id));
         let account = record(
             &mut diagnostics,
             Code::BadAccount,
             Some(Field::AccountNumber),
             bad_account::check(
                 cell(Field::AccountNumber),
-                bank_entry,
+                bank.map(|id| ctx.reference.banks.get(id)),
                 table.is_numeric(Field::AccountNumber, i),
             ),
         );
-        let name = record(
-            &mut diagnostics,
-            Code::MissingName,
-            Some(Field::Name),
-            missing_name::check(cell(Field::Name)),
-        );
-        let amount = record(
-            &mut diagnostics,
-            Code::BadAmount,
-            Some(Field::Amount),
-            bad_amount::check(cell(Field::Amount)),
-        );
-        let birth_date = record(
-            &mut diagnostics,
-            Code::BadBirthDate,
-            Some(Field::BirthDate),
-            bad_birth_date::check(cell(Field::BirthDate), ctx.period),
-        )
-        .flatten();
-        let citizen_id = record(
-            &mut diagnostics,
-            Code::BadCitizenId,
-            Some(Field::CitizenId),
-            bad_citizen_id::check(
-                cell(Field::CitizenId),
-                birth_date,
-                cell(Field::Sex),
-                &ctx.reference.provinces,
-            ),
-        )
-        .flatten();
+        let (name, amount) = check_name_and_amount(&mut diagnostics, &cells);
+        let (birth_date, citizen_id) = check_identity(&mut diagnostics, &cells, ctx);
         let coefficient = crate::cells::parse_coefficient(cell(Field::Coefficient));
         let payment_type = record(
             &mut diagnostics,
             Code::UnknownPaymentType,
             Some(Field::PaymentType),
-            match shared.payment_types.as_ref().and_then(|p| p.get(&cells)) {
-                Some(known) => known.clone(),
-                None => memo
-                    .payment_types
-                    .entry(cell(Field::PaymentType))
-                    .or_insert_with_key(|cell| ctx.config.payment_type(cell).map(Arc::from))
-                    .clone(),
-            },
+            memo.payment_type(&cells, ctx, shared),
         );
         // Only the monthly allowance follows base level × coefficient.
         if let (Some(amount), Some("monthly")) = (amount, payment_type.as_deref()) {
@@ -278,15 +323,7 @@ impl Candidate {
             bank,
             account,
             amount,
-            category: Arc::clone(
-                match shared.categories.as_ref().and_then(|c| c.get(&cells)) {
-                    Some(known) => known,
-                    None => memo
-                        .categories
-                        .entry(cell(Field::Category))
-                        .or_insert_with_key(|cell| Arc::from(clean(cell))),
-                },
-            ),
+            category: memo.category(&cells, shared),
             coefficient,
             // An unknown type stays apart, so it never makes a monthly row a
             // duplicate; the row is rejected anyway.

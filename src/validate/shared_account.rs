@@ -10,6 +10,19 @@ use crate::reference::{BankId, Field};
 
 /// Marks rows whose bank and account appear on a row of another beneficiary.
 pub fn check(candidates: &mut [Candidate]) {
+    let shared = groups(candidates);
+    let notes = notes(candidates, shared);
+    for (i, message) in notes {
+        candidates[i].diagnostics.push(Diagnostic::new(
+            Code::SharedAccount,
+            Some(Field::AccountNumber),
+            message,
+        ));
+    }
+}
+
+/// The rows that share a bank and account, each group in row order.
+fn groups(candidates: &[Candidate]) -> Vec<Vec<usize>> {
     // Built and sorted by hash in parallel; only rows of equal hash are
     // compared (as for duplicates).
     let hash = |bank: BankId, account: &str| {
@@ -58,7 +71,12 @@ pub fn check(candidates: &mut [Candidate]) {
             }
         }
     }
-    drop(keyed);
+    shared
+}
+
+/// The message of each row whose group holds another beneficiary: the
+/// rows of the others.
+fn notes(candidates: &[Candidate], shared: Vec<Vec<usize>>) -> Vec<(usize, String)> {
     let mut notes: Vec<(usize, String)> = Vec::new();
     for members in shared {
         let keys: Vec<String> = members
@@ -87,11 +105,5 @@ pub fn check(candidates: &mut [Candidate]) {
             notes.push((i, format!("the same account as {list}")));
         }
     }
-    for (i, message) in notes {
-        candidates[i].diagnostics.push(Diagnostic::new(
-            Code::SharedAccount,
-            Some(Field::AccountNumber),
-            message,
-        ));
-    }
+    notes
 }
