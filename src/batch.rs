@@ -65,6 +65,14 @@ pub enum RunError {
         /// rows - declared.
         difference: i64,
     },
+    /// The list's amounts add up to more than a total can hold.
+    #[error(
+        "the amounts of `{file}` add up to more than a total can hold; check the amount column with the office"
+    )]
+    TotalTooLarge {
+        /// The list.
+        file: String,
+    },
     /// The same file (by content) was already made into a batch.
     #[error(
         "`{file}` was already processed: it is batch `{batch_id}` (from `{earlier_file}`, {created_at})"
@@ -188,6 +196,48 @@ pub fn finish(
 ) -> Result<Prepared, RunError> {
     let config = &settings.config;
     let batch_id = ids::batch_id(&config.office.code, period, &table.sha256);
+    let declared = table.declared.as_ref();
+    let mut totals = Totals {
+        declared_vnd: declared.and_then(|d| d.amount),
+        declared_rows: declared.and_then(|d| d.count),
+        rows: candidates.len(),
+        blank_rows,
+        ..Totals::default()
+    };
+    // Every sum is checked: with the per-row ceiling none can overflow,
+    // but a total that does not fit refuses the list rather than wrap.
+    let too_large = || RunError::TotalTooLarge {
+        file: table.file_name.clone(),
+    };
+    for c in &candidates {
+        if c.rejected {
+            totals.rejected += 1;
+            match c.amount {
+                Some(a) => {
+                    totals.rejected_vnd =
+                        totals.rejected_vnd.checked_add(a).ok_or_else(too_large)?
+                }
+                None => totals.rejected_without_amount += 1,
+            }
+        } else {
+            totals.accepted += 1;
+            totals.accepted_vnd = totals
+                .accepted_vnd
+                .checked_add(c.amount.unwrap_or(0))
+                .ok_or_else(too_large)?;
+            if c.diagnostics
+                .iter()
+                .any(|d| config.severity(d.code) == Severity::Warn)
+            {
+                totals.warned += 1;
+            }
+        }
+    }
+    totals
+        .accepted_vnd
+        .checked_add(totals.rejected_vnd)
+        .ok_or_else(too_large)?;
+    // Each bank's total is part of the accepted total: it fits.
     let started = std::time::Instant::now();
     let batches = route(
         &candidates,
@@ -201,32 +251,6 @@ pub fn finish(
         },
     );
     tracing::debug!(elapsed = ?started.elapsed(), "routed");
-    let declared = table.declared.as_ref();
-    let mut totals = Totals {
-        declared_vnd: declared.and_then(|d| d.amount),
-        declared_rows: declared.and_then(|d| d.count),
-        rows: candidates.len(),
-        blank_rows,
-        ..Totals::default()
-    };
-    for c in &candidates {
-        if c.rejected {
-            totals.rejected += 1;
-            match c.amount {
-                Some(a) => totals.rejected_vnd += a,
-                None => totals.rejected_without_amount += 1,
-            }
-        } else {
-            totals.accepted += 1;
-            totals.accepted_vnd += c.amount.unwrap_or(0);
-            if c.diagnostics
-                .iter()
-                .any(|d| config.severity(d.code) == Severity::Warn)
-            {
-                totals.warned += 1;
-            }
-        }
-    }
     // A totals row whose amount cannot be read declares nothing that adds up.
     if let (true, Some(declared)) = (settings.strict_totals, &table.declared)
         && totals.adds_up() != Some(true)
@@ -414,6 +438,19 @@ fn manifest(result: &Prepared, header: &MessageHeader, files: Vec<FileEntry>) ->
     }
 }
 
+/// `path` absolute, with its parent's symbolic links resolved (the path
+/// itself may not exist yet: a target is renamed into place later).
+fn canonical(path: &Path) -> PathBuf {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match (std::fs::canonicalize(parent), path.file_name()) {
+        (Ok(parent), Some(name)) => parent.join(name),
+        _ => std::path::absolute(path).unwrap_or_else(|_| path.to_owned()),
+    }
+}
+
 /// What a recorded run made.
 #[derive(Debug)]
 pub struct Recorded {
@@ -499,8 +536,10 @@ fn records<'r>(
         period: result.period.to_string(),
         office: result.config.office.code.clone(),
         created_at: result.created.to_rfc3339(),
-        out_dir: staged.staged.target().display().to_string(),
-        staging_dir: staged.staged.path().display().to_string(),
+        // Absolute and canonical: recovery may open the ledger from any
+        // directory, and must find the files where they are.
+        out_dir: canonical(staged.staged.target()).display().to_string(),
+        staging_dir: canonical(staged.staged.path()).display().to_string(),
         manifest_sha256: staged.manifest_sha256.clone(),
         accepted: t.accepted as i64,
         accepted_vnd: t.accepted_vnd,

@@ -75,6 +75,22 @@ pub struct PaymentSettings {
     pub batch_booking: bool,
     /// A base level that replaces the national one (provinces may pay more).
     pub base_level_vnd: Option<i64>,
+    /// The most one payment may be; a row above it is `BAD_AMOUNT`.
+    #[serde(default = "default_max_amount")]
+    pub max_amount_vnd: i64,
+}
+
+/// The default ceiling of one payment: 100 million đồng, above several
+/// years of arrears at the highest coefficient. A typing error of a few
+/// zeros (or a cell of another column) is far above it.
+pub const DEFAULT_MAX_AMOUNT_VND: i64 = 100_000_000;
+
+/// The highest ceiling an office may set: a trillion đồng. Even then no
+/// list of up to 4 billion rows overflows a total.
+pub const HIGHEST_MAX_AMOUNT_VND: i64 = 1_000_000_000_000;
+
+fn default_max_amount() -> i64 {
+    DEFAULT_MAX_AMOUNT_VND
 }
 
 fn default_execution_day() -> u32 {
@@ -95,6 +111,7 @@ impl Default for PaymentSettings {
             remittance: default_remittance(),
             batch_booking: true,
             base_level_vnd: None,
+            max_amount_vnd: DEFAULT_MAX_AMOUNT_VND,
         }
     }
 }
@@ -181,6 +198,11 @@ impl Config {
         }
         if !config.payment_types.contains_key("monthly") {
             return Err(invalid("payment_types must include `monthly`".to_owned()));
+        }
+        if !(1..=HIGHEST_MAX_AMOUNT_VND).contains(&config.payment.max_amount_vnd) {
+            return Err(invalid(format!(
+                "payment.max_amount_vnd must be from 1 to {HIGHEST_MAX_AMOUNT_VND}"
+            )));
         }
         if config.payment.base_level_vnd.is_some_and(|b| b <= 0) {
             return Err(invalid(

@@ -368,3 +368,110 @@ fn watch_once_names_the_lists_it_leaves_for_the_next_run() {
     assert_eq!(w.files("hot/inbox"), vec!["chi-tra-2024-01.csv"]);
     assert!(w.files("hot/outbox").is_empty());
 }
+
+/// A run killed between its ledger commit and the rename of its batch
+/// directory, then a command opened on the ledger from another directory:
+/// the batch is published where it was made, never undone, and the same
+/// list is still refused. A batch an older release recorded with relative
+/// paths, not found from here, stays pending instead of being undone.
+#[test]
+fn a_batch_interrupted_after_its_commit_is_finished_from_any_directory() {
+    let w = Workdir::new();
+    w.write("office/list.csv", common::generated_list(20, 7));
+    std::fs::create_dir_all(w.join("elsewhere")).unwrap();
+    let ledger = w.join("office/ledger.sqlite");
+    let run_killed = || {
+        let out = common::disburse_command()
+            .args([
+                "run",
+                "list.csv",
+                "--period",
+                "2024-01",
+                "--ledger",
+                "ledger.sqlite",
+                "--out",
+                "out/b",
+            ])
+            .current_dir(w.join("office"))
+            .env(disburse::failpoint::VAR, "committed")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "the failpoint was not reached");
+        assert!(!w.join("office/out/b").exists());
+    };
+    let status_from = |dir: &str| {
+        let out = common::disburse_command()
+            .args([
+                "status",
+                "--ledger",
+                ledger.to_str().unwrap(),
+                "--period",
+                "2024-01",
+            ])
+            .current_dir(w.join(dir))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let state = || -> (String, i64) {
+        let conn = rusqlite::Connection::open(&ledger).unwrap();
+        let state = conn
+            .query_row("SELECT state FROM batches", [], |r| r.get(0))
+            .unwrap();
+        let payments = conn
+            .query_row("SELECT COUNT(*) FROM payments", [], |r| r.get(0))
+            .unwrap();
+        (state, payments)
+    };
+
+    run_killed();
+    let (pending, payments) = state();
+    assert_eq!(pending, "pending");
+    assert!(payments > 0);
+    status_from("elsewhere");
+    assert_eq!(state(), ("published".to_owned(), payments));
+    assert!(w.join("office/out/b/manifest.json").is_file());
+    let again = w.run(&[
+        "run",
+        "office/list.csv",
+        "--period",
+        "2024-01",
+        "--ledger",
+        "office/ledger.sqlite",
+        "--out",
+        "again",
+    ]);
+    assert_eq!(again.code, 6, "{}", again.render());
+
+    // The same crash in a ledger whose paths are relative, as older
+    // releases recorded them.
+    std::fs::remove_dir_all(w.join("office/out")).unwrap();
+    std::fs::remove_file(&ledger).unwrap();
+    run_killed();
+    let conn = rusqlite::Connection::open(&ledger).unwrap();
+    let staging: String = conn
+        .query_row("SELECT staging_dir FROM batches", [], |r| r.get(0))
+        .unwrap();
+    let relative = format!(
+        "out/{}",
+        std::path::Path::new(&staging)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+    );
+    conn.execute(
+        "UPDATE batches SET out_dir = 'out/b', staging_dir = ?1",
+        [&relative],
+    )
+    .unwrap();
+    drop(conn);
+    status_from("elsewhere");
+    assert_eq!(state(), ("pending".to_owned(), payments));
+    status_from("office");
+    assert_eq!(state(), ("published".to_owned(), payments));
+    assert!(w.join("office/out/b/manifest.json").is_file());
+}

@@ -432,3 +432,99 @@ fn an_error_is_said_once_with_its_cause_below_it() {
       caused by: Error code 26: File opened that is not a database file
     ");
 }
+
+/// Amounts no welfare payment reaches are refused row by row, and every
+/// total is summed without wrapping: 10,000 rows of 10^15 đ once made a
+/// negative control sum that the reconciliation called "OK".
+#[test]
+fn amounts_beyond_the_ceiling_are_rejected_and_totals_never_wrap() {
+    /// The list with every amount (the tenth cell) replaced.
+    fn with_amount(list: &[u8], amount: &str) -> String {
+        let text = String::from_utf8(list.to_vec()).unwrap();
+        text.lines()
+            .enumerate()
+            .map(|(i, line)| {
+                if i == 0 || line.trim().is_empty() {
+                    return format!("{line}\n");
+                }
+                let mut cells: Vec<&str> = line.split(',').collect();
+                cells[9] = amount;
+                format!("{}\n", cells.join(","))
+            })
+            .collect()
+    }
+    let w = Workdir::new();
+    let list = common::generated_list(10_000, 9);
+    w.write("huge.csv", with_amount(&list, "1000000000000000"));
+    let out = w.ok(&[
+        "run", "huge.csv", "--period", "2024-01", "--out", "b", "--json",
+    ]);
+    let summary: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(summary["totals"]["accepted"], 0, "{summary}");
+    assert_eq!(summary["totals"]["rejected"], 10_000);
+    assert_eq!(summary["totals"]["accepted_vnd"], 0);
+    let rejected = w.read("b/rejected.csv");
+    assert_eq!(rejected.matches("BAD_AMOUNT").count(), 10_000);
+    assert!(rejected.contains("more than one payment may be (100.000.000 đ"));
+
+    // An office that raises the ceiling to its highest pays such rows, and
+    // the totals are exact.
+    let config = std::fs::read_to_string(common::repo_file("schemas/config.default.toml"))
+        .unwrap()
+        .replace(
+            "max_amount_vnd = 100000000",
+            "max_amount_vnd = 1000000000000",
+        );
+    w.write("office.toml", config);
+    w.write("large.csv", with_amount(&list, "1000000000000"));
+    let out = w.ok(&[
+        "run",
+        "large.csv",
+        "--period",
+        "2024-01",
+        "--out",
+        "c",
+        "--json",
+        "--config",
+        "office.toml",
+    ]);
+    let summary: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let accepted = summary["totals"]["accepted"].as_i64().unwrap();
+    assert!(accepted > 9_000, "{summary}");
+    assert_eq!(
+        summary["totals"]["accepted_vnd"].as_i64(),
+        Some(accepted * 1_000_000_000_000)
+    );
+    let files: i64 = summary["banks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["total_vnd"].as_i64().unwrap())
+        .sum();
+    assert_eq!(files, accepted * 1_000_000_000_000);
+    let too_high = w.write(
+        "bad.toml",
+        std::fs::read_to_string(w.join("office.toml"))
+            .unwrap()
+            .replace(
+                "max_amount_vnd = 1000000000000",
+                "max_amount_vnd = 1000000000001",
+            ),
+    );
+    let refused = w.run(&[
+        "run",
+        "large.csv",
+        "--period",
+        "2024-01",
+        "--out",
+        "d",
+        "--config",
+        too_high.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.code, 4, "{}", refused.render());
+    assert!(
+        refused.stderr.contains("max_amount_vnd"),
+        "{}",
+        refused.render()
+    );
+}

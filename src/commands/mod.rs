@@ -144,7 +144,9 @@ pub fn print(text: &str) -> Result<(), Failure> {
 impl From<RunError> for Failure {
     fn from(e: RunError) -> Failure {
         let exit = match &e {
-            RunError::Ingest(_) | RunError::NoPeriod => Exit::Input,
+            RunError::Ingest(_) | RunError::NoPeriod | RunError::TotalTooLarge { .. } => {
+                Exit::Input
+            }
             RunError::Config(_) | RunError::Reference(_) | RunError::Clock(_) => Exit::Config,
             RunError::Publish(_) => Exit::Output,
             RunError::AlreadyProcessed { .. } => Exit::AlreadyProcessed,

@@ -257,7 +257,9 @@ impl Ledger {
     /// Finishes batches a crash left pending: their files were staged and
     /// synced before they were recorded, so the staged directory is renamed
     /// into place (or found there already). A pending batch whose files are
-    /// gone entirely is undone, so that its input can be processed again.
+    /// gone entirely from the absolute paths it recorded is undone, so that
+    /// its input can be processed again; one recorded with relative paths
+    /// (an older release) that cannot be found from here stays pending.
     fn recover(&mut self) -> Result<(), LedgerError> {
         let pending: Vec<BatchRecord> =
             records::batches_where(&self.conn, "state = 'pending'").map_err(self.sql())?;
@@ -274,6 +276,17 @@ impl Ledger {
                 tracing::warn!(batch = %batch.batch_id, "publishing a batch interrupted before publication");
                 crate::write::publish::rename_into_place(staged, out)
                     .map_err(|e| recovery(e.to_string()))?;
+            } else if !(out.is_absolute() && staged.is_absolute()) {
+                // Recorded by an older release, relative to the directory
+                // it ran in: from another one, the files cannot be looked
+                // for. Undoing would let the list be paid again.
+                tracing::warn!(
+                    batch = %batch.batch_id,
+                    "batch `{}` was left pending and its files are not at `{}` from this directory; it stays pending: open the ledger from the directory the batch was made in",
+                    batch.batch_id,
+                    batch.out_dir
+                );
+                continue;
             } else {
                 tracing::warn!(batch = %batch.batch_id, "undoing a batch whose files never reached the disk");
                 let mut tx = self.begin()?;

@@ -48,10 +48,22 @@ impl Formats {
     }
 }
 
-/// Amount as an Excel number (exact: |amount| < 2^53).
-fn num(vnd: i64) -> f64 {
-    debug_assert!(vnd.unsigned_abs() < 1 << 53);
-    vnd as f64
+/// Writes an amount in đồng: as an Excel number (a double) when it is
+/// exact as one, |amount| < 2^53; else as text with the same digits, so
+/// that no amount is ever rounded.
+pub(crate) fn write_money(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    vnd: i64,
+    format: &Format,
+) -> XlsxResult<()> {
+    if vnd.unsigned_abs() < 1 << 53 {
+        sheet.write_number_with_format(row, col, vnd as f64, format)?;
+    } else {
+        sheet.write_string(row, col, crate::cells::format_vnd(vnd))?;
+    }
+    Ok(())
 }
 
 fn header(sheet: &mut Worksheet, f: &Formats, columns: &[(&str, f64)]) -> XlsxResult<()> {
@@ -172,7 +184,7 @@ fn summary(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult<
         sheet.write_string(row, 0, label)?;
         sheet.write_number(row, 1, count as f64)?;
         if let Some(v) = vnd {
-            sheet.write_number_with_format(row, 2, num(v), &f.money)?;
+            write_money(sheet, row, 2, v, &f.money)?;
         }
         row += 1;
     }
@@ -204,7 +216,7 @@ fn banks(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult<()
         sheet.write_string(row, 0, &b.bank.bin)?;
         sheet.write_string(row, 1, &b.bank.short_name)?;
         sheet.write_number(row, 2, b.payments.len() as f64)?;
-        sheet.write_number_with_format(row, 3, num(b.total), &f.money)?;
+        write_money(sheet, row, 3, b.total, &f.money)?;
         sheet.write_string(row, 4, &path)?;
         sheet.write_string(row, 5, &b.message_id)?;
         row += 1;
@@ -214,7 +226,7 @@ fn banks(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult<()
     let total: i64 = result.batches.iter().map(|b| b.total).sum();
     sheet.write_string_with_format(row, 1, "Cộng / Total", &f.total)?;
     sheet.write_number_with_format(row, 2, rows as f64, &f.total)?;
-    sheet.write_number_with_format(row, 3, num(total), &f.total_money)?;
+    write_money(sheet, row, 3, total, &f.total_money)?;
     Ok(())
 }
 
@@ -258,7 +270,7 @@ fn accepted(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult
         sheet.write_string(row, 3, result.table.get(Field::Category, c.index()))?;
         sheet.write_string(row, 4, &b.bank.short_name)?;
         sheet.write_string_with_format(row, 5, p.account(&result.candidates), &f.text)?;
-        sheet.write_number_with_format(row, 6, num(p.amount(&result.candidates)), &f.money)?;
+        write_money(sheet, row, 6, p.amount(&result.candidates), &f.money)?;
         sheet.write_string(row, 7, p.end_to_end_id.as_str())?;
         sheet.write_string(row, 8, c.codes())?;
         row += 1;
@@ -310,7 +322,7 @@ fn rejected(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult
         sheet.write_string(row, 4, c.messages())?;
         sheet.write_string(row, 5, fixes.join("; "))?;
         if let Some(amount) = c.amount {
-            sheet.write_number_with_format(row, 6, num(amount), &f.money)?;
+            write_money(sheet, row, 6, amount, &f.money)?;
         }
         row += 1;
     }

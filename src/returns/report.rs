@@ -15,6 +15,7 @@ use crate::cells::format_vnd;
 use crate::ledger::PaymentStatus;
 use crate::reference::Reference;
 use crate::report::page::{both, money, page_start, signatures_and_end};
+use crate::report::workbook::write_money;
 
 fn count_cell(c: Count, key: &str) -> String {
     format!(
@@ -323,7 +324,7 @@ fn banks_sheet(
         {
             let col = 3 + 2 * j as u16;
             sheet.write_number(row, col, c.payments as f64)?;
-            sheet.write_number_with_format(row, col + 1, c.vnd as f64, money)?;
+            write_money(sheet, row, col + 1, c.vnd, money)?;
         }
     }
     Ok(())
@@ -384,7 +385,7 @@ fn failed_sheet(
             sheet.write_string(row, col as u16, *value)?;
         }
         sheet.write_number(row, 2, p.row)?;
-        sheet.write_number_with_format(row, 9, p.amount_vnd as f64, money)?;
+        write_money(sheet, row, 9, p.amount_vnd, money)?;
     }
     if !failed.is_empty() {
         sheet.autofilter(0, 0, failed.len() as u32, 13)?;

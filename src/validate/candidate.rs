@@ -21,6 +21,7 @@ use crate::text::{clean, clean_compact, fold_key, fold_key_into};
 fn check_name_and_amount(
     diagnostics: &mut ThinVec<Diagnostic>,
     cells: &crate::ingest::Row<'_>,
+    ctx: &Context<'_>,
 ) -> (Option<CompactString>, Option<i64>) {
     let name = record(
         diagnostics,
@@ -32,7 +33,7 @@ fn check_name_and_amount(
         diagnostics,
         Code::BadAmount,
         Some(Field::Amount),
-        bad_amount::check(cells.get(Field::Amount)),
+        bad_amount::check(cells.get(Field::Amount), ctx.config.payment.max_amount_vnd),
     );
     (name, amount)
 }
@@ -296,7 +297,7 @@ impl Candidate {
                 table.is_numeric(Field::AccountNumber, i),
             ),
         );
-        let (name, amount) = check_name_and_amount(&mut diagnostics, &cells);
+        let (name, amount) = check_name_and_amount(&mut diagnostics, &cells, ctx);
         let (birth_date, citizen_id) = check_identity(&mut diagnostics, &cells, ctx);
         let coefficient = crate::cells::parse_coefficient(cell(Field::Coefficient));
         let payment_type = record(
