@@ -528,3 +528,50 @@ fn amounts_beyond_the_ceiling_are_rejected_and_totals_never_wrap() {
         refused.render()
     );
 }
+
+/// Beneficiaries at the end of a list are never taken for its footer: a
+/// person named Tống Công Minh is not a totals row, and rows with a name,
+/// an ID and a category but no account or amount are rejected with their
+/// reasons. A real totals row still declares the total.
+#[test]
+fn rows_at_the_end_of_a_list_are_beneficiaries_unless_they_are_layout() {
+    let w = Workdir::new();
+    let list = String::from_utf8(common::generated_list(6, 4)).unwrap();
+    let mut lines: Vec<String> = list.lines().map(str::to_owned).collect();
+    lines.push(
+        "7,PL0000007,Tống Công Minh,01/02/1950,Nam,019050000007,Xã Ôn Lương,Người khuyết tật nặng,1.5,540000,,Agribank,"
+            .to_owned(),
+    );
+    lines.push(
+        "8,PL0000008,Lê Thị Hạnh,03/04/1948,Nữ,019148000008,Xã Ôn Lương,Người cao tuổi từ đủ 80 tuổi trở lên,1.0,,,,"
+            .to_owned(),
+    );
+    lines.push(",,Người lập biểu,,,,,,,,,,".to_owned());
+    lines.push(",,Nguyễn Văn Kế,,,,,,,,,,".to_owned());
+    w.write("list.csv", lines.join("\n") + "\n");
+    let out = w.ok(&[
+        "run", "list.csv", "--period", "2024-01", "--out", "b", "--json",
+    ]);
+    let summary: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(summary["totals"]["rows"], 8, "{summary}");
+    assert!(summary["totals"]["declared_vnd"].is_null(), "{summary}");
+    let rejected = csv_records(&w.join("b/rejected.csv"));
+    let names = common::answers::column(&rejected, "Họ và tên");
+    assert_eq!(names, ["Tống Công Minh", "Lê Thị Hạnh"], "{rejected:?}");
+
+    // The same list with its own totals row: declared, and nobody lost.
+    lines.insert(lines.len() - 2, ",,Tổng cộng,,,,,,,3.420.000,,,".to_owned());
+    w.write("with-total.csv", lines.join("\n") + "\n");
+    let out = w.ok(&[
+        "run",
+        "with-total.csv",
+        "--period",
+        "2024-01",
+        "--out",
+        "c",
+        "--json",
+    ]);
+    let summary: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(summary["totals"]["rows"], 8, "{summary}");
+    assert_eq!(summary["totals"]["declared_vnd"], 3_420_000, "{summary}");
+}

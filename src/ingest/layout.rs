@@ -47,10 +47,31 @@ pub fn is_numbering_row<S: AsRef<str>>(cells: &[S]) -> bool {
 
 /// `Some(true)` for a grand total (`Tổng cộng`, `Tổng số`, `Tổng`),
 /// `Some(false)` for a subtotal (`Cộng`, `Cộng xã Yên Ninh`), from a label.
+/// A label written with diacritics must have these words' own (`Tống Công
+/// Minh` is a person, not `Tổng cộng`); one written without any is read
+/// without them (`TONG CONG`).
 pub fn totals_label(label: &str) -> Option<bool> {
     let first = label.trim_start().chars().next()?;
     if !matches!(first.to_ascii_lowercase(), 't' | 'c') {
         return None;
+    }
+    if !label.is_ascii() {
+        let lower = label.trim().to_lowercase();
+        let words = ["tổng", "cộng"];
+        let opening = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        if !words.contains(&opening) {
+            return None;
+        }
+        let second = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .nth(1);
+        if opening == "tổng" && second.is_some_and(|w| !matches!(w, "cộng" | "số")) {
+            return None;
+        }
     }
     let key = fold_key(label);
     let starts = |p: &str| key == p || key.starts_with(&format!("{p} "));
@@ -88,6 +109,25 @@ pub fn declared_count<S: AsRef<str>>(cells: &[S]) -> Option<usize> {
             .collect();
         number.parse().ok()
     })
+}
+
+/// Whether a row says anything only a beneficiary's row says.
+fn looks_like_beneficiary(table: &dyn Cells, p: usize) -> bool {
+    let has = |f| !table.field(f, p).trim().is_empty();
+    let seq = table.field(Field::Seq, p).trim();
+    [
+        Field::AccountNumber,
+        Field::Amount,
+        Field::Bank,
+        Field::CitizenId,
+        Field::BeneficiaryCode,
+        Field::BirthDate,
+        Field::Category,
+        Field::Coefficient,
+    ]
+    .into_iter()
+    .any(has)
+        || (!seq.is_empty() && seq.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Access to the cells of a table being laid out.
@@ -130,8 +170,11 @@ pub fn lay_out(table: &dyn Cells) -> Result<Laid, usize> {
                 .chain(table.row_cells(p).into_iter().take(3))
                 .find(|c| !c.trim().is_empty())
                 .unwrap_or("");
+            // Only a row that carries a total may be the totals row.
+            let carries_total = parse_amount(table.field(Field::Amount, p)).is_ok()
+                || declared_count(&table.row_cells(p)).is_some();
             match totals_label(label) {
-                Some(true) => {
+                Some(true) if carries_total => {
                     grand = Some(p);
                     break;
                 }
@@ -162,13 +205,14 @@ pub fn lay_out(table: &dyn Cells) -> Result<Laid, usize> {
         }
         skipped.footer = height - g;
     }
-    // A signature block with no totals row: trailing rows without account
-    // and amount are not beneficiaries.
+    // A signature block with no totals row: trailing rows that say nothing
+    // a beneficiary's row says (no account, amount, bank, ID, code, birth
+    // date, category, coefficient or row number) are not beneficiaries. A
+    // row with any of them is one, and is rejected with its reasons.
     while let Some(&last) = rows.last() {
         let p = last as usize;
-        let empty = |f| table.field(f, p).trim().is_empty();
         let blank = table.row_cells(p).iter().all(|c| c.trim().is_empty());
-        if !blank && empty(Field::AccountNumber) && empty(Field::Amount) && grand.is_none() {
+        if !blank && !looks_like_beneficiary(table, p) && grand.is_none() {
             rows.pop();
             skipped.footer += 1;
         } else if blank {
@@ -201,6 +245,14 @@ mod tests {
         assert_eq!(totals_label("Cộng"), Some(false));
         assert_eq!(totals_label("Công Tằng Tôn Nữ Hoa"), None);
         assert_eq!(totals_label("Nguyễn Văn Công"), None);
+        // A person whose name folds to the words is a person.
+        assert_eq!(totals_label("Tống Công Minh"), None);
+        assert_eq!(totals_label("Tống Thị Số"), None);
+        assert_eq!(totals_label("Tổng Văn Hùng"), None);
+        assert_eq!(totals_label("TONG CONG"), Some(true));
+        assert_eq!(totals_label("Tổng cộng toàn huyện"), Some(true));
+        assert_eq!(totals_label("TỔNG SỐ"), Some(true));
+        assert_eq!(totals_label("Tổng"), Some(true));
     }
 
     #[test]
