@@ -575,3 +575,43 @@ fn rows_at_the_end_of_a_list_are_beneficiaries_unless_they_are_layout() {
     assert_eq!(summary["totals"]["rows"], 8, "{summary}");
     assert_eq!(summary["totals"]["declared_vnd"], 3_420_000, "{summary}");
 }
+
+/// One very long cell never fails the list: a 40,000-character name is
+/// `BAD_NAME` on its row, a 40,000-character note is paid, and every
+/// writer stays within its format's limits (an Excel cell holds 32,767
+/// characters; the CSV listings keep the cell whole).
+#[test]
+fn a_cell_longer_than_a_format_holds_is_rejected_or_cut_never_fatal() {
+    use calamine::Reader;
+    let w = Workdir::new();
+    let list = String::from_utf8(common::generated_list(4, 2)).unwrap();
+    let mut lines: Vec<String> = list.lines().map(str::to_owned).collect();
+    let long = "A".repeat(40_000);
+    let mut cells: Vec<String> = lines[1].split(',').map(str::to_owned).collect();
+    cells[2] = long.clone();
+    lines[1] = cells.join(",");
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_owned).collect();
+    cells[12] = long.clone();
+    lines[2] = cells.join(",");
+    w.write("list.csv", lines.join("\n") + "\n");
+    let out = w.ok(&[
+        "run", "list.csv", "--period", "2024-01", "--out", "b", "--json",
+    ]);
+    let summary: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(summary["totals"]["rejected"], 1, "{summary}");
+    let rejected = w.read("b/rejected.csv");
+    assert!(rejected.contains("BAD_NAME"), "{rejected}");
+    assert!(rejected.contains("is 40000 characters long"));
+    assert!(
+        w.read("b/accepted.csv").contains(&long),
+        "the CSV keeps the note whole"
+    );
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(w.join("b/reconciliation.xlsx")).unwrap();
+    for name in book.sheet_names() {
+        let sheet = book.worksheet_range(&name).unwrap();
+        for c in sheet.used_cells() {
+            assert!(c.2.to_string().chars().count() <= 32_767, "{name}");
+        }
+    }
+}

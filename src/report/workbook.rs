@@ -48,6 +48,21 @@ impl Formats {
     }
 }
 
+/// The most characters one Excel cell holds.
+const CELL_CHARS: usize = 32_767;
+
+/// Text within Excel's limit for one cell: cut, ending in `…`, past it
+/// (the CSV listings keep it whole). A workbook is never refused for one
+/// long cell.
+pub(crate) fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().count() <= CELL_CHARS {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut cut: String = text.chars().take(CELL_CHARS - 1).collect();
+    cut.push('…');
+    std::borrow::Cow::Owned(cut)
+}
+
 /// Writes an amount in đồng: as an Excel number (a double) when it is
 /// exact as one, |amount| < 2^53; else as text with the same digits, so
 /// that no amount is ever rounded.
@@ -176,12 +191,12 @@ fn summary(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult<
     ];
     let mut row = 1;
     for (label, value) in texts {
-        sheet.write_string(row, 0, label)?;
-        sheet.write_string(row, 1, value)?;
+        sheet.write_string(row, 0, cell(label))?;
+        sheet.write_string(row, 1, cell(value))?;
         row += 1;
     }
     for (label, count, vnd) in figures {
-        sheet.write_string(row, 0, label)?;
+        sheet.write_string(row, 0, cell(label))?;
         sheet.write_number(row, 1, count as f64)?;
         if let Some(v) = vnd {
             write_money(sheet, row, 2, v, &f.money)?;
@@ -189,8 +204,8 @@ fn summary(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult<
         row += 1;
     }
     for (label, value) in checks {
-        sheet.write_string(row, 0, label)?;
-        sheet.write_string(row, 1, value)?;
+        sheet.write_string(row, 0, cell(label))?;
+        sheet.write_string(row, 1, cell(value))?;
         row += 1;
     }
     Ok(())
@@ -213,12 +228,12 @@ fn banks(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult<()
     let mut row = 1;
     for b in &result.batches {
         let path = format!("banks/{}", b.file_name());
-        sheet.write_string(row, 0, &b.bank.bin)?;
-        sheet.write_string(row, 1, &b.bank.short_name)?;
+        sheet.write_string(row, 0, cell(&b.bank.bin))?;
+        sheet.write_string(row, 1, cell(&b.bank.short_name))?;
         sheet.write_number(row, 2, b.payments.len() as f64)?;
         write_money(sheet, row, 3, b.total, &f.money)?;
-        sheet.write_string(row, 4, &path)?;
-        sheet.write_string(row, 5, &b.message_id)?;
+        sheet.write_string(row, 4, cell(&path))?;
+        sheet.write_string(row, 5, cell(&b.message_id))?;
         row += 1;
     }
     sheet.autofilter(0, 0, row - 1, 5)?;
@@ -265,14 +280,14 @@ fn accepted(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult
     for (b, p) in in_order.take(LISTED_ROWS) {
         let c = &result.candidates[p.candidate()];
         sheet.write_number(row, 0, c.row)?;
-        sheet.write_string(row, 1, c.name.as_str())?;
-        sheet.write_string(row, 2, result.table.get(Field::Commune, c.index()))?;
-        sheet.write_string(row, 3, result.table.get(Field::Category, c.index()))?;
-        sheet.write_string(row, 4, &b.bank.short_name)?;
+        sheet.write_string(row, 1, cell(&c.name))?;
+        sheet.write_string(row, 2, cell(result.table.get(Field::Commune, c.index())))?;
+        sheet.write_string(row, 3, cell(result.table.get(Field::Category, c.index())))?;
+        sheet.write_string(row, 4, cell(&b.bank.short_name))?;
         sheet.write_string_with_format(row, 5, p.account(&result.candidates), &f.text)?;
         write_money(sheet, row, 6, p.amount(&result.candidates), &f.money)?;
-        sheet.write_string(row, 7, p.end_to_end_id.as_str())?;
-        sheet.write_string(row, 8, c.codes())?;
+        sheet.write_string(row, 7, cell(&p.end_to_end_id))?;
+        sheet.write_string(row, 8, cell(&c.codes()))?;
         row += 1;
     }
     if row > 1 {
@@ -316,11 +331,11 @@ fn rejected(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult
         let reasons: Vec<&str> = codes.iter().map(|c| c.title().0).collect();
         let fixes: Vec<&str> = codes.iter().map(|c| c.fix_vi()).collect();
         sheet.write_number(row, 0, c.row)?;
-        sheet.write_string(row, 1, c.name.as_str())?;
-        sheet.write_string(row, 2, c.codes())?;
-        sheet.write_string(row, 3, reasons.join("; "))?;
-        sheet.write_string(row, 4, c.messages())?;
-        sheet.write_string(row, 5, fixes.join("; "))?;
+        sheet.write_string(row, 1, cell(&c.name))?;
+        sheet.write_string(row, 2, cell(&c.codes()))?;
+        sheet.write_string(row, 3, cell(&reasons.join("; ")))?;
+        sheet.write_string(row, 4, cell(&c.messages()))?;
+        sheet.write_string(row, 5, cell(&fixes.join("; ")))?;
         if let Some(amount) = c.amount {
             write_money(sheet, row, 6, amount, &f.money)?;
         }

@@ -164,14 +164,19 @@ pub fn write_xlsx(
         sheet.set_name("Chi trả lại")?;
         let extra = headers.len() - 3;
         for (c, h) in headers.iter().enumerate() {
-            sheet.write_string_with_format(0, c as u16, h, &bold)?;
+            sheet.write_string_with_format(0, c as u16, crate::report::workbook::cell(h), &bold)?;
             sheet.set_column_width(c as u16, if c >= extra { 36.0 } else { 16.0 })?;
             sheet.set_column_format(c as u16, if c >= extra { &note } else { &text })?;
         }
         for (r, cells) in rows.iter().enumerate() {
             for (c, v) in cells.iter().enumerate() {
                 let format = if c >= extra { &note } else { &text };
-                sheet.write_string_with_format(r as u32 + 1, c as u16, v, format)?;
+                sheet.write_string_with_format(
+                    r as u32 + 1,
+                    c as u16,
+                    crate::report::workbook::cell(v),
+                    format,
+                )?;
             }
         }
         sheet.set_freeze_panes(1, 0)?;

@@ -15,7 +15,7 @@ use crate::cells::format_vnd;
 use crate::ledger::PaymentStatus;
 use crate::reference::Reference;
 use crate::report::page::{both, money, page_start, signatures_and_end};
-use crate::report::workbook::write_money;
+use crate::report::workbook::{cell, write_money};
 
 fn count_cell(c: Count, key: &str) -> String {
     format!(
@@ -382,7 +382,7 @@ fn failed_sheet(
             reason.map_or("", |r| r.action_vi.as_str()),
         ];
         for (col, value) in cells.iter().enumerate() {
-            sheet.write_string(row, col as u16, *value)?;
+            sheet.write_string(row, col as u16, cell(value))?;
         }
         sheet.write_number(row, 2, p.row)?;
         write_money(sheet, row, 9, p.amount_vnd, money)?;
@@ -423,7 +423,7 @@ fn unmatched_sheet(
             .iter()
             .enumerate()
             {
-                sheet.write_string(row, col as u16, value.as_str())?;
+                sheet.write_string(row, col as u16, cell(value))?;
             }
             row += 1;
         }
