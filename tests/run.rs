@@ -615,3 +615,28 @@ fn a_cell_longer_than_a_format_holds_is_rejected_or_cut_never_fatal() {
         }
     }
 }
+
+/// A list saved as Excel's "CSV (Macintosh)", whose lines end with a
+/// carriage return alone, pays exactly what the same list with line feeds
+/// pays: its rows were once read as one malformed row.
+#[test]
+fn a_list_with_carriage_returns_alone_reads_as_its_rows() {
+    let w = Workdir::new();
+    let list = common::generated_list(40, 8);
+    let mac: Vec<u8> = String::from_utf8(list.clone())
+        .unwrap()
+        .replace("\r\n", "\n")
+        .replace('\n', "\r")
+        .into_bytes();
+    assert!(!mac.contains(&b'\n'));
+    w.write("unix.csv", &list);
+    w.write("mac.csv", &mac);
+    let totals = |file: &str, out: &str| -> serde_json::Value {
+        let run = w.ok(&["run", file, "--period", "2024-01", "--out", out, "--json"]);
+        serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()["totals"].clone()
+    };
+    let unix = totals("unix.csv", "u");
+    assert_eq!(unix["rows"], 40);
+    assert_eq!(totals("mac.csv", "m"), unix);
+    assert_eq!(w.read("m/rejected.csv").matches("MALFORMED_ROW").count(), 0);
+}

@@ -139,6 +139,24 @@ pub fn read(
     })
 }
 
+/// A list whose lines end with a carriage return alone (Excel's "CSV
+/// (Macintosh)", old Mac editors) has no line feed at all: its carriage
+/// returns become line feeds, so that its rows are rows. A list with any
+/// line feed is left as it is (a carriage return inside a quoted cell is
+/// the cell's own).
+fn unix_line_ends(text: std::borrow::Cow<'_, [u8]>) -> std::borrow::Cow<'_, [u8]> {
+    if memchr::memchr(b'\n', &text).is_some() || memchr::memchr(b'\r', &text).is_none() {
+        return text;
+    }
+    let mut owned = text.into_owned();
+    for b in &mut owned {
+        if *b == b'\r' {
+            *b = b'\n';
+        }
+    }
+    std::borrow::Cow::Owned(owned)
+}
+
 /// The list's encoding and header: the first decoding (most likely first)
 /// in which some delimiter gives a header, the header that names the most
 /// known columns (the earliest of those).
@@ -157,6 +175,7 @@ fn detect<'a>(
     }
     decodings
         .find_map(|(text, encoding)| {
+            let text = unix_line_ends(text);
             let header = DELIMITERS
                 .iter()
                 .filter_map(|d| find_header(&text, *d, aliases))
