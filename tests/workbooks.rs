@@ -414,3 +414,49 @@ fn dates_in_the_1904_system_and_error_cells_are_read_as_excel_shows_them() {
     assert!(rejected[1][1].contains("BAD_AMOUNT"), "{:?}", rejected[1]);
     assert!(rejected[1][2].contains("#N/A"), "{:?}", rejected[1]);
 }
+
+/// A hidden first sheet (a working copy, last month's list) is never paid
+/// unless named: the first sheet a person sees is read, and the summary and
+/// the report say which.
+#[test]
+fn a_hidden_sheet_is_passed_over_and_the_sheet_read_is_named() {
+    let w = Workdir::new();
+    let old = list(3);
+    let current = list(5);
+    let mut book = Workbook::new();
+    for (name, rows, hidden) in [("Tháng trước", &old, true), ("Tháng 1", &current, false)] {
+        let sheet = book.add_worksheet().set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+        if hidden {
+            sheet.set_hidden(true);
+        }
+    }
+    book.worksheet_from_index(1).unwrap().set_active(true);
+    book.save(w.join("list.xlsx")).unwrap();
+    let out = w.ok(&["run", "list.xlsx", "--period", "2024-01", "--out", "b"]);
+    assert!(
+        out.stdout.contains("list.xlsx, sheet `Tháng 1` (5 rows"),
+        "{}",
+        out.render()
+    );
+    assert_eq!(common::manifest(&w.join("b"))["input"]["sheet"], "Tháng 1");
+    assert!(
+        w.read("b/report.html")
+            .contains(r#"<dd data-field="sheet">Tháng 1</dd>"#)
+    );
+    w.ok(&[
+        "run",
+        "list.xlsx",
+        "--period",
+        "2024-01",
+        "--out",
+        "named",
+        "--sheet",
+        "Tháng trước",
+    ]);
+    assert_eq!(common::manifest(&w.join("named"))["input"]["rows"], 3);
+}

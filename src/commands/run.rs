@@ -183,6 +183,7 @@ impl<'a> JsonSummary<'a> {
 struct Words {
     header: fn(&str, &str, &str) -> String,
     input: &'static str,
+    sheet: &'static str,
     rows: &'static str,
     accepted: &'static str,
     rejected: &'static str,
@@ -202,6 +203,7 @@ struct Words {
 const EN: Words = Words {
     header: |batch, period, out| format!("batch {batch} for {period} written to {out}"),
     input: "input",
+    sheet: "sheet",
     rows: "rows",
     accepted: "accepted",
     rejected: "rejected",
@@ -225,6 +227,7 @@ const EN: Words = Words {
 const VI: Words = Words {
     header: |batch, period, out| format!("lô {batch} tháng {period} đã ghi vào {out}"),
     input: "danh sách",
+    sheet: "trang tính",
     rows: "dòng",
     accepted: "chấp nhận",
     rejected: "từ chối",
@@ -255,9 +258,15 @@ fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path, lang: Lang) -> std
         "{}",
         (words.header)(&m.batch_id, &m.period, &out.display().to_string())
     )?;
+    let sheet = m
+        .input
+        .sheet
+        .as_ref()
+        .map(|s| format!(", {} `{s}`", words.sheet))
+        .unwrap_or_default();
     writeln!(
         w,
-        "  {:<9} {} ({} {}, sha256 {})",
+        "  {:<9} {}{sheet} ({} {}, sha256 {})",
         words.input,
         m.input.file,
         t.rows,

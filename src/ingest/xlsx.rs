@@ -6,7 +6,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, Reader, SheetType, SheetVisible, open_workbook_auto_from_rs};
 use polars::prelude::{NewChunkedArray, StringChunked};
 
 use super::header::{header_columns, looks_like_header, map_header};
@@ -105,8 +105,8 @@ pub fn read(
     })
 }
 
-/// The sheet asked for (by name or 1-based number; the first by default)
-/// and its cells.
+/// The sheet asked for (by name or 1-based number; the first visible one
+/// by default) and its cells.
 fn open_sheet(
     file_name: &str,
     bytes: &[u8],
@@ -119,8 +119,15 @@ fn open_sheet(
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| workbook_error(format!("not a readable workbook ({e})")))?;
     let names = book.sheet_names();
+    // By default the first sheet a person sees: a hidden sheet (a working
+    // copy, last month's list) is never paid unless named.
+    let first_visible = book
+        .sheets_metadata()
+        .iter()
+        .find(|s| s.visible == SheetVisible::Visible && s.typ == SheetType::WorkSheet)
+        .map(|s| s.name.clone());
     let name = match sheet {
-        None => names.first().cloned(),
+        None => first_visible,
         Some(s) => match s.parse::<usize>() {
             Ok(n) if n >= 1 => names.get(n - 1).cloned(),
             _ => names

@@ -152,7 +152,7 @@ fn meta(h: &mut String, result: &Prepared) {
 <dt>{}</dt><dd data-field="period">{}</dd>
 <dt>{}</dt><dd>{}</dd>
 <dt>{}</dt><dd>{}</dd>
-<dt>{}</dt><dd data-field="input_file">{}</dd>
+<dt>{}</dt><dd data-field="input_file">{}</dd>{}
 <dt>sha256</dt><dd class="mono" data-field="input_sha256">{}</dd>
 </dl>"#,
         both("Mã lô", "Batch"),
@@ -170,6 +170,14 @@ fn meta(h: &mut String, result: &Prepared) {
         ),
         both("Tệp danh sách", "Input file"),
         escape(&input.file_name),
+        match &input.format.sheet {
+            Some(sheet) => format!(
+                "\n<dt>{}</dt><dd data-field=\"sheet\">{}</dd>",
+                both("Trang tính", "Sheet"),
+                escape(sheet)
+            ),
+            None => String::new(),
+        },
         escape(&input.sha256),
     );
 }
