@@ -196,7 +196,7 @@ impl HotFolder {
                 .and_then(|m| m.elapsed().ok())
                 .is_some_and(|age| age >= settle);
             let unchanged = settle.is_zero() || self.seen.get(&entry.path()) == Some(&stamp);
-            if old_enough && unchanged {
+            if old_enough && unchanged && !open_for_writing(&entry.path()) {
                 ready.push(entry.path());
             } else {
                 waiting.push(entry.path());
@@ -433,6 +433,56 @@ fn safe_id(id: &str) -> String {
     } else {
         id
     }
+}
+
+/// Whether another process holds `path` open for writing, where the system
+/// can tell (Linux: `/proc/<pid>/fdinfo` of every process this user may
+/// see). A copy that pauses longer than the settle time is still open.
+#[cfg(target_os = "linux")]
+fn open_for_writing(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(target) = fs::metadata(path) else {
+        return false;
+    };
+    let me = std::process::id().to_string();
+    let Ok(processes) = fs::read_dir("/proc") else {
+        return false;
+    };
+    for process in processes.flatten() {
+        let pid = process.file_name();
+        let pid = pid.to_string_lossy();
+        if !pid.bytes().all(|b| b.is_ascii_digit()) || pid == me {
+            continue;
+        }
+        let Ok(fds) = fs::read_dir(process.path().join("fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            // The same file: the same device and inode, whatever its name.
+            let same = fs::metadata(fd.path())
+                .is_ok_and(|m| m.dev() == target.dev() && m.ino() == target.ino());
+            if !same {
+                continue;
+            }
+            let info = process.path().join("fdinfo").join(fd.file_name());
+            let writable = fs::read_to_string(info).is_ok_and(|text| {
+                text.lines()
+                    .find_map(|l| l.strip_prefix("flags:"))
+                    .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                    .is_some_and(|flags| flags & 0o3 != 0)
+            });
+            if writable {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Elsewhere the system cannot tell: the settle time alone decides.
+#[cfg(not(target_os = "linux"))]
+fn open_for_writing(_path: &Path) -> bool {
+    false
 }
 
 /// Names of files still being written or kept by office programs.

@@ -475,3 +475,60 @@ fn a_batch_interrupted_after_its_commit_is_finished_from_any_directory() {
     assert_eq!(state(), ("published".to_owned(), payments));
     assert!(w.join("office/out/b/manifest.json").is_file());
 }
+
+/// A list another process still holds open for writing is left in the
+/// inbox, however long it has been unchanged (a copy that pauses longer
+/// than the settle time), and taken once it is closed: it was once claimed
+/// half-written, and the rest landed in the archive unpaid.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_hot_folder_leaves_a_list_that_is_still_open_for_writing() {
+    use std::io::Write;
+    let w = Workdir::new();
+    std::fs::create_dir_all(w.join("hot/inbox")).unwrap();
+    let list = common::generated_list(30, 6);
+    let (first, rest) = list.split_at(list.len() / 2);
+    let path = w.join("hot/inbox/chi-tra-2024-01.csv");
+    let mut writer = std::fs::File::create(&path).unwrap();
+    writer.write_all(first).unwrap();
+    writer.flush().unwrap();
+    // A writer that does not close its file: exec'd as a child keeps the
+    // descriptor in another process, as a copying program would.
+    let holder = std::process::Command::new("sleep")
+        .arg("60")
+        .stdin(std::fs::File::open("/dev/null").unwrap())
+        .stdout(writer.try_clone().unwrap())
+        .spawn()
+        .unwrap();
+    drop(writer);
+    let out = w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    assert!(
+        out.stdout
+            .contains("chi-tra-2024-01.csv: left in the inbox"),
+        "{}",
+        out.render()
+    );
+    assert!(w.files("hot/outbox").is_empty());
+    // The copy ends and the writer closes the file: now it is taken whole.
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(rest)
+        .unwrap();
+    let mut holder = holder;
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    assert_eq!(
+        std::fs::read_dir(w.join("hot/outbox")).unwrap().count(),
+        1,
+        "{:?}",
+        w.files("hot")
+    );
+    let archived = w.files("hot/archive");
+    assert_eq!(
+        std::fs::read(w.join("hot/archive").join(&archived[0])).unwrap(),
+        list
+    );
+}
