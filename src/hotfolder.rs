@@ -387,6 +387,19 @@ const HEAD: u64 = 64 << 10;
 /// it may be, or when the first bytes are all white space: then the whole
 /// file is read and its root element looked at.
 fn may_be_xml(head: &[u8]) -> bool {
+    // A UTF-16 file (some banks' systems write XML so) opens with its mark.
+    let utf16 = match head {
+        [0xFF, 0xFE, rest @ ..] => Some((encoding_rs::UTF_16LE, rest)),
+        [0xFE, 0xFF, rest @ ..] => Some((encoding_rs::UTF_16BE, rest)),
+        _ => None,
+    };
+    if let Some((encoding, rest)) = utf16 {
+        let (text, _) = encoding.decode_without_bom_handling(rest);
+        return text
+            .chars()
+            .find(|c| !c.is_whitespace() && *c != '\u{feff}')
+            .is_none_or(|c| c == '<');
+    }
     let text = match std::str::from_utf8(head) {
         Ok(text) => text,
         // Not UTF-8: not an answer (the sniffer reads UTF-8 only).
@@ -582,6 +595,10 @@ mod tests {
         assert!(!may_be_xml(b"\xD0\xCF\x11\xE0"));
         // A character cut by the end of the head is not held against it.
         assert!(may_be_xml(b"  <Document>\xE1\xBB"));
+        // UTF-16, told by its byte order mark: a bank's answer may be so.
+        assert!(may_be_xml(b"\xFF\xFE<\x00?\x00x\x00"));
+        assert!(may_be_xml(b"\xFE\xFF\x00<\x00?"));
+        assert!(!may_be_xml(b"\xFF\xFES\x00T\x00T\x00"));
     }
 
     proptest::proptest! {

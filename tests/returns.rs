@@ -473,6 +473,22 @@ fn an_answer_dropped_in_the_hot_folder_is_read_into_its_ledger() {
     );
     assert!(w.join("hot/outbox/returns-NTF-7/outcomes.csv").exists());
     assert!(w.join("hot/archive/returns-NTF-7-tra-lai.xml").exists());
+    // The same kind of answer saved as UTF-16 is an answer too, not a list.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in camt054("NTF-8", &[Entry::Booked(&payments[1])])
+        .replace("encoding=\"UTF-8\"", "encoding=\"UTF-16\"")
+        .encode_utf16()
+    {
+        utf16.extend(unit.to_le_bytes());
+    }
+    w.write("hot/inbox/tra-lai-utf16.xml", utf16);
+    let out = w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    assert!(
+        out.stdout
+            .contains("tra-lai-utf16.xml: bank answer, 1 payment(s) updated"),
+        "{}",
+        out.render()
+    );
     // A payment file dropped by mistake is not an answer.
     w.write(
         "hot/inbox/wrong.xml",

@@ -365,25 +365,44 @@ fn locate(text: &str) -> Result<Located<'_>, ParseError> {
 /// in an envelope), when it names a message, without reading the message
 /// (for telling answers from lists).
 pub fn sniff_namespace(bytes: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(strip_bom(bytes)).ok()?;
-    let located = locate(text).ok()?;
+    let text = text_of(bytes).ok()?;
+    let located = locate(&text).ok()?;
     message_identifier(&located.namespace)?;
     Some(located.namespace)
 }
 
-/// The bytes after any byte order marks (a file saved twice may have two).
-fn strip_bom(mut bytes: &[u8]) -> &[u8] {
-    while let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        bytes = rest;
-    }
-    bytes
+/// The text of an answer: UTF-8 (with or without byte order marks; a file
+/// saved twice may have two), or UTF-16 told by its byte order mark, as
+/// some banks' systems write XML.
+fn text_of(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, ParseError> {
+    let utf16 = match bytes {
+        [0xFF, 0xFE, rest @ ..] => Some((encoding_rs::UTF_16LE, rest)),
+        [0xFE, 0xFF, rest @ ..] => Some((encoding_rs::UTF_16BE, rest)),
+        _ => None,
+    };
+    let text = match utf16 {
+        Some((encoding, rest)) => encoding
+            .decode_without_bom_handling_and_without_replacement(rest)
+            .ok_or_else(|| ParseError("not UTF-16 text, though it opens like it".to_owned()))?,
+        None => std::borrow::Cow::Borrowed(
+            std::str::from_utf8(bytes)
+                .map_err(|e| ParseError(format!("not UTF-8 text (byte {})", e.valid_up_to())))?,
+        ),
+    };
+    Ok(match text {
+        std::borrow::Cow::Borrowed(t) => {
+            std::borrow::Cow::Borrowed(t.trim_start_matches('\u{feff}'))
+        }
+        std::borrow::Cow::Owned(t) => {
+            std::borrow::Cow::Owned(t.trim_start_matches('\u{feff}').to_owned())
+        }
+    })
 }
 
 /// Parses an answer.
 pub fn parse(bytes: &[u8]) -> Result<Answer, ParseError> {
-    let text = std::str::from_utf8(strip_bom(bytes))
-        .map_err(|e| ParseError(format!("not UTF-8 text (byte {})", e.valid_up_to())))?;
-    let located = locate(text)?;
+    let text = text_of(bytes)?;
+    let located = locate(&text)?;
     let identifier = message_identifier(&located.namespace).ok_or_else(|| {
         ParseError(format!(
             "not an ISO 20022 document: the `Document` ({}) names no ISO 20022 message",
@@ -1245,6 +1264,25 @@ mod tests {
         ] {
             assert_eq!(message_identifier(namespace), expected, "{namespace}");
         }
+    }
+
+    #[test]
+    fn an_answer_in_utf16_is_read_like_one_in_utf8() {
+        let xml = PAIN002.replace("encoding=\"UTF-8\"", "encoding=\"UTF-16\"");
+        let utf8 = parse(PAIN002.as_bytes()).unwrap();
+        for (bom, big_endian) in [([0xFF, 0xFE], false), ([0xFE, 0xFF], true)] {
+            let mut bytes = bom.to_vec();
+            for unit in xml.encode_utf16() {
+                bytes.extend(if big_endian {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                });
+            }
+            assert_eq!(parse(&bytes).unwrap(), utf8);
+            assert!(sniff_namespace(&bytes).is_some());
+        }
+        assert!(parse(&[0xFF, 0xFE, 0x3C]).is_err());
     }
 
     #[test]
