@@ -82,6 +82,33 @@ fn an_undecodable_file_names_the_encodings_tried() {
     assert!(!w.join("batch").exists());
 }
 
+/// A list marked as UTF-8 by its byte order mark, with a byte another
+/// program damaged: the message names the row and the byte, and nothing
+/// is written.
+#[test]
+fn a_list_marked_utf8_with_a_bad_byte_names_its_row() {
+    let w = Workdir::new();
+    let mut list = "\u{feff}name,account_number,bank,amount\n"
+        .as_bytes()
+        .to_vec();
+    list.extend_from_slice("Nguyễn Văn A,8507205000001,Agribank,360000\n".as_bytes());
+    // `L` is fine; the damaged character starts one byte after it.
+    let bad = list.len() + 1;
+    list.extend_from_slice(b"L\xea Th\xff,8507205000002,Agribank,360000\n");
+    w.write("list.csv", &list);
+    let out = w.run(&["run", "list.csv", "--period", "2024-01", "--out", "batch"]);
+    assert_eq!(out.code, 3, "{}", out.render());
+    assert!(
+        out.stderr.contains(&format!(
+            "`list.csv` is marked as UTF-8 but row 3 is not UTF-8 text (byte {} of the file)",
+            bad
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(!w.join("batch").exists());
+}
+
 /// The generated list with English headers, so that only the names can
 /// tell the encoding.
 fn english_header(text: &str) -> String {

@@ -168,6 +168,20 @@ fn detect<'a>(
 ) -> Result<(std::borrow::Cow<'a, [u8]>, Encoding, HeaderAt), IngestError> {
     let mut decodings = decode(bytes, forced).peekable();
     if decodings.peek().is_none() {
+        // A list that says it is UTF-8 (a byte order mark, or
+        // `--encoding utf-8`) is not tried in other encodings: say where it
+        // is not UTF-8.
+        let declared = bytes.starts_with(b"\xEF\xBB\xBF")
+            || matches!(forced, Some(Encoding::Utf8 | Encoding::Utf8Bom));
+        if declared && let Err(e) = std::str::from_utf8(bytes) {
+            let byte = e.valid_up_to();
+            let row = 1 + memchr::memchr_iter(b'\n', &bytes[..byte]).count() as u32;
+            return Err(IngestError::NotUtf8 {
+                file: file_name.to_owned(),
+                row,
+                byte,
+            });
+        }
         return Err(IngestError::Undecodable {
             file: file_name.to_owned(),
             tried: Encoding::TRIED.to_owned(),

@@ -52,6 +52,19 @@ pub enum IngestError {
         /// The file name.
         file: String,
     },
+    /// Declared UTF-8 (by its byte order mark, or by `--encoding`), with
+    /// bytes that are not.
+    #[error(
+        "`{file}` is marked as UTF-8 but row {row} is not UTF-8 text (byte {byte} of the file)"
+    )]
+    NotUtf8 {
+        /// The file name.
+        file: String,
+        /// The spreadsheet row (line) of the first bad byte.
+        row: u32,
+        /// Its offset in the file, from 0.
+        byte: usize,
+    },
     /// Not text in any encoding tried.
     #[error("`{file}` is not a text file in any supported encoding (tried {tried})")]
     Undecodable {
@@ -132,6 +145,10 @@ impl IngestError {
             IngestError::DuplicateColumn { .. } => {
                 Some("rename or delete one of the two columns".to_owned())
             }
+            IngestError::NotUtf8 { .. } => Some(
+                "open the list and save it again as CSV UTF-8 (or as an Excel workbook); the row named holds a character another program damaged"
+                    .to_owned(),
+            ),
             IngestError::Undecodable { .. } => {
                 Some("save the list as CSV UTF-8 or as an Excel workbook".to_owned())
             }
