@@ -214,6 +214,33 @@ impl HotFolder {
         &self.waiting
     }
 
+    /// Moves every symbolic link in the inbox to `failed/` with a report:
+    /// the hot folder never follows a link (it could point anywhere), and
+    /// one left in the inbox would wait there for ever, unexplained.
+    pub fn refuse_links(&self) -> Result<Vec<Outcome>, HotFolderError> {
+        let mut refused = Vec::new();
+        let mut entries: Vec<_> = fs::read_dir(self.dir("inbox"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
+            .collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if is_temporary(&name) {
+                continue;
+            }
+            let reason = "a link, not a file: the hot folder never follows links; copy the list itself into the inbox".to_owned();
+            let text = format!(
+                "Tệp: {name}\nLỗi: Đây là một liên kết (shortcut), không phải tệp danh sách. Thư mục không mở liên kết.\nCách khắc phục: Sao chép chính tệp danh sách vào thư mục inbox.\n\n---\n\nFile: {name}\nError: {reason}\n"
+            );
+            self.fail_with(&entry.path(), &name, &text)?;
+            refused.push(Outcome::Failed { file: name, reason });
+        }
+        Ok(refused)
+    }
+
     /// Moves a list from the inbox into `.processing/` under a unique name.
     /// `None` when it is gone (another process took it).
     pub fn claim(&self, path: &Path) -> Result<Option<PathBuf>, HotFolderError> {

@@ -532,3 +532,29 @@ fn the_hot_folder_leaves_a_list_that_is_still_open_for_writing() {
         list
     );
 }
+
+/// A symbolic link dropped in the inbox is never followed and never left
+/// waiting unexplained: it goes to `failed/` with a report, and the file it
+/// points to is untouched.
+#[cfg(unix)]
+#[test]
+fn a_link_in_the_inbox_is_refused_with_a_report() {
+    let w = Workdir::new();
+    let target = w.write("elsewhere/list.csv", common::generated_list(5, 1));
+    std::fs::create_dir_all(w.join("hot/inbox")).unwrap();
+    std::os::unix::fs::symlink(&target, w.join("hot/inbox/chi-tra-2024-01.csv")).unwrap();
+    let out = w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    assert!(
+        out.stdout
+            .contains("chi-tra-2024-01.csv: failed: a link, not a file"),
+        "{}",
+        out.render()
+    );
+    assert!(w.files("hot/inbox").is_empty());
+    assert!(
+        w.read("hot/failed/chi-tra-2024-01.csv.error.txt")
+            .contains("never follows links")
+    );
+    assert!(target.is_file());
+    assert!(w.files("hot/outbox").is_empty());
+}

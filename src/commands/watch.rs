@@ -58,6 +58,9 @@ pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
         std::thread::sleep(Duration::from_millis(300));
     }
     while !stop.load(Ordering::SeqCst) {
+        for outcome in folder.refuse_links().map_err(Failure::internal)? {
+            report(&outcome);
+        }
         for path in folder.ready(settle) {
             if stop.load(Ordering::SeqCst) {
                 break;
