@@ -252,6 +252,9 @@ impl HotFolder {
             .duration_since(SystemTime::UNIX_EPOCH)
             .unwrap_or_default()
             .as_nanos();
+        // Room for what later names add (a batch id, `returns-<MsgId>-`,
+        // `.error.txt`), so that no derived name outgrows the file system.
+        let name = fit(&name, 64);
         let claimed = self.dir(".processing").join(format!("{stamp:020}-{name}"));
         match fs::rename(path, &claimed) {
             Ok(()) => Ok(Some(claimed)),
@@ -382,7 +385,7 @@ impl HotFolder {
     }
 
     fn fail_with(&self, claimed: &Path, name: &str, text: &str) -> Result<(), HotFolderError> {
-        let target = unique(&self.dir("failed"), name);
+        let target = unique(&self.dir("failed"), &fit(name, ".error.txt".len()));
         let report = target.with_file_name(format!(
             "{}.error.txt",
             target
@@ -535,8 +538,36 @@ fn is_temporary(name: &str) -> bool {
             .any(|s| lower.ends_with(s))
 }
 
+/// The most bytes a file name may have on the file systems a hot folder
+/// lives on (ext4, XFS, NTFS, SMB shares).
+const NAME_MAX: usize = 255;
+
+/// `name` cut to leave `room` bytes under [`NAME_MAX`]: the end of its stem
+/// goes (at a character boundary), its extension stays, and 8 hex digits
+/// of the whole name's sha256 keep two long names apart.
+fn fit(name: &str, room: usize) -> String {
+    use sha2::{Digest, Sha256};
+    let max = NAME_MAX.saturating_sub(room);
+    if name.len() <= max {
+        return name.to_owned();
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if ext.len() <= 16 => (stem, format!(".{ext}")),
+        _ => (name, String::new()),
+    };
+    let hash = &hex::encode(Sha256::digest(name.as_bytes()))[..8];
+    let mut keep = max
+        .saturating_sub(ext.len() + 1 + hash.len())
+        .min(stem.len());
+    while !stem.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    format!("{}~{hash}{ext}", &stem[..keep])
+}
+
 /// `dir/name`, or `dir/stem-2.ext` and so on when taken.
 fn unique(dir: &Path, name: &str) -> PathBuf {
+    let name = &fit(name, 8);
     let first = dir.join(name);
     if !first.exists() {
         return first;

@@ -558,3 +558,34 @@ fn a_link_in_the_inbox_is_refused_with_a_report() {
     assert!(target.is_file());
     assert!(w.files("hot/outbox").is_empty());
 }
+
+/// A list whose name is as long as the file system allows (255 bytes) is
+/// paid like any other, under a shortened name in `archive/`, and the list
+/// dropped beside it is paid too: such a name once blocked the folder for
+/// good, the claim and archive names outgrowing the limit.
+#[test]
+fn a_list_with_the_longest_name_is_paid_and_blocks_nothing() {
+    let w = Workdir::new();
+    let long = format!("chi-tra-2024-01-{}.csv", "x".repeat(255 - 20));
+    assert_eq!(long.len(), 255);
+    w.write(&format!("hot/inbox/{long}"), common::generated_list(6, 1));
+    w.write(
+        "hot/inbox/chi-tra-2024-01-b.csv",
+        common::generated_list(7, 2),
+    );
+    let out = w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    assert_eq!(
+        out.stdout.matches(": batch ").count(),
+        2,
+        "{}",
+        out.render()
+    );
+    assert!(w.files("hot/inbox").is_empty());
+    let archived = w.files("hot/archive");
+    assert_eq!(archived.len(), 2, "{archived:?}");
+    assert!(
+        archived
+            .iter()
+            .all(|n| n.len() <= 255 && n.ends_with(".csv"))
+    );
+}

@@ -69,10 +69,12 @@ pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
                 continue;
             };
             crate::failpoint::hit("claimed");
-            let outcome = folder
-                .process(&claimed, &mut ledger, &settings)
-                .map_err(Failure::internal)?;
-            report(&outcome);
+            // One file the folder cannot handle never stops the others: it
+            // stays in `.processing/` and is tried again at the next start.
+            match folder.process(&claimed, &mut ledger, &settings) {
+                Ok(outcome) => report(&outcome),
+                Err(e) => tracing::error!("{}: {:#}", path.display(), anyhow::Error::new(e)),
+            }
         }
         if args.once {
             if !quiet {
