@@ -479,6 +479,10 @@ pub fn run_recorded(
     let table =
         crate::ingest::read_table_as(input, name, &settings.reference.columns, &settings.read)?;
     crate::failpoint::hit("read");
+    // Held until the batch is published: no other process's recovery may
+    // publish or undo it meanwhile. Taken before the ledger's write lock,
+    // as recovery takes it, so that the two never wait on each other.
+    let _publishing = ledger.publication_lock()?;
     let mut tx = ledger.begin()?;
     if let Some(earlier) = tx.batch_for_input(&table.sha256)? {
         return Err(RunError::AlreadyProcessed {

@@ -6,9 +6,20 @@
 /// The environment variable naming the point to abort at.
 pub const VAR: &str = "DISBURSE_FAILPOINT";
 
-/// Aborts the process if `DISBURSE_FAILPOINT` names `point`.
+/// Aborts the process if `DISBURSE_FAILPOINT` names `point`; pauses it
+/// for three seconds if it names `point:pause` (for the tests of what
+/// another process may do meanwhile).
 pub fn hit(point: &str) {
-    if std::env::var_os(VAR).is_some_and(|v| v == point) {
+    let Some(v) = std::env::var_os(VAR) else {
+        return;
+    };
+    if v == point {
         std::process::abort();
+    }
+    if v.to_str()
+        .and_then(|v| v.strip_suffix(":pause"))
+        .is_some_and(|p| p == point)
+    {
+        std::thread::sleep(std::time::Duration::from_secs(3));
     }
 }

@@ -589,3 +589,59 @@ fn a_list_with_the_longest_name_is_paid_and_blocks_nothing() {
             .all(|n| n.len() <= 255 && n.ends_with(".csv"))
     );
 }
+
+/// A command opened on the ledger while a run is between its ledger commit
+/// and the rename of its batch directory waits for the run instead of
+/// publishing the batch under it: the run ends well (it once failed with
+/// exit 5, "not empty", for a batch another process had published).
+#[test]
+fn recovery_waits_for_a_run_that_is_publishing_its_batch() {
+    let w = Workdir::new();
+    w.write("list.csv", common::generated_list(20, 3));
+    let mut run = w
+        .command(&[
+            "run",
+            "list.csv",
+            "--period",
+            "2024-01",
+            "--ledger",
+            "ledger.sqlite",
+            "--out",
+            "b",
+        ])
+        .env(disburse::failpoint::VAR, "committed:pause")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Until the run has committed its batch as pending.
+    let pending = || {
+        rusqlite::Connection::open(w.join("ledger.sqlite"))
+            .and_then(|c| {
+                c.query_row(
+                    "SELECT COUNT(*) FROM batches WHERE state = 'pending'",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
+            })
+            .unwrap_or(0)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while pending() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the run never committed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = w.ok(&["status", "--ledger", "ledger.sqlite", "--period", "2024-01"]);
+    assert!(!status.stdout.is_empty());
+    let run = run.wait_with_output().unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(pending(), 0);
+    assert!(w.join("b/manifest.json").is_file());
+}

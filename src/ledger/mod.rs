@@ -75,6 +75,12 @@ pub enum LedgerError {
     },
 }
 
+/// The ledger's publication lock, held while alive.
+#[derive(Debug)]
+pub struct PublicationLock {
+    _file: std::fs::File,
+}
+
 /// The payment ledger.
 pub struct Ledger {
     conn: Connection,
@@ -161,6 +167,29 @@ impl Ledger {
         };
         ledger.recover()?;
         Ok(ledger)
+    }
+
+    /// Takes the ledger's publication lock (`<ledger>.lock` beside it),
+    /// waiting for it: a run holds it from its checks until its batch is
+    /// published, and recovery takes it before it touches a pending batch,
+    /// so that another process never publishes (or undoes) a batch whose
+    /// run is still publishing it. Released when dropped.
+    pub fn publication_lock(&self) -> Result<PublicationLock, LedgerError> {
+        let mut name = self.path.clone().into_os_string();
+        name.push(".lock");
+        let path = PathBuf::from(name);
+        let recovery = |e: std::io::Error| LedgerError::Recovery {
+            batch_id: String::new(),
+            message: format!("cannot lock `{}`: {e}", path.display()),
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(recovery)?;
+        file.lock().map_err(recovery)?;
+        Ok(PublicationLock { _file: file })
     }
 
     /// The database file.
@@ -261,8 +290,13 @@ impl Ledger {
     /// its input can be processed again; one recorded with relative paths
     /// (an older release) that cannot be found from here stays pending.
     fn recover(&mut self) -> Result<(), LedgerError> {
-        let pending: Vec<BatchRecord> =
-            records::batches_where(&self.conn, "state = 'pending'").map_err(self.sql())?;
+        let pending = |conn: &Connection| records::batches_where(conn, "state = 'pending'");
+        if pending(&self.conn).map_err(self.sql())?.is_empty() {
+            return Ok(());
+        }
+        // A run may be publishing it right now: wait for it, then look again.
+        let _lock = self.publication_lock()?;
+        let pending: Vec<BatchRecord> = pending(&self.conn).map_err(self.sql())?;
         for batch in pending {
             let out = Path::new(&batch.out_dir);
             let staged = Path::new(&batch.staging_dir);
