@@ -598,7 +598,7 @@ fn a_list_with_the_longest_name_is_paid_and_blocks_nothing() {
 fn recovery_waits_for_a_run_that_is_publishing_its_batch() {
     let w = Workdir::new();
     w.write("list.csv", common::generated_list(20, 3));
-    let mut run = w
+    let run = w
         .command(&[
             "run",
             "list.csv",
