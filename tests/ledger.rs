@@ -645,3 +645,74 @@ fn recovery_waits_for_a_run_that_is_publishing_its_batch() {
     assert_eq!(pending(), 0);
     assert!(w.join("b/manifest.json").is_file());
 }
+
+/// An output path that a batch cannot be renamed onto (a symbolic link to
+/// an empty directory) is refused before anything is recorded; and a
+/// pending batch whose target became such a path leaves the ledger usable,
+/// the batch pending, until the path is fixed. Both once bricked the
+/// ledger: every later command failed with exit 7.
+#[cfg(unix)]
+#[test]
+fn an_output_path_a_batch_cannot_replace_never_bricks_the_ledger() {
+    let w = Workdir::new();
+    w.write("list.csv", common::generated_list(10, 4));
+    std::fs::create_dir_all(w.join("empty")).unwrap();
+    std::os::unix::fs::symlink(w.join("empty"), w.join("link")).unwrap();
+    let refused = w.run(&[
+        "run",
+        "list.csv",
+        "--period",
+        "2024-01",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "link",
+    ]);
+    assert_eq!(refused.code, 5, "{}", refused.render());
+    assert!(
+        refused.stderr.contains("is a symbolic link"),
+        "{}",
+        refused.render()
+    );
+    let batches = || -> Vec<String> {
+        let conn = rusqlite::Connection::open(w.join("ledger.sqlite")).unwrap();
+        let mut stmt = conn.prepare("SELECT state FROM batches").unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert!(
+        !w.join("ledger.sqlite").exists(),
+        "refused before the ledger was touched"
+    );
+
+    // Killed after its commit; then its target becomes a link.
+    let killed = w
+        .command(&[
+            "run",
+            "list.csv",
+            "--period",
+            "2024-01",
+            "--ledger",
+            "ledger.sqlite",
+            "--out",
+            "b",
+        ])
+        .env(disburse::failpoint::VAR, "committed")
+        .output()
+        .unwrap();
+    assert!(!killed.status.success());
+    std::os::unix::fs::symlink(w.join("empty"), w.join("b")).unwrap();
+    let status = w.ok(&["status", "--ledger", "ledger.sqlite", "--period", "2024-01"]);
+    assert!(
+        status.stderr.contains("it stays pending"),
+        "{}",
+        status.render()
+    );
+    assert_eq!(batches(), ["pending"]);
+    std::fs::remove_file(w.join("b")).unwrap();
+    w.ok(&["status", "--ledger", "ledger.sqlite", "--period", "2024-01"]);
+    assert_eq!(batches(), ["published"]);
+    assert!(w.join("b/manifest.json").is_file());
+}

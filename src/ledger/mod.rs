@@ -308,8 +308,23 @@ impl Ledger {
                 tracing::warn!(batch = %batch.batch_id, "finishing a batch interrupted after publication");
             } else if manifest_matches(staged, &batch.manifest_sha256) {
                 tracing::warn!(batch = %batch.batch_id, "publishing a batch interrupted before publication");
-                crate::write::publish::rename_into_place(staged, out)
-                    .map_err(|e| recovery(e.to_string()))?;
+                // A target that cannot take it (a link, a mount point, a
+                // full disk) leaves the batch pending, and the ledger usable:
+                // its payments stand, so nothing is paid again.
+                if let Err(e) = crate::write::publish::rename_into_place(staged, out) {
+                    let cause = std::error::Error::source(&e)
+                        .map(|c| format!(": {c}"))
+                        .unwrap_or_default();
+                    tracing::error!(
+                        "{}",
+                        recovery(format!(
+                            "cannot move its files from `{}` to `{}` ({e}{cause}); it stays pending until they can be",
+                            staged.display(),
+                            out.display()
+                        ))
+                    );
+                    continue;
+                }
             } else if !(out.is_absolute() && staged.is_absolute()) {
                 // Recorded by an older release, relative to the directory
                 // it ran in: from another one, the files cannot be looked

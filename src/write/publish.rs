@@ -19,6 +19,15 @@ pub enum PublishError {
     /// The target exists and is a file.
     #[error("the output path `{0}` is not a directory")]
     NotADirectory(PathBuf),
+    /// The target cannot receive a batch by a rename: a symbolic link, or
+    /// the root of another file system (a mount point, a USB stick).
+    #[error("the output path `{path}` is {what}: a batch cannot be put in its place")]
+    CannotReplace {
+        /// The target.
+        path: PathBuf,
+        /// What it is.
+        what: &'static str,
+    },
     /// A file system operation failed.
     #[error("cannot write `{path}`")]
     Io {
@@ -37,6 +46,9 @@ impl PublishError {
             PublishError::NotEmpty(_) => {
                 Some("choose a new directory: a batch is never written over another")
             }
+            PublishError::CannotReplace { .. } => {
+                Some("name a new directory inside it (for a USB stick: `--out /media/usb/2024-01`)")
+            }
             _ => None,
         }
     }
@@ -51,6 +63,32 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> PublishError + '_ {
 
 /// Checks that `target` may receive a batch: absent, or an empty directory.
 pub fn check_target(target: &Path) -> Result<(), PublishError> {
+    // The batch arrives by renaming its staging directory (beside the
+    // target) onto it: that cannot replace a link, nor the root of another
+    // file system. Refused here, before anything is recorded.
+    if fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(PublishError::CannotReplace {
+            path: target.to_owned(),
+            what: "a symbolic link",
+        });
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if let (Ok(t), Ok(p)) = (fs::metadata(target), fs::metadata(parent))
+            && t.is_dir()
+            && t.dev() != p.dev()
+        {
+            return Err(PublishError::CannotReplace {
+                path: target.to_owned(),
+                what: "the root of another file system (a mount point)",
+            });
+        }
+    }
     match fs::read_dir(target) {
         Ok(mut entries) => {
             if entries.next().is_some() {
