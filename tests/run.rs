@@ -640,3 +640,32 @@ fn a_list_with_carriage_returns_alone_reads_as_its_rows() {
     assert_eq!(totals("mac.csv", "m"), unix);
     assert_eq!(w.read("m/rejected.csv").matches("MALFORMED_ROW").count(), 0);
 }
+
+/// README's worked example is what the shipped sample prints, line for
+/// line (stdout, then the warning on stderr).
+#[test]
+fn the_readme_worked_example_is_the_samples_output() {
+    let w = Workdir::new();
+    std::fs::create_dir_all(w.join("sample_batches")).unwrap();
+    std::fs::copy(
+        repo_file("sample_batches/district-2024-01.csv"),
+        w.join("sample_batches/district-2024-01.csv"),
+    )
+    .unwrap();
+    let out = w.ok(&[
+        "run",
+        "sample_batches/district-2024-01.csv",
+        "--period",
+        "2024-01",
+        "--out",
+        "out/2024-01",
+    ]);
+    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    let command = "$ cargo run --release -- run sample_batches/district-2024-01.csv --period 2024-01 --out out/2024-01\n";
+    let example = readme
+        .split_once(command)
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(block, _)| block)
+        .expect("README shows the worked example");
+    assert_eq!(example, format!("{}{}", out.stdout, out.stderr));
+}
