@@ -40,10 +40,7 @@ fn parse<T: serde::de::DeserializeOwned>(seq: i64, body: &str) -> Result<T, Prob
 /// Checks the ledger; an empty list means all is well.
 pub fn verify(ledger: &Ledger) -> Result<(Vec<Problem>, ChainHead), LedgerError> {
     let conn = ledger.conn();
-    let sql = |source| LedgerError::Sqlite {
-        path: ledger.path().to_owned(),
-        source,
-    };
+    let sql = ledger.sql();
     let mut problems = Vec::new();
     let mut replayed = Replayed::default();
     let mut prev = GENESIS.to_owned();
@@ -51,7 +48,7 @@ pub fn verify(ledger: &Ledger) -> Result<(Vec<Problem>, ChainHead), LedgerError>
     {
         let mut stmt = conn
             .prepare("SELECT seq, kind, body, prev_hash, hash FROM journal ORDER BY seq")
-            .map_err(sql)?;
+            .map_err(&sql)?;
         let rows = stmt
             .query_map([], |r| {
                 Ok((
@@ -62,9 +59,9 @@ pub fn verify(ledger: &Ledger) -> Result<(Vec<Problem>, ChainHead), LedgerError>
                     r.get::<_, String>(4)?,
                 ))
             })
-            .map_err(sql)?;
+            .map_err(&sql)?;
         for row in rows {
-            let (seq, kind, body, prev_hash, hash) = row.map_err(sql)?;
+            let (seq, kind, body, prev_hash, hash) = row.map_err(&sql)?;
             records_seen += 1;
             if prev_hash != prev || record_hash(&prev_hash, &kind, &body) != hash {
                 problems.push(Problem(format!("journal record {seq} ({kind}) does not match the chain: the journal was changed")));
@@ -138,12 +135,9 @@ fn compare(
     replayed: &Replayed,
     problems: &mut Vec<Problem>,
 ) -> Result<(), LedgerError> {
-    let sql = |source| LedgerError::Sqlite {
-        path: ledger.path().to_owned(),
-        source,
-    };
+    let sql = ledger.sql();
     let batches: BTreeMap<String, (BatchRecord, String)> = records::all_batches(ledger.conn())
-        .map_err(sql)?
+        .map_err(&sql)?
         .into_iter()
         .map(|b| (b.0.batch_id.clone(), b))
         .collect();
@@ -165,7 +159,7 @@ fn compare(
         )));
     }
     let files: BTreeMap<String, BankFileRecord> = records::bank_files(ledger.conn())
-        .map_err(sql)?
+        .map_err(&sql)?
         .into_iter()
         .map(|f| (f.message_id.clone(), f))
         .collect();
@@ -175,7 +169,7 @@ fn compare(
         ));
     }
     let answers: BTreeMap<String, AnswerRecord> = records::answers(ledger.conn())
-        .map_err(sql)?
+        .map_err(&sql)?
         .into_iter()
         .map(|a| (a.sha256.clone(), a))
         .collect();
@@ -194,11 +188,8 @@ fn compare_payments(
     replayed: &Replayed,
     problems: &mut Vec<Problem>,
 ) -> Result<(), LedgerError> {
-    let sql = |source| LedgerError::Sqlite {
-        path: ledger.path().to_owned(),
-        source,
-    };
-    let payments = records::payments(ledger.conn(), records::PaymentFilter::All).map_err(sql)?;
+    let sql = ledger.sql();
+    let payments = records::payments(ledger.conn(), records::PaymentFilter::All).map_err(&sql)?;
     let mut by_batch: BTreeMap<&str, Vec<&PaymentRecord>> = BTreeMap::new();
     for (p, status) in &payments {
         by_batch.entry(&p.batch_id).or_default().push(p);
