@@ -29,6 +29,12 @@ pub fn payment_info_id(message_id: &str) -> String {
     format!("{message_id}-1")
 }
 
+/// The message id a payment information id of ours was made from, the
+/// inverse of [`payment_info_id`]; `None` for one that is not of that form.
+pub fn message_of_payment_info(payment_info_id: &str) -> Option<&str> {
+    payment_info_id.strip_suffix("-1")
+}
+
 /// The end-to-end id of one payment: office, period and 64 bits of a hash
 /// of office, period, payment type, beneficiary and attempt.
 /// `HUYENX202407-9F86D081884C7D65`, at most 31 characters. Attempt 1 is the
@@ -132,5 +138,11 @@ mod tests {
         let batch = batch_id("OFFICE12", p, &"ab".repeat(32));
         assert_eq!(batch, "OFFICE12-202407-ABABABAB");
         assert!(payment_info_id(&message_id(&batch, "970405")).len() <= 35);
+        let message = message_id(&batch, "970405");
+        assert_eq!(
+            message_of_payment_info(&payment_info_id(&message)),
+            Some(message.as_str())
+        );
+        assert_eq!(message_of_payment_info(&message), None);
     }
 }

@@ -336,12 +336,11 @@ impl<'t, 'c> Matcher<'t, 'c> {
         item: &Item,
         block: &str,
     ) -> Result<Option<BankFileRecord>, LedgerError> {
-        let file = match block.strip_suffix("-1") {
+        let file = match crate::ids::message_of_payment_info(block) {
             Some(message_id) => self.bank_file(message_id)?,
             None => None,
         };
-        let Some(file) = file.filter(|f| crate::ids::payment_info_id(&f.message_id) == block)
-        else {
+        let Some(file) = file else {
             self.unmatched(
                 item,
                 format!("payment block `{block}` was not sent from this ledger"),
@@ -396,13 +395,13 @@ impl<'t, 'c> Matcher<'t, 'c> {
             return Ok(());
         };
         let Some((payment, current)) = self.tx.payment(e2e)? else {
-            let reason = match item.message_id.as_deref() {
-                Some(m) if self.bank_file(m)?.is_none() => format!(
-                    "message `{m}` was not sent from this ledger (another office's report?)"
-                ),
-                _ => format!("end-to-end id `{e2e}` is not in the ledger"),
-            };
-            self.unmatched(item, reason);
+            // An unknown message is listed as such by `sent_file`.
+            if let Some(m) = item.message_id.as_deref()
+                && self.sent_file(item, m)?.is_none()
+            {
+                return Ok(());
+            }
+            self.unmatched(item, format!("end-to-end id `{e2e}` is not in the ledger"));
             return Ok(());
         };
         if let Some(m) = item.message_id.as_deref()
@@ -535,25 +534,18 @@ impl<'t, 'c> Matcher<'t, 'c> {
             return Ok(());
         };
         let file = match (item.message_id.as_deref(), item.payment_info_id.as_deref()) {
-            (_, Some(block)) => {
-                let Some(file) = self.block_file(item, block)? else {
-                    return Ok(());
-                };
-                file
-            }
-            (Some(m), None) => {
-                let Some(file) = self.sent_file(item, m)? else {
-                    return Ok(());
-                };
-                file
-            }
+            (_, Some(block)) => self.block_file(item, block)?,
+            (Some(m), None) => self.sent_file(item, m)?,
             (None, None) => {
                 self.unmatched(
                     item,
                     "the batch entry names no message or payment block; nothing changed, ask the bank for the details".to_owned(),
                 );
-                return Ok(());
+                None
             }
+        };
+        let Some(file) = file else {
+            return Ok(());
         };
         let count = item.count.as_deref().and_then(|c| c.parse::<i64>().ok());
         let total = item.amount.as_ref().and_then(Amount::vnd);
@@ -564,41 +556,31 @@ impl<'t, 'c> Matcher<'t, 'c> {
             );
             return Ok(());
         };
-        let payments = self.tx.payments(PaymentFilter::Message(&file.message_id))?;
-        let refused: Vec<bool> = payments
-            .iter()
-            .map(|(p, s)| self.current(p, s) == PaymentStatus::Rejected)
-            .collect();
-        let open: Vec<i64> = payments
-            .iter()
-            .zip(&refused)
-            .filter(|(_, r)| !**r)
-            .map(|((p, _), _)| p.amount_vnd)
-            .collect();
-        let rejected = payments.len() - open.len();
-        let whole = (count, total) == (file.transactions, file.total_vnd);
-        let not_rejected = (count, total) == (open.len() as i64, open.iter().sum::<i64>());
-        if !not_rejected {
-            let reason = if whole {
+        let (open, rejected): (Vec<_>, Vec<_>) = self
+            .tx
+            .payments(PaymentFilter::Message(&file.message_id))?
+            .into_iter()
+            .partition(|(p, s)| self.current(p, s) != PaymentStatus::Rejected);
+        let open_vnd: i64 = open.iter().map(|(p, _)| p.amount_vnd).sum();
+        if (count, total) != (open.len() as i64, open_vnd) {
+            let reason = if (count, total) == (file.transactions, file.total_vnd) {
                 format!(
-                    "the batch entry books the whole file sent ({count} payments, {total} VND), but {rejected} of its payments were rejected: ambiguous; nothing changed, ask the bank"
+                    "the batch entry books the whole file sent ({count} payments, {total} VND), but {} of its payments were rejected: ambiguous; nothing changed, ask the bank",
+                    rejected.len()
                 )
             } else {
                 format!(
-                    "the batch entry books {count} payments, {total} VND, but the file sent has {} payments, {} VND ({} not rejected, {} VND): a partial booking; nothing changed, ask the bank",
+                    "the batch entry books {count} payments, {total} VND, but the file sent has {} payments, {} VND ({} not rejected, {open_vnd} VND): a partial booking; nothing changed, ask the bank",
                     file.transactions,
                     file.total_vnd,
                     open.len(),
-                    open.iter().sum::<i64>()
                 )
             };
             self.unmatched(item, reason);
             return Ok(());
         }
-        for ((payment, current), refused) in payments.into_iter().zip(refused) {
-            if !refused {
-                self.apply(payment, current, status, item);
-            }
+        for (payment, current) in open {
+            self.apply(payment, current, status, item);
         }
         Ok(())
     }
