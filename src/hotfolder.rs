@@ -418,24 +418,16 @@ const HEAD: u64 = 64 << 10;
 /// file is read and its root element looked at.
 fn may_be_xml(head: &[u8]) -> bool {
     // A UTF-16 file (some banks' systems write XML so) opens with its mark.
-    let utf16 = match head {
-        [0xFF, 0xFE, rest @ ..] => Some((encoding_rs::UTF_16LE, rest)),
-        [0xFE, 0xFF, rest @ ..] => Some((encoding_rs::UTF_16BE, rest)),
-        _ => None,
-    };
-    if let Some((encoding, rest)) = utf16 {
-        let (text, _) = encoding.decode_without_bom_handling(rest);
-        return text
-            .chars()
-            .find(|c| !c.is_whitespace() && *c != '\u{feff}')
-            .is_none_or(|c| c == '<');
-    }
-    let text = match std::str::from_utf8(head) {
-        Ok(text) => text,
-        // Not UTF-8: not an answer (the sniffer reads UTF-8 only).
-        Err(e) if e.error_len().is_some() => return false,
+    let utf16 = crate::returns::parse::utf16(head);
+    let text = match (utf16, std::str::from_utf8(head)) {
+        (Some((encoding, rest)), _) => encoding.decode_without_bom_handling(rest).0,
+        (None, Ok(text)) => std::borrow::Cow::Borrowed(text),
+        // Not UTF-8: not an answer (the sniffer reads UTF-8 and UTF-16).
+        (None, Err(e)) if e.error_len().is_some() => return false,
         // A character cut at the end of the head.
-        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+        (None, Err(e)) => std::borrow::Cow::Borrowed(
+            std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+        ),
     };
     // White space as the sniffer trims it (any Unicode white space), and
     // byte-order marks (the sniffer's and the XML reader's).

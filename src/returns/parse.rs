@@ -251,9 +251,8 @@ fn kind_of(identifier: &str, place: &str) -> Result<Kind, ParseError> {
 struct Located<'a> {
     /// The `Document`'s namespace.
     namespace: String,
-    /// The root element's name, and its namespace: `Document`, or an
-    /// envelope's.
-    root: (String, String),
+    /// The root element's name: `Document`, or an envelope's.
+    root: String,
     /// The text from the `Document`'s start tag on.
     body: &'a str,
 }
@@ -261,12 +260,12 @@ struct Located<'a> {
 impl Located<'_> {
     /// Where the message is, for messages: "namespace `…`, root `…`".
     fn place(&self) -> String {
-        if self.root.0 == "Document" {
+        if self.root == "Document" {
             format!("namespace `{}`, root `Document`", self.namespace)
         } else {
             format!(
                 "namespace `{}`, in a `{}` envelope",
-                self.namespace, self.root.0
+                self.namespace, self.root
             )
         }
     }
@@ -329,7 +328,7 @@ fn locate(text: &str) -> Result<Located<'_>, ParseError> {
             };
             return Ok(Located {
                 namespace,
-                root: root.unwrap_or_default(),
+                root: root.map(|(name, _)| name).unwrap_or_default(),
                 body,
             });
         }
@@ -371,16 +370,21 @@ pub fn sniff_namespace(bytes: &[u8]) -> Option<String> {
     Some(located.namespace)
 }
 
+/// The UTF-16 encoding a file's byte order mark names, and the bytes after
+/// it; `None` for a file without one.
+pub(crate) fn utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &[u8])> {
+    match bytes {
+        [0xFF, 0xFE, rest @ ..] => Some((encoding_rs::UTF_16LE, rest)),
+        [0xFE, 0xFF, rest @ ..] => Some((encoding_rs::UTF_16BE, rest)),
+        _ => None,
+    }
+}
+
 /// The text of an answer: UTF-8 (with or without byte order marks; a file
 /// saved twice may have two), or UTF-16 told by its byte order mark, as
 /// some banks' systems write XML.
 fn text_of(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, ParseError> {
-    let utf16 = match bytes {
-        [0xFF, 0xFE, rest @ ..] => Some((encoding_rs::UTF_16LE, rest)),
-        [0xFE, 0xFF, rest @ ..] => Some((encoding_rs::UTF_16BE, rest)),
-        _ => None,
-    };
-    let text = match utf16 {
+    let text = match utf16(bytes) {
         Some((encoding, rest)) => encoding
             .decode_without_bom_handling_and_without_replacement(rest)
             .ok_or_else(|| ParseError("not UTF-16 text, though it opens like it".to_owned()))?,
