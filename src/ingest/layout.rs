@@ -57,20 +57,12 @@ pub fn totals_label(label: &str) -> Option<bool> {
     }
     if !label.is_ascii() {
         let lower = label.trim().to_lowercase();
-        let words = ["tổng", "cộng"];
-        let opening = lower
+        let mut words = lower
             .split(|c: char| !c.is_alphanumeric())
-            .next()
-            .unwrap_or("");
-        if !words.contains(&opening) {
-            return None;
-        }
-        let second = lower
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .nth(1);
-        if opening == "tổng" && second.is_some_and(|w| !matches!(w, "cộng" | "số")) {
-            return None;
+            .filter(|w| !w.is_empty());
+        match (words.next(), words.next()) {
+            (Some("tổng"), None | Some("cộng" | "số")) | (Some("cộng"), _) => {}
+            _ => return None,
         }
     }
     let key = fold_key(label);
