@@ -381,17 +381,8 @@ fn a_batch_interrupted_after_its_commit_is_finished_from_any_directory() {
     std::fs::create_dir_all(w.join("elsewhere")).unwrap();
     let ledger = w.join("office/ledger.sqlite");
     let run_killed = || {
-        let out = common::disburse_command()
-            .args([
-                "run",
-                "list.csv",
-                "--period",
-                "2024-01",
-                "--ledger",
-                "ledger.sqlite",
-                "--out",
-                "out/b",
-            ])
+        let out = w
+            .recorded_run("list.csv", "out/b")
             .current_dir(w.join("office"))
             .env(disburse::failpoint::VAR, "committed")
             .output()
@@ -599,16 +590,7 @@ fn recovery_waits_for_a_run_that_is_publishing_its_batch() {
     let w = Workdir::new();
     w.write("list.csv", common::generated_list(20, 3));
     let run = w
-        .command(&[
-            "run",
-            "list.csv",
-            "--period",
-            "2024-01",
-            "--ledger",
-            "ledger.sqlite",
-            "--out",
-            "b",
-        ])
+        .recorded_run("list.csv", "b")
         .env(disburse::failpoint::VAR, "committed:pause")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
@@ -689,16 +671,7 @@ fn an_output_path_a_batch_cannot_replace_never_bricks_the_ledger() {
 
     // Killed after its commit; then its target becomes a link.
     let killed = w
-        .command(&[
-            "run",
-            "list.csv",
-            "--period",
-            "2024-01",
-            "--ledger",
-            "ledger.sqlite",
-            "--out",
-            "b",
-        ])
+        .recorded_run("list.csv", "b")
         .env(disburse::failpoint::VAR, "committed")
         .output()
         .unwrap();

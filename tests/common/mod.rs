@@ -69,6 +69,21 @@ impl Workdir {
         cmd
     }
 
+    /// `run LIST --period 2024-01 --ledger ledger.sqlite --out OUT` in this
+    /// directory, for the tests that stop or pause it at a failpoint.
+    pub fn recorded_run(&self, list: &str, out: &str) -> Command {
+        self.command(&[
+            "run",
+            list,
+            "--period",
+            "2024-01",
+            "--ledger",
+            "ledger.sqlite",
+            "--out",
+            out,
+        ])
+    }
+
     /// Runs `disburse` with `args` in this directory, clock pinned.
     pub fn run(&self, args: &[&str]) -> Outcome {
         let out = self.command(args).output().expect("the binary runs");
