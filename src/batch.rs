@@ -573,8 +573,8 @@ fn records<'r>(
 }
 
 /// A batch's payments as the ledger records them, each made when it is
-/// asked for (a national list's payments as owned records, each with its
-/// input row as JSON, took about 1.5 GB per million).
+/// asked for: a national list's payments are never all held as owned
+/// records.
 struct Recording<'r> {
     result: &'r Prepared,
     period: String,
@@ -585,9 +585,6 @@ struct Recording<'r> {
     /// Each payment's attempt, when some beneficiary's earlier payments in
     /// the period failed (otherwise every attempt is the first).
     attempts: Vec<u32>,
-    /// The JSON object's keys: the input's headers sorted, each with its
-    /// last column (as a map from header to cell holds them).
-    headers: Vec<(&'r str, usize)>,
 }
 
 impl<'r> Recording<'r> {
@@ -625,7 +622,6 @@ impl<'r> Recording<'r> {
             at,
             keys,
             attempts,
-            headers: json_keys(&result.table),
         }
     }
 
@@ -642,7 +638,7 @@ impl NewPayments for Recording<'_> {
         self.at.len()
     }
 
-    fn payment<'s>(&'s self, i: usize, source_row: &'s str) -> NewPayment<'s> {
+    fn payment(&self, i: usize) -> NewPayment<'_> {
         let (batch, payment, c) = self.parts(i);
         NewPayment {
             end_to_end_id: &payment.end_to_end_id,
@@ -657,14 +653,7 @@ impl NewPayments for Recording<'_> {
             amount_vnd: c.amount.expect("a payment's row has an amount"),
             row: c.row,
             name: &c.name,
-            source_row,
         }
-    }
-
-    fn source_row<'s>(&'s self, i: usize, buf: &'s mut String) -> &'s str {
-        let (_, _, c) = self.parts(i);
-        source_row_into(&self.result.table, &self.headers, c.index(), buf);
-        buf
     }
 
     fn keys(&self, i: usize) -> (&str, &str, &str) {
@@ -673,39 +662,9 @@ impl NewPayments for Recording<'_> {
     }
 }
 
-/// The keys of an input row's JSON object: the headers sorted, each with
-/// its last column (as a map from header to cell holds them).
-fn json_keys(table: &Table) -> Vec<(&str, usize)> {
-    let keys: std::collections::BTreeMap<&str, usize> = table
-        .headers
-        .iter()
-        .enumerate()
-        .map(|(col, h)| (h.as_str(), col))
-        .collect();
-    keys.into_iter().collect()
-}
-
-/// An input row as a JSON object, header to cell, written into `out`;
-/// `headers` are the object's keys in order, each with its column.
-fn source_row_into(table: &Table, headers: &[(&str, usize)], index: usize, out: &mut String) {
-    struct Row<'a>(&'a Table, &'a [(&'a str, usize)], usize);
-    impl serde::Serialize for Row<'_> {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let Row(table, headers, index) = *self;
-            s.collect_map(headers.iter().map(|&(h, col)| (h, table.raw(col, index))))
-        }
-    }
-    let mut bytes = std::mem::take(out).into_bytes();
-    bytes.clear();
-    serde_json::to_writer(&mut bytes, &Row(table, headers, index)).expect("text serialises");
-    *out = String::from_utf8(bytes).expect("JSON of text is UTF-8");
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::read_bytes;
-    use crate::reference::Reference;
 
     /// `accepted.csv` copies rows from the list as it is at write time:
     /// a list rewritten since it was read is refused, and nothing is left.
@@ -733,55 +692,5 @@ mod tests {
         assert!(!out.exists());
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "only the list is left: {left:?}");
-    }
-
-    /// The input row as the ledger first recorded it: a JSON map built
-    /// cell by cell.
-    fn source_row_as_map(table: &Table, index: usize) -> String {
-        let map: serde_json::Map<String, serde_json::Value> = table
-            .headers
-            .iter()
-            .enumerate()
-            .map(|(col, h)| {
-                (
-                    h.clone(),
-                    serde_json::Value::String(table.raw(col, index).to_owned()),
-                )
-            })
-            .collect();
-        serde_json::Value::Object(map).to_string()
-    }
-
-    #[test]
-    fn an_input_row_is_recorded_as_the_same_json_as_before() {
-        let text = "Số TT,name,\"ghi \"\"chú\"\"\",account_number,bank,amount,Thôn,Ấp\r\n\
-                    1,\"Lê \"\"Tư\"\"\",x\\y,123456789,agribank,500000,\"a\nb\",\r\n\
-                    2,Đào Thị Ánh,</tag>,987654321,vcb,600000,\u{7f}\t\u{1},=1+2\r\n";
-        let aliases = Reference::builtin().unwrap().columns;
-        let table = read_bytes("list.csv", text.as_bytes(), &aliases, &Default::default())
-            .expect("the list reads");
-        let keys = json_keys(&table);
-        let mut out = String::from("left over from the last row");
-        for index in 0..table.height() {
-            source_row_into(&table, &keys, index, &mut out);
-            assert_eq!(out, source_row_as_map(&table, index));
-            let back: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_str(&out).unwrap();
-            assert_eq!(back.len(), table.headers.len());
-        }
-        source_row_into(&table, &keys, 0, &mut out);
-        assert!(out.contains(r#""name":"Lê \"Tư\"""#), "{out}");
-    }
-
-    #[test]
-    fn a_repeated_header_keeps_its_last_cell_as_before() {
-        let text = "name,account_number,bank,amount,Mã hộ,Mã hộ\r\nAn,123456789,agribank,5,first,second\r\n";
-        let aliases = Reference::builtin().unwrap().columns;
-        let table = read_bytes("list.csv", text.as_bytes(), &aliases, &Default::default())
-            .expect("the list reads");
-        let mut out = String::new();
-        source_row_into(&table, &json_keys(&table), 0, &mut out);
-        assert_eq!(out, source_row_as_map(&table, 0));
-        assert!(out.contains(r#""Mã hộ":"second""#), "{out}");
     }
 }

@@ -578,3 +578,67 @@ fn an_answer_interrupted_anywhere_is_reported_in_full_when_read_again() {
         w.ok(&["ledger", "verify", "--ledger", "ledger.sqlite"]);
     }
 }
+
+/// A re-issue list copies each row from its batch's `accepted.csv`: one
+/// changed since the batch was written is refused, so that no row is
+/// re-issued with cells nobody sent.
+#[test]
+fn a_reissue_refuses_rows_from_a_listing_changed_after_its_batch() {
+    let w = Workdir::new();
+    let payments = paid_batch(&w, 12);
+    let file = &by_message(&payments)[0];
+    w.write(
+        "a/rejected.xml",
+        pain002(
+            "03",
+            "STS-6",
+            &Original::of(file),
+            ("RJCT", Some("AC04")),
+            &[],
+        ),
+    );
+    w.ok(&[
+        "returns",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "r",
+        "a/rejected.xml",
+    ]);
+    // The failed payments' contact details come from the listing.
+    let failed = csv_records(&w.join("r/failed.csv"));
+    assert_eq!(failed.len() - 1, file.len());
+    let reissue = [
+        "reissue",
+        "--ledger",
+        "ledger.sqlite",
+        "--period",
+        "2024-01",
+        "--out",
+        "lists/reissue.csv",
+    ];
+    w.ok(&reissue);
+    let listed = w.read("lists/reissue.csv");
+    std::fs::remove_file(w.join("lists/reissue.csv")).unwrap();
+
+    let accepted = w.read("out/batch/accepted.csv");
+    w.write(
+        "out/batch/accepted.csv",
+        accepted.replacen(&file[0].account, "9999999999999", 1),
+    );
+    let refused = w.run(&reissue);
+    assert_eq!(refused.code, 7, "{}", refused.render());
+    assert!(
+        refused
+            .stderr
+            .contains("accepted.csv` was changed after its batch was written"),
+        "{}",
+        refused.render()
+    );
+    assert!(!w.join("lists/reissue.csv").exists());
+
+    // Put back, the listing gives the same list again.
+    w.write("out/batch/accepted.csv", accepted);
+    w.ok(&reissue);
+    assert_eq!(w.read("lists/reissue.csv"), listed);
+}

@@ -51,6 +51,30 @@ pub fn append<T: Serialize>(conn: &Connection, kind: &str, body: &T) -> rusqlite
     Ok(())
 }
 
+/// Status changes journalled per record.
+pub const STATUSES_PER_RECORD: usize = 1024;
+
+/// The journal body of payments' new statuses, in the order they were
+/// made. (A ledger of schema version 2 journalled one `status` record, a
+/// bare [`StatusChange`], per change; both are read.)
+#[derive(Debug, Serialize, serde::Deserialize)]
+pub struct Statuses<C> {
+    /// The changes.
+    pub changes: Vec<C>,
+}
+
+/// The status changes of a journal record of kind `status` or
+/// `statuses`; `None` for any other kind, or a body that cannot be read.
+pub fn status_changes(kind: &str, body: &str) -> Option<Vec<StatusChange>> {
+    match kind {
+        "status" => serde_json::from_str(body).ok().map(|c| vec![c]),
+        "statuses" => serde_json::from_str::<Statuses<StatusChange>>(body)
+            .ok()
+            .map(|s| s.changes),
+        _ => None,
+    }
+}
+
 /// What a recorded answer changed, read back from the journal: for each
 /// payment it updated, in the order it journalled them, the status before
 /// and after. An answer's records are its status changes followed by the
@@ -74,22 +98,33 @@ pub fn answer_changes(
     let Ok(answer) = serde_json::from_str::<AnswerRecord>(&body) else {
         return Ok(None);
     };
-    let first = seq - answer.updated;
-    let mut afters = Vec::new();
-    let mut stmt =
-        conn.prepare("SELECT kind, body FROM journal WHERE seq >= ?1 AND seq < ?2 ORDER BY seq")?;
-    let mut rows = stmt.query(params![first, seq])?;
-    while let Some(row) = rows.next()? {
-        let kind: String = row.get(0)?;
-        let body: String = row.get(1)?;
-        match serde_json::from_str::<StatusChange>(&body) {
-            Ok(change) if kind == "status" => afters.push(change),
-            _ => return Ok(None),
+    // Back from the answer over its status records, until they hold as
+    // many changes as it made.
+    let mut records: Vec<Vec<StatusChange>> = Vec::new();
+    let mut held = 0i64;
+    let mut first = seq;
+    {
+        let mut stmt =
+            conn.prepare("SELECT seq, kind, body FROM journal WHERE seq < ?1 ORDER BY seq DESC")?;
+        let mut rows = stmt.query([seq])?;
+        while held < answer.updated {
+            let Some(row) = rows.next()? else {
+                return Ok(None);
+            };
+            let kind: String = row.get(1)?;
+            let body: String = row.get(2)?;
+            let Some(changes) = status_changes(&kind, &body) else {
+                return Ok(None);
+            };
+            first = row.get(0)?;
+            held += changes.len() as i64;
+            records.push(changes);
         }
     }
-    if afters.len() as i64 != answer.updated {
+    if held != answer.updated {
         return Ok(None);
     }
+    let afters: Vec<StatusChange> = records.into_iter().rev().flatten().collect();
     let wanted: HashMap<String, usize> = afters
         .iter()
         .enumerate()
@@ -105,15 +140,14 @@ pub fn answer_changes(
         })
         .collect();
     let mut stmt = conn.prepare(
-        "SELECT json_extract(body, '$.end_to_end_id'), body FROM journal
-         WHERE kind = 'status' AND seq < ?1 ORDER BY seq",
+        "SELECT kind, body FROM journal WHERE kind IN ('status', 'statuses') AND seq < ?1 ORDER BY seq",
     )?;
     let mut rows = stmt.query([first])?;
     while let Some(row) = rows.next()? {
-        let id: Option<String> = row.get(0)?;
-        if let Some(&i) = id.as_ref().and_then(|id| wanted.get(id)) {
-            let body: String = row.get(1)?;
-            if let Ok(change) = serde_json::from_str(&body) {
+        let kind: String = row.get(0)?;
+        let body: String = row.get(1)?;
+        for change in status_changes(&kind, &body).into_iter().flatten() {
+            if let Some(&i) = wanted.get(&change.end_to_end_id) {
                 befores[i] = change;
             }
         }
@@ -163,9 +197,8 @@ pub fn new_payments_digest<N: NewPayments + ?Sized>(payments: &N) -> (usize, Str
     let plain = |id: &str| {
         Some(id.len()) == id_len && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
     };
-    let line = |i: usize, out: &mut Vec<u8>, buf: &mut String| {
-        serde_json::to_writer(&mut *out, &payments.payment(i, payments.source_row(i, buf)))
-            .expect("records serialise");
+    let line = |i: usize, out: &mut Vec<u8>| {
+        serde_json::to_writer(&mut *out, &payments.payment(i)).expect("records serialise");
         out.push(b'\n');
     };
     let mut h = Sha256::new();
@@ -180,9 +213,9 @@ pub fn new_payments_digest<N: NewPayments + ?Sized>(payments: &N) -> (usize, Str
             let parts: Vec<Vec<u8>> = window
                 .par_chunks(CHUNK)
                 .map(|chunk| {
-                    let (mut out, mut buf) = (Vec::new(), String::new());
+                    let mut out = Vec::new();
                     for &i in chunk {
-                        line(i, &mut out, &mut buf);
+                        line(i, &mut out);
                     }
                     out
                 })
@@ -194,9 +227,9 @@ pub fn new_payments_digest<N: NewPayments + ?Sized>(payments: &N) -> (usize, Str
         // their newlines do not change their order.
         let mut lines: Vec<Vec<u8>> = (0..n)
             .into_par_iter()
-            .map_init(String::new, |buf, i| {
+            .map(|i| {
                 let mut out = Vec::new();
-                line(i, &mut out, buf);
+                line(i, &mut out);
                 out
             })
             .collect();
@@ -224,7 +257,6 @@ mod tests {
             amount_vnd: 500_000 + n as i64,
             row: n as u32 + 2,
             name: format!("Nguyễn \"Văn\" {n}"),
-            source_row: format!(r#"{{"name":"Nguyễn \"Văn\" {n}","note":"x\\y"}}"#),
         }
     }
 

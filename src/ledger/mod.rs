@@ -13,7 +13,9 @@
 //!   chain, so that an edited or deleted record is detected by `verify`.
 
 mod journal;
+mod migrate;
 mod records;
+mod source;
 mod status;
 mod verify;
 
@@ -29,19 +31,23 @@ pub use records::{
     AnswerRecord, BankFileRecord, BatchRecord, NewPayment, NewPayments, PaymentFilter,
     PaymentRecord, StatusChange, StatusCount,
 };
+pub use source::{SourceRow, SourceRows};
 pub use status::{PaymentStatus, UnknownStatus};
 pub use verify::{Problem, verify};
 
 const SCHEMA: &str = include_str!("schema.sql");
-const SCHEMA_VERSION: i64 = 2;
-
-/// SQLite's page cache while a batch's payments are inserted: room for the
-/// end-to-end id index (about 45 bytes an entry, pages two thirds full).
-const CACHE_PER_PAYMENT: i64 = 64;
-/// SQLite's default page cache, in KiB.
-const DEFAULT_CACHE_KIB: i64 = 2000;
+const SCHEMA_VERSION: i64 = 3;
+/// The page size of a new ledger, in bytes.
+const PAGE_SIZE: i64 = 16384;
+/// SQLite's page cache while a batch's payments are inserted, per payment:
+/// a little less than the two B-trees it writes take.
+const CACHE_PER_PAYMENT: i64 = 160;
+/// The page cache outside a batch's recording, in KiB.
+const READ_CACHE_KIB: i64 = 64 << 10;
+/// How much of the database file is read through a memory map.
+const MMAP_BYTES: i64 = 4 << 30;
 /// The most the page cache is raised to, in KiB.
-const MAX_CACHE_KIB: i64 = 1 << 20;
+const MAX_CACHE_KIB: i64 = 768 << 10;
 
 /// A ledger that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -55,15 +61,36 @@ pub enum LedgerError {
         #[source]
         source: rusqlite::Error,
     },
-    /// The database was made by a newer `disburse`.
+    /// The database was made by a newer `disburse`, or by one too old to
+    /// migrate.
     #[error(
-        "ledger `{path}` has schema version {found}; this disburse knows version {SCHEMA_VERSION}"
+        "ledger `{path}` has schema version {found}; this disburse reads version {SCHEMA_VERSION} and migrates version 2"
     )]
     Version {
         /// The database file.
         path: PathBuf,
         /// Its version.
         found: i64,
+    },
+    /// A ledger of an earlier schema could not be migrated; it is left as
+    /// it was.
+    #[error(
+        "ledger `{path}` cannot be migrated to schema version {SCHEMA_VERSION}: {message}; it is left as it was"
+    )]
+    Migration {
+        /// The database file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// The input rows of a batch's payments cannot be read back from its
+    /// `accepted.csv`.
+    #[error("the input rows of batch `{batch_id}` cannot be read: {message}")]
+    Source {
+        /// The batch.
+        batch_id: String,
+        /// Why.
+        message: String,
     },
     /// A file system step of recovery failed.
     #[error("ledger recovery of batch `{batch_id}`: {message}")]
@@ -143,24 +170,47 @@ impl Ledger {
         };
         let conn = Connection::open(path).map_err(sql)?;
         conn.busy_timeout(Duration::from_secs(60)).map_err(sql)?;
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(sql)?;
+        if tables == 0 {
+            // Larger pages: fewer, shallower B-tree levels for the
+            // millions of payments (only a new database can take them).
+            conn.pragma_update(None, "page_size", PAGE_SIZE)
+                .map_err(sql)?;
+        }
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(sql)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(sql)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(sql)?;
+        // Reads through the page cache of the system rather than copies of
+        // each page; a page cache of its own for the writes' working set.
+        conn.pragma_update(None, "mmap_size", MMAP_BYTES)
+            .map_err(sql)?;
+        conn.pragma_update(None, "cache_size", -READ_CACHE_KIB)
+            .map_err(sql)?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(sql)?;
-        if version > SCHEMA_VERSION {
-            return Err(LedgerError::Version {
-                path: path.to_owned(),
-                found: version,
-            });
+        let mut conn = conn;
+        match version {
+            SCHEMA_VERSION => {}
+            0 if tables == 0 => {
+                conn.execute_batch(&format!(
+                    "BEGIN IMMEDIATE; {SCHEMA}; PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                ))
+                .map_err(sql)?;
+            }
+            2 => migrate::from_v2(&mut conn, path)?,
+            found => {
+                return Err(LedgerError::Version {
+                    path: path.to_owned(),
+                    found,
+                });
+            }
         }
-        conn.execute_batch(SCHEMA).map_err(sql)?;
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION)
-            .map_err(sql)?;
         let mut ledger = Ledger {
             conn,
             path: path.to_owned(),
@@ -387,9 +437,11 @@ impl LedgerTx<'_> {
         let mut stmt = self
             .tx
             .prepare(
-                "SELECT payment_type, beneficiary_key, batch_id, end_to_end_id, status, attempt,
-                        reason_code, bank_bin, account
-                 FROM payments WHERE period = ?1 ORDER BY attempt",
+                "SELECT p.payment_type, p.beneficiary_key, b.batch_id, p.end_to_end_id, p.status,
+                        p.attempt, p.reason_code, f.bank_bin, p.account
+                 FROM payments p CROSS JOIN bank_files f ON f.id = p.file
+                      CROSS JOIN batches b ON b.id = f.batch
+                 WHERE p.period = ?1 ORDER BY p.attempt",
             )
             .map_err(self.sql())?;
         let mut index = PaidIndex::default();
@@ -461,33 +513,49 @@ impl LedgerTx<'_> {
 
     /// Records a staged batch, its bank files and payments as `pending`.
     ///
-    /// The payments are inserted in payment type and beneficiary order, so
-    /// that the two indexes on the beneficiary grow at their ends, and with
-    /// a page cache sized for the third (the end-to-end id, whose hashed
-    /// keys land anywhere); their digest for the journal is worked out on
-    /// the other threads meanwhile.
+    /// The payments are inserted in payment type and beneficiary order (the
+    /// table's own), their end-to-end ids in id order (theirs): a month's
+    /// payments go at the end of both, or into one range of each, never at
+    /// random. Their digest for the journal is worked out on the other
+    /// threads meanwhile.
     pub fn record_batch(
         &mut self,
         batch: &BatchRecord,
         files: &[BankFileRecord],
         payments: &dyn NewPayments,
     ) -> Result<(), LedgerError> {
-        records::insert_batch(&self.tx, batch).map_err(self.sql())?;
+        let batch_row = records::insert_batch(&self.tx, batch).map_err(self.sql())?;
         journal::append(&self.tx, "batch", batch).map_err(self.sql())?;
+        let mut file_rows = HashMap::with_capacity(files.len());
         for f in files {
-            records::insert_bank_file(&self.tx, f).map_err(self.sql())?;
+            let row = records::insert_bank_file(&self.tx, f, batch_row).map_err(self.sql())?;
+            file_rows.insert(f.message_id.as_str(), row);
             journal::append(&self.tx, "bank_file", f).map_err(self.sql())?;
         }
         let count = payments.count();
-        let mut keyed: Vec<(&str, &str, usize)> = (0..count)
-            .into_par_iter()
-            .map(|i| {
-                let (_, payment_type, beneficiary) = payments.keys(i);
-                (payment_type, beneficiary, i)
-            })
-            .collect();
-        keyed.par_sort_unstable();
-        let order: Vec<usize> = keyed.into_iter().map(|(_, _, i)| i).collect();
+        let (by_beneficiary, by_id) = rayon::join(
+            || {
+                let mut keyed: Vec<(&str, &str, usize)> = (0..count)
+                    .into_par_iter()
+                    .map(|i| {
+                        let (_, payment_type, beneficiary) = payments.keys(i);
+                        (payment_type, beneficiary, i)
+                    })
+                    .collect();
+                keyed.par_sort_unstable();
+                keyed.into_iter().map(|(_, _, i)| i).collect::<Vec<usize>>()
+            },
+            || {
+                let mut keyed: Vec<(&str, usize)> = (0..count)
+                    .into_par_iter()
+                    .map(|i| (payments.keys(i).0, i))
+                    .collect();
+                keyed.par_sort_unstable();
+                keyed.into_iter().map(|(_, i)| i).collect::<Vec<usize>>()
+            },
+        );
+        // Room for most of the pages the batch writes, so that they are not
+        // spilled to the write-ahead log and read back mid-transaction.
         let cache: i64 = self
             .tx
             .query_row("PRAGMA cache_size", [], |r| r.get(0))
@@ -495,7 +563,7 @@ impl LedgerTx<'_> {
         let wanted = -(i64::try_from(count).unwrap_or(i64::MAX) * CACHE_PER_PAYMENT / 1024)
             .clamp(-MAX_CACHE_KIB, 0);
         // A negative size is in KiB, a positive one in pages.
-        let raise = wanted < cache.min(-DEFAULT_CACHE_KIB);
+        let raise = wanted < cache.min(-READ_CACHE_KIB);
         if raise {
             self.tx
                 .pragma_update(None, "cache_size", wanted)
@@ -508,7 +576,7 @@ impl LedgerTx<'_> {
                 tracing::debug!(elapsed = ?started.elapsed(), "payments digested");
                 digest
             });
-            let inserted = self.insert_payments(payments, &order);
+            let inserted = self.insert_payments(payments, &by_beneficiary, &by_id, &file_rows);
             tracing::debug!(elapsed = ?started.elapsed(), "payments inserted");
             let digest = digest
                 .join()
@@ -545,21 +613,25 @@ impl LedgerTx<'_> {
     fn insert_payments(
         &self,
         payments: &dyn NewPayments,
-        order: &[usize],
+        by_beneficiary: &[usize],
+        by_id: &[usize],
+        file_rows: &HashMap<&str, i64>,
     ) -> Result<(), LedgerError> {
-        const BLOCK: usize = 1 << 13;
-        let mut stmt = records::payment_insert(&self.tx).map_err(self.sql())?;
-        for block in order.chunks(BLOCK) {
-            let rows: Vec<String> = block
-                .par_iter()
-                .map_init(String::new, |buf, &i| {
-                    payments.source_row(i, buf).to_owned()
-                })
-                .collect();
-            for (&i, row) in block.iter().zip(&rows) {
-                records::insert_payment(&mut stmt, &payments.payment(i, row))
-                    .map_err(self.sql())?;
-            }
+        let mut insert = records::payment_insert(&self.tx).map_err(self.sql())?;
+        for &i in by_beneficiary {
+            let p = payments.payment(i);
+            let file = *file_rows
+                .get(p.message_id)
+                .ok_or_else(|| LedgerError::Sqlite {
+                    path: self.path.clone(),
+                    source: rusqlite::Error::QueryReturnedNoRows,
+                })?;
+            records::insert_payment(&mut insert, &p, file).map_err(self.sql())?;
+        }
+        tracing::debug!("payments inserted by beneficiary");
+        let mut insert = records::end_to_end_id_insert(&self.tx).map_err(self.sql())?;
+        for &i in by_id {
+            records::insert_end_to_end_id(&mut insert, &payments.payment(i)).map_err(self.sql())?;
         }
         Ok(())
     }
@@ -581,30 +653,39 @@ impl LedgerTx<'_> {
         Ok(())
     }
 
-    /// Records payments' new statuses: journalled in the order given, the
-    /// table updated in the order the payments were recorded in (batch,
-    /// payment type, beneficiary), which is nearly the table's own, so that
-    /// a national answer rewrites its pages once each rather than at
-    /// random. Each payment appears at most once.
+    /// Records payments' new statuses: journalled in the order given (a
+    /// record per 1,024 changes), the
+    /// table updated in its own order (period, payment type, beneficiary),
+    /// so that a national answer rewrites its pages once each rather than
+    /// at random. A payment that fails moves to its attempt's slot, which
+    /// frees the beneficiary's live one for a re-issue. Each payment
+    /// appears at most once.
     pub fn set_statuses(
         &mut self,
         changes: &[(&PaymentRecord, &StatusChange)],
     ) -> Result<(), LedgerError> {
-        for (_, change) in changes {
-            journal::append(&self.tx, "status", change).map_err(self.sql())?;
+        for chunk in changes.chunks(journal::STATUSES_PER_RECORD) {
+            let changes: Vec<&StatusChange> = chunk.iter().map(|(_, c)| *c).collect();
+            journal::append(&self.tx, "statuses", &journal::Statuses { changes })
+                .map_err(self.sql())?;
         }
         let mut order: Vec<&(&PaymentRecord, &StatusChange)> = changes.iter().collect();
-        order.sort_by_key(|(p, _)| (&p.batch_id, &p.payment_type, &p.beneficiary_key));
+        order.sort_by_key(|(p, _)| (&p.period, &p.payment_type, &p.beneficiary_key, p.attempt));
         let mut update = self
             .tx
             .prepare_cached(
-                "UPDATE payments SET status = ?2, reason_code = ?3, reason_text = ?4 WHERE end_to_end_id = ?1",
+                "UPDATE payments SET status = ?5, reason_code = ?6, reason_text = ?7,
+                        slot = CASE WHEN ?5 IN (4, 5) THEN attempt ELSE 0 END
+                 WHERE period = ?1 AND payment_type = ?2 AND beneficiary_key = ?3 AND attempt = ?4",
             )
             .map_err(self.sql())?;
-        for (_, change) in order {
+        for (p, change) in order {
             update
                 .execute(params![
-                    change.end_to_end_id,
+                    p.period,
+                    p.payment_type,
+                    p.beneficiary_key,
+                    p.attempt,
                     change.status,
                     change.reason_code,
                     change.reason_text
@@ -616,13 +697,19 @@ impl LedgerTx<'_> {
 
     /// Removes a batch that never reached the disk.
     fn undo(&mut self, batch_id: &str) -> Result<(), LedgerError> {
-        for table in ["payments", "bank_files", "batches"] {
-            self.tx
-                .execute(
-                    &format!("DELETE FROM {table} WHERE batch_id = ?1"),
-                    [batch_id],
-                )
-                .map_err(self.sql())?;
+        let of_batch = "(period, payment_type, beneficiary_key, attempt) IN (
+                SELECT p.period, p.payment_type, p.beneficiary_key, p.attempt FROM payments p
+                WHERE p.period = (SELECT period FROM batches WHERE batch_id = ?1)
+                  AND p.file IN (SELECT f.id FROM bank_files f JOIN batches b ON b.id = f.batch
+                                 WHERE b.batch_id = ?1))";
+        for sql in [
+            format!("DELETE FROM end_to_end_ids WHERE {of_batch}"),
+            format!("DELETE FROM payments WHERE {of_batch}"),
+            "DELETE FROM bank_files WHERE batch = (SELECT id FROM batches WHERE batch_id = ?1)"
+                .to_owned(),
+            "DELETE FROM batches WHERE batch_id = ?1".to_owned(),
+        ] {
+            self.tx.execute(&sql, [batch_id]).map_err(self.sql())?;
         }
         self.tx
             .execute("UPDATE inputs SET outcome = 'failed', detail = 'interrupted before its files were written' WHERE batch_id = ?1", [batch_id])

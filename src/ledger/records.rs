@@ -82,8 +82,6 @@ pub struct PaymentRecord {
     pub row: u32,
     /// Beneficiary name.
     pub name: String,
-    /// The input row's cells as a JSON object (header to value).
-    pub source_row: String,
 }
 
 /// A payment to record, borrowed from the batch that made it. Its fields
@@ -115,8 +113,6 @@ pub struct NewPayment<'a> {
     pub row: u32,
     /// Beneficiary name.
     pub name: &'a str,
-    /// The input row's cells as a JSON object (header to value).
-    pub source_row: &'a str,
 }
 
 /// A batch's payments to record, made one at a time: a national list's
@@ -125,15 +121,11 @@ pub trait NewPayments: Sync {
     /// How many.
     fn count(&self) -> usize;
 
-    /// Payment `i`, with its input row as [`NewPayments::source_row`]
-    /// gave it.
-    fn payment<'s>(&'s self, i: usize, source_row: &'s str) -> NewPayment<'s>;
-
-    /// Payment `i`'s input row as a JSON object, made in `buf` if need be.
-    fn source_row<'s>(&'s self, i: usize, buf: &'s mut String) -> &'s str;
+    /// Payment `i`.
+    fn payment(&self, i: usize) -> NewPayment<'_>;
 
     /// Payment `i`'s end-to-end id, payment type and beneficiary key (the
-    /// keys it is inserted and digested by), without its input row.
+    /// keys it is inserted and digested by).
     fn keys(&self, i: usize) -> (&str, &str, &str);
 }
 
@@ -142,7 +134,7 @@ impl<P: std::borrow::Borrow<PaymentRecord> + Sync> NewPayments for [P] {
         self.len()
     }
 
-    fn payment<'s>(&'s self, i: usize, source_row: &'s str) -> NewPayment<'s> {
+    fn payment(&self, i: usize) -> NewPayment<'_> {
         let p = self[i].borrow();
         NewPayment {
             end_to_end_id: &p.end_to_end_id,
@@ -157,12 +149,7 @@ impl<P: std::borrow::Borrow<PaymentRecord> + Sync> NewPayments for [P] {
             amount_vnd: p.amount_vnd,
             row: p.row,
             name: &p.name,
-            source_row,
         }
-    }
-
-    fn source_row<'s>(&'s self, i: usize, _: &'s mut String) -> &'s str {
-        &self[i].borrow().source_row
     }
 
     fn keys(&self, i: usize) -> (&str, &str, &str) {
@@ -299,7 +286,8 @@ pub(super) fn all_batches(conn: &Connection) -> rusqlite::Result<Vec<(BatchRecor
     stmt.query_map([], batch_from)?.collect()
 }
 
-pub(super) fn insert_batch(conn: &Connection, b: &BatchRecord) -> rusqlite::Result<()> {
+/// Records a batch as pending; its row id.
+pub(super) fn insert_batch(conn: &Connection, b: &BatchRecord) -> rusqlite::Result<i64> {
     conn.execute(
         &format!("INSERT INTO batches ({BATCH_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'pending')"),
         params![
@@ -307,16 +295,21 @@ pub(super) fn insert_batch(conn: &Connection, b: &BatchRecord) -> rusqlite::Resu
             b.out_dir, b.staging_dir, b.manifest_sha256, b.accepted, b.accepted_vnd, b.rejected
         ],
     )?;
-    Ok(())
+    Ok(conn.last_insert_rowid())
 }
 
-pub(super) fn insert_bank_file(conn: &Connection, f: &BankFileRecord) -> rusqlite::Result<()> {
+/// Records a bank file of the batch with row id `batch`; its row id.
+pub(super) fn insert_bank_file(
+    conn: &Connection,
+    f: &BankFileRecord,
+    batch: i64,
+) -> rusqlite::Result<i64> {
     conn.execute(
-        "INSERT INTO bank_files (message_id, batch_id, path, bank_bin, sha256, transactions, total_vnd)
+        "INSERT INTO bank_files (message_id, batch, path, bank_bin, sha256, transactions, total_vnd)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![f.message_id, f.batch_id, f.path, f.bank_bin, f.sha256, f.transactions, f.total_vnd],
+        params![f.message_id, batch, f.path, f.bank_bin, f.sha256, f.transactions, f.total_vnd],
     )?;
-    Ok(())
+    Ok(conn.last_insert_rowid())
 }
 
 pub(super) fn bank_files(conn: &Connection) -> rusqlite::Result<Vec<BankFileRecord>> {
@@ -328,8 +321,9 @@ pub(super) fn bank_files_where(
     message_id: Option<&str>,
 ) -> rusqlite::Result<Vec<BankFileRecord>> {
     let mut stmt = conn.prepare(
-        "SELECT message_id, batch_id, path, bank_bin, sha256, transactions, total_vnd FROM bank_files
-         WHERE ?1 IS NULL OR message_id = ?1 ORDER BY message_id",
+        "SELECT f.message_id, b.batch_id, f.path, f.bank_bin, f.sha256, f.transactions, f.total_vnd
+         FROM bank_files f JOIN batches b ON b.id = f.batch
+         WHERE ?1 IS NULL OR f.message_id = ?1 ORDER BY f.message_id",
     )?;
     stmt.query_map([message_id], |r| {
         Ok(BankFileRecord {
@@ -345,30 +339,65 @@ pub(super) fn bank_files_where(
     .collect()
 }
 
-const PAYMENT_COLUMNS: &str = "end_to_end_id, batch_id, message_id, period, payment_type, beneficiary_key, \
-     attempt, bank_bin, account, amount_vnd, row, name, source_row";
+/// The columns of a payment read with its bank file `f` and batch `b`, in
+/// [`payment_from`]'s order.
+const PAYMENT_COLUMNS: &str = "p.end_to_end_id, b.batch_id, f.message_id, p.period, p.payment_type, \
+     p.beneficiary_key, p.attempt, f.bank_bin, p.account, p.amount_vnd, p.row, p.name, p.status, \
+     p.reason_code, p.reason_text";
+
+/// Payments with their bank file and batch. The payments come first and
+/// the order is fixed (`CROSS JOIN`), so that a condition on the period
+/// reads one period's range of the table, never the whole of it.
+const PAYMENT_JOIN: &str = "payments p CROSS JOIN bank_files f ON f.id = p.file \
+     CROSS JOIN batches b ON b.id = f.batch";
 
 pub(super) fn payment_insert(conn: &Connection) -> rusqlite::Result<Statement<'_>> {
-    conn.prepare(&format!(
-        "INSERT INTO payments ({PAYMENT_COLUMNS}, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'sent')"
-    ))
+    conn.prepare(
+        "INSERT INTO payments (period, payment_type, beneficiary_key, slot, attempt, end_to_end_id,
+                               file, account, amount_vnd, row, name, status)
+         VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)",
+    )
 }
 
-pub(super) fn insert_payment(stmt: &mut Statement<'_>, p: &NewPayment<'_>) -> rusqlite::Result<()> {
+/// Records a payment, as `sent`, in the bank file with row id `file`.
+pub(super) fn insert_payment(
+    stmt: &mut Statement<'_>,
+    p: &NewPayment<'_>,
+    file: i64,
+) -> rusqlite::Result<()> {
     stmt.execute(params![
-        p.end_to_end_id,
-        p.batch_id,
-        p.message_id,
         p.period,
         p.payment_type,
         p.beneficiary_key,
         p.attempt,
-        p.bank_bin,
+        p.end_to_end_id,
+        file,
         p.account,
         p.amount_vnd,
         p.row,
         p.name,
-        p.source_row
+    ])?;
+    Ok(())
+}
+
+pub(super) fn end_to_end_id_insert(conn: &Connection) -> rusqlite::Result<Statement<'_>> {
+    conn.prepare(
+        "INSERT INTO end_to_end_ids (end_to_end_id, period, payment_type, beneficiary_key, attempt)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+}
+
+/// Records a payment's end-to-end id.
+pub(super) fn insert_end_to_end_id(
+    stmt: &mut Statement<'_>,
+    p: &NewPayment<'_>,
+) -> rusqlite::Result<()> {
+    stmt.execute(params![
+        p.end_to_end_id,
+        p.period,
+        p.payment_type,
+        p.beneficiary_key,
+        p.attempt
     ])?;
     Ok(())
 }
@@ -389,13 +418,12 @@ fn payment_from(r: &Row<'_>) -> rusqlite::Result<(PaymentRecord, StatusChange)> 
             amount_vnd: r.get(9)?,
             row: r.get(10)?,
             name: r.get(11)?,
-            source_row: r.get(12)?,
         },
         StatusChange {
             end_to_end_id: id,
-            status: r.get(13)?,
-            reason_code: r.get(14)?,
-            reason_text: r.get(15)?,
+            status: r.get(12)?,
+            reason_code: r.get(13)?,
+            reason_text: r.get(14)?,
         },
     ))
 }
@@ -414,13 +442,21 @@ pub enum PaymentFilter<'a> {
 }
 
 impl<'a> PaymentFilter<'a> {
-    /// The SQL condition on `payments`, and its parameter `?1`.
+    /// The SQL condition on [`PAYMENT_JOIN`], and its parameter `?1`: a
+    /// batch's or a bank file's payments are looked for in its period only.
     fn condition(self) -> (&'static str, Option<&'a str>) {
         match self {
             PaymentFilter::All => ("?1 IS NULL", None),
-            PaymentFilter::Period(p) => ("period = ?1", Some(p)),
-            PaymentFilter::Batch(b) => ("batch_id = ?1", Some(b)),
-            PaymentFilter::Message(m) => ("message_id = ?1", Some(m)),
+            PaymentFilter::Period(p) => ("p.period = ?1", Some(p)),
+            PaymentFilter::Batch(b) => (
+                "p.period = (SELECT period FROM batches WHERE batch_id = ?1) AND b.batch_id = ?1",
+                Some(b),
+            ),
+            PaymentFilter::Message(m) => (
+                "p.period = (SELECT b2.period FROM bank_files f2 JOIN batches b2 ON b2.id = f2.batch
+                             WHERE f2.message_id = ?1) AND f.message_id = ?1",
+                Some(m),
+            ),
         }
     }
 }
@@ -431,7 +467,7 @@ pub(super) fn payments(
 ) -> rusqlite::Result<Vec<(PaymentRecord, StatusChange)>> {
     let (condition, value) = filter.condition();
     let sql = format!(
-        "SELECT {PAYMENT_COLUMNS}, status, reason_code, reason_text FROM payments WHERE {condition} ORDER BY batch_id, row, end_to_end_id"
+        "SELECT {PAYMENT_COLUMNS} FROM {PAYMENT_JOIN} WHERE {condition} ORDER BY b.batch_id, p.row, p.end_to_end_id"
     );
     let mut stmt = conn.prepare(&sql)?;
     stmt.query_map([value], payment_from)?.collect()
@@ -459,8 +495,8 @@ pub(super) fn status_counts(
 ) -> rusqlite::Result<Vec<StatusCount>> {
     let (condition, value) = filter.condition();
     let sql = format!(
-        "SELECT batch_id, bank_bin, status, count(*), sum(amount_vnd) FROM payments WHERE {condition} \
-         GROUP BY batch_id, bank_bin, status ORDER BY batch_id, bank_bin, status"
+        "SELECT b.batch_id, f.bank_bin, p.status, count(*), sum(p.amount_vnd) FROM {PAYMENT_JOIN} \
+         WHERE {condition} GROUP BY b.batch_id, f.bank_bin, p.status ORDER BY b.batch_id, f.bank_bin, p.status"
     );
     let mut stmt = conn.prepare(&sql)?;
     stmt.query_map([value], |r| {
@@ -480,7 +516,9 @@ pub(super) fn payment_by_id(
     id: &str,
 ) -> rusqlite::Result<(PaymentRecord, StatusChange)> {
     conn.prepare_cached(&format!(
-        "SELECT {PAYMENT_COLUMNS}, status, reason_code, reason_text FROM payments WHERE end_to_end_id = ?1"
+        "SELECT {PAYMENT_COLUMNS} FROM end_to_end_ids i CROSS JOIN {PAYMENT_JOIN}
+         WHERE i.end_to_end_id = ?1 AND p.period = i.period AND p.payment_type = i.payment_type
+           AND p.beneficiary_key = i.beneficiary_key AND p.attempt = i.attempt"
     ))?
     .query_row([id], payment_from)
 }

@@ -1,5 +1,13 @@
 -- The payment ledger: what has been paid, ever. Every change is also a
 -- record of the journal, whose sha256 chain `disburse ledger verify` checks.
+--
+-- Schema version 3. A payment row holds what the ledger decides on (who,
+-- which month, which attempt, where the money went, where it stands); the
+-- rest of its input row is in its batch's `accepted.csv`, whose sha256 the
+-- batch's manifest records. Payments are clustered by beneficiary, their
+-- end-to-end ids in a table of their own: each is written in its own key
+-- order, so that a month's payments append to both instead of landing at
+-- random in an index.
 
 CREATE TABLE IF NOT EXISTS inputs (
     id          INTEGER PRIMARY KEY,
@@ -12,7 +20,8 @@ CREATE TABLE IF NOT EXISTS inputs (
 );
 
 CREATE TABLE IF NOT EXISTS batches (
-    batch_id        TEXT PRIMARY KEY,
+    id              INTEGER PRIMARY KEY,
+    batch_id        TEXT NOT NULL UNIQUE,
     -- one batch per input file, whatever its name
     input_sha256    TEXT NOT NULL UNIQUE,
     input_file      TEXT NOT NULL,
@@ -30,8 +39,9 @@ CREATE TABLE IF NOT EXISTS batches (
 );
 
 CREATE TABLE IF NOT EXISTS bank_files (
-    message_id   TEXT PRIMARY KEY,
-    batch_id     TEXT NOT NULL REFERENCES batches (batch_id),
+    id           INTEGER PRIMARY KEY,
+    message_id   TEXT NOT NULL UNIQUE,
+    batch        INTEGER NOT NULL REFERENCES batches (id),
     path         TEXT NOT NULL,
     bank_bin     TEXT NOT NULL,
     sha256       TEXT NOT NULL,
@@ -39,31 +49,38 @@ CREATE TABLE IF NOT EXISTS bank_files (
     total_vnd    INTEGER NOT NULL
 );
 
+-- `status`: 0 sent, 1 pending, 2 accepted, 3 settled, 4 rejected,
+-- 5 returned (`PaymentStatus`). `slot` is 0 while the payment is live and
+-- its attempt once it failed, so that the primary key itself allows one
+-- live payment per beneficiary, period and payment type: a second one only
+-- after the first was rejected or returned.
 CREATE TABLE IF NOT EXISTS payments (
-    end_to_end_id    TEXT PRIMARY KEY,
-    batch_id         TEXT NOT NULL REFERENCES batches (batch_id),
-    message_id       TEXT NOT NULL REFERENCES bank_files (message_id),
-    period           TEXT NOT NULL,
-    payment_type     TEXT NOT NULL,
-    beneficiary_key  TEXT NOT NULL,
-    attempt          INTEGER NOT NULL CHECK (attempt >= 1),
-    bank_bin         TEXT NOT NULL,
-    account          TEXT NOT NULL,
-    amount_vnd       INTEGER NOT NULL CHECK (amount_vnd > 0),
-    row              INTEGER NOT NULL,
-    name             TEXT NOT NULL,
-    source_row       TEXT NOT NULL,
-    status           TEXT NOT NULL CHECK (status IN ('sent', 'pending', 'accepted', 'settled', 'rejected', 'returned')),
-    reason_code      TEXT NOT NULL DEFAULT '',
-    reason_text      TEXT NOT NULL DEFAULT '',
-    UNIQUE (period, payment_type, beneficiary_key, attempt)
-);
+    period          TEXT NOT NULL,
+    payment_type    TEXT NOT NULL,
+    beneficiary_key TEXT NOT NULL,
+    slot            INTEGER NOT NULL,
+    attempt         INTEGER NOT NULL CHECK (attempt >= 1),
+    end_to_end_id   TEXT NOT NULL,
+    file            INTEGER NOT NULL REFERENCES bank_files (id),
+    account         TEXT NOT NULL,
+    amount_vnd      INTEGER NOT NULL CHECK (amount_vnd > 0),
+    row             INTEGER NOT NULL,
+    name            TEXT NOT NULL,
+    status          INTEGER NOT NULL CHECK (status BETWEEN 0 AND 5),
+    reason_code     TEXT NOT NULL DEFAULT '',
+    reason_text     TEXT NOT NULL DEFAULT '',
+    CHECK (slot = CASE WHEN status IN (4, 5) THEN attempt ELSE 0 END),
+    PRIMARY KEY (period, payment_type, beneficiary_key, slot)
+) WITHOUT ROWID;
 
--- One live payment per beneficiary, period and payment type: a second one
--- is possible only after the first was rejected or returned.
-CREATE UNIQUE INDEX IF NOT EXISTS one_live_payment
-    ON payments (period, payment_type, beneficiary_key)
-    WHERE status NOT IN ('rejected', 'returned');
+-- Every payment's end-to-end id, unique, and the payment it names.
+CREATE TABLE IF NOT EXISTS end_to_end_ids (
+    end_to_end_id   TEXT PRIMARY KEY,
+    period          TEXT NOT NULL,
+    payment_type    TEXT NOT NULL,
+    beneficiary_key TEXT NOT NULL,
+    attempt         INTEGER NOT NULL
+) WITHOUT ROWID;
 
 -- Bank answers read (pain.002, camt.054, camt.053): one row per file, so
 -- that reading the same file again changes nothing.
@@ -84,3 +101,14 @@ CREATE TABLE IF NOT EXISTS journal (
     prev_hash TEXT NOT NULL,
     hash      TEXT NOT NULL UNIQUE
 );
+
+-- The payments as people read them (for `sqlite3` and audits): batch, bank
+-- file and status by name.
+CREATE VIEW IF NOT EXISTS payment_details AS
+SELECT p.end_to_end_id, b.batch_id, f.message_id, p.period, p.payment_type,
+       p.beneficiary_key, p.attempt, f.bank_bin, p.account, p.amount_vnd, p.row,
+       p.name,
+       CASE p.status WHEN 0 THEN 'sent' WHEN 1 THEN 'pending' WHEN 2 THEN 'accepted'
+                     WHEN 3 THEN 'settled' WHEN 4 THEN 'rejected' ELSE 'returned' END AS status,
+       p.reason_code, p.reason_text
+FROM payments p JOIN bank_files f ON f.id = p.file JOIN batches b ON b.id = f.batch;

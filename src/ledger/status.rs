@@ -1,7 +1,7 @@
 //! The status of a payment in the ledger, and the order statuses move in.
-//! Stored as its lower-case name (the `payments.status` column, whose
-//! `CHECK` lists the same six, and the journal's `status` records), so a
-//! ledger written before this type existed reads the same.
+//! Stored in SQL as a small number (the `payments.status` column, whose
+//! `CHECK` allows the six), and in the journal's `status` records as its
+//! lower-case name.
 
 use std::fmt;
 
@@ -37,7 +37,15 @@ impl PaymentStatus {
         PaymentStatus::Returned,
     ];
 
-    /// The name the ledger stores (`sent`).
+    /// The number the ledger's `payments.status` column stores: the
+    /// position in [`PaymentStatus::ALL`], 0 for `sent` to 5 for
+    /// `returned` (the schema's `CHECK` and the failed ones, 4 and 5, are
+    /// written in these numbers).
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The name the journal and people read (`sent`).
     pub fn as_str(self) -> &'static str {
         match self {
             PaymentStatus::Sent => "sent",
@@ -92,16 +100,17 @@ impl std::str::FromStr for PaymentStatus {
 
 impl ToSql for PaymentStatus {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.as_str()))
+        Ok(ToSqlOutput::from(self.code()))
     }
 }
 
 impl FromSql for PaymentStatus {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        value
-            .as_str()?
-            .parse()
-            .map_err(|e| FromSqlError::Other(Box::new(e)))
+        let code = value.as_i64()?;
+        PaymentStatus::ALL
+            .into_iter()
+            .find(|s| i64::from(s.code()) == code)
+            .ok_or(FromSqlError::OutOfRange(code))
     }
 }
 
@@ -110,22 +119,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_status_reads_back_as_its_name_in_sql_json_and_text() {
+    fn a_status_reads_back_as_its_number_in_sql_and_its_name_in_json_and_text() {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
-        for status in PaymentStatus::ALL {
+        for (code, status) in PaymentStatus::ALL.into_iter().enumerate() {
             let back: PaymentStatus = conn.query_row("SELECT ?1", [status], |r| r.get(0)).unwrap();
             assert_eq!(back, status);
-            let text: String = conn.query_row("SELECT ?1", [status], |r| r.get(0)).unwrap();
-            assert_eq!(text, status.as_str());
+            let number: i64 = conn.query_row("SELECT ?1", [status], |r| r.get(0)).unwrap();
+            assert_eq!(number, code as i64);
             assert_eq!(
                 serde_json::to_string(&status).unwrap(),
                 format!("\"{status}\"")
             );
             assert_eq!(status.as_str().parse::<PaymentStatus>(), Ok(status));
         }
-        let unknown: rusqlite::Result<PaymentStatus> =
-            conn.query_row("SELECT 'paid'", [], |r| r.get(0));
-        assert!(unknown.is_err());
+        for unknown in ["SELECT 6", "SELECT -1", "SELECT 'sent'"] {
+            let read: rusqlite::Result<PaymentStatus> = conn.query_row(unknown, [], |r| r.get(0));
+            assert!(read.is_err(), "{unknown}");
+        }
         assert!("Sent".parse::<PaymentStatus>().is_err());
     }
 
@@ -136,5 +146,9 @@ mod tests {
             .filter(|s| s.is_failed())
             .collect();
         assert_eq!(failed, [PaymentStatus::Rejected, PaymentStatus::Returned]);
+        // The schema's `slot` check names the failed ones by number.
+        for s in PaymentStatus::ALL {
+            assert_eq!(s.is_failed(), matches!(s.code(), 4 | 5), "{s}");
+        }
     }
 }

@@ -110,9 +110,23 @@ fn replay(state: &mut Replayed, seq: i64, kind: &str, body: &str) -> Result<(), 
             let s: StatusChange = parse(seq, body)?;
             state.status.insert(s.end_to_end_id.clone(), s);
         }
+        "statuses" => {
+            let s: super::journal::Statuses<StatusChange> = parse(seq, body)?;
+            for change in s.changes {
+                state.status.insert(change.end_to_end_id.clone(), change);
+            }
+        }
         "answer" => {
             let a: AnswerRecord = parse(seq, body)?;
             state.answers.insert(a.sha256.clone(), a);
+        }
+        "migration" => {
+            // The schema changed: the batches' payments are sealed anew as
+            // the new one records them.
+            let m: super::migrate::Migration = parse(seq, body)?;
+            for seal in m.seals {
+                state.seals.insert(seal.batch_id.clone(), seal);
+            }
         }
         "undo" => {
             let v: serde_json::Value = parse(seq, body)?;

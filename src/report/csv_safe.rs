@@ -17,6 +17,15 @@ pub fn cell(value: &str) -> Cow<'_, str> {
     }
 }
 
+/// The cell as it was before [`cell`] neutralised it. (A cell that was
+/// written with a leading `'` before a formula reads back without it.)
+pub fn uncell(written: &str) -> &str {
+    match written.strip_prefix('\'') {
+        Some(rest) if is_formula(rest.as_bytes()) => rest,
+        _ => written,
+    }
+}
+
 /// True when a spreadsheet would run `value` (see the module's summary).
 fn is_formula(value: &[u8]) -> bool {
     match value.first() {

@@ -9,7 +9,8 @@ use crate::prepared::Prepared;
 use crate::route::{BankBatch, Payment};
 use crate::validate::{Candidate, Code, Severity};
 
-const ACCEPTED_COLUMNS: [&str; 10] = [
+/// The columns of `accepted.csv` before the input's own.
+pub(crate) const ACCEPTED_COLUMNS: [&str; 10] = [
     "row",
     "end_to_end_id",
     "bank_bin",
@@ -22,6 +23,9 @@ const ACCEPTED_COLUMNS: [&str; 10] = [
     "warning_messages",
 ];
 const REJECTED_COLUMNS: [&str; 5] = ["row", "codes", "message", "fix", "amount_vnd"];
+
+/// What an input header that is also one of ours is renamed with.
+pub(crate) const RENAMED: &str = " (input)";
 
 /// The input's headers, renamed where they would collide with ours.
 fn input_headers(result: &Prepared, ours: &[&str]) -> Vec<String> {
@@ -37,7 +41,7 @@ fn input_headers(result: &Prepared, ours: &[&str]) -> Vec<String> {
                 h.clone()
             };
             if ours.contains(&h.as_str()) {
-                format!("{h} (input)")
+                format!("{h}{RENAMED}")
             } else {
                 h
             }

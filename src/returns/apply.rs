@@ -250,7 +250,17 @@ struct Matcher<'t, 'c> {
     outcomes: Vec<Outcome>,
     unmatched: Vec<Unmatched>,
     named: HashSet<String>,
+    /// Payments of the bank files this answer names many transactions of,
+    /// read in one pass rather than one lookup each.
+    prefetched: HashMap<String, (PaymentRecord, StatusChange)>,
+    /// Bank files to read whole at their first named transaction, and
+    /// whether they were.
+    to_prefetch: HashMap<String, bool>,
 }
+
+/// Transactions of one bank file an answer must name for the file's
+/// payments to be read in one pass.
+const PREFETCH_FROM: usize = 1024;
 
 impl<'t, 'c> Matcher<'t, 'c> {
     fn new(tx: &'t LedgerTx<'c>) -> Self {
@@ -261,6 +271,29 @@ impl<'t, 'c> Matcher<'t, 'c> {
             outcomes: Vec::new(),
             unmatched: Vec::new(),
             named: HashSet::new(),
+            prefetched: HashMap::new(),
+            to_prefetch: HashMap::new(),
+        }
+    }
+
+    /// The payment with this end-to-end id and its recorded status.
+    fn payment(
+        &mut self,
+        e2e: &str,
+        message_id: Option<&str>,
+    ) -> Result<Option<(PaymentRecord, StatusChange)>, LedgerError> {
+        if let Some(m) = message_id
+            && let Some(done) = self.to_prefetch.get_mut(m)
+            && !*done
+        {
+            *done = true;
+            for (p, s) in self.tx.payments(PaymentFilter::Message(m))? {
+                self.prefetched.insert(p.end_to_end_id.clone(), (p, s));
+            }
+        }
+        match self.prefetched.get(e2e) {
+            Some(found) => Ok(Some(found.clone())),
+            None => self.tx.payment(e2e),
         }
     }
 
@@ -268,6 +301,21 @@ impl<'t, 'c> Matcher<'t, 'c> {
     /// batches, payment blocks and whole messages: the narrower statement
     /// wins.
     fn run(&mut self, answer: &Answer) -> Result<(), LedgerError> {
+        let mut named: HashMap<&str, usize> = HashMap::new();
+        for item in answer
+            .items
+            .iter()
+            .filter(|i| i.scope == Some(Scope::Transaction))
+        {
+            if let Some(m) = item.message_id.as_deref() {
+                *named.entry(m).or_default() += 1;
+            }
+        }
+        self.to_prefetch = named
+            .into_iter()
+            .filter(|&(_, n)| n >= PREFETCH_FROM)
+            .map(|(m, _)| (m.to_owned(), false))
+            .collect();
         for scope in [
             Scope::Transaction,
             Scope::Batch,
@@ -394,7 +442,7 @@ impl<'t, 'c> Matcher<'t, 'c> {
             self.unmatched(item, "no end-to-end id to match".to_owned());
             return Ok(());
         };
-        let Some((payment, current)) = self.tx.payment(e2e)? else {
+        let Some((payment, current)) = self.payment(e2e, item.message_id.as_deref())? else {
             // An unknown message is listed as such by `sent_file`.
             if let Some(m) = item.message_id.as_deref()
                 && self.sent_file(item, m)?.is_none()

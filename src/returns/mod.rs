@@ -21,7 +21,7 @@ use serde::Serialize;
 
 pub use apply::{Change, FileOutcome, Outcome, Unmatched, read_answer};
 
-use crate::ledger::{Ledger, LedgerError, PaymentFilter, PaymentStatus, StatusCount};
+use crate::ledger::{Ledger, LedgerError, PaymentFilter, PaymentStatus, SourceRows, StatusCount};
 use crate::reference::{BankMatch, Field, Reference, Reissue};
 use crate::report::csv_safe::{write_record, writer};
 use crate::write::publish::{PublishError, Staging};
@@ -178,16 +178,11 @@ pub struct Contact {
     pub phone: String,
 }
 
-/// The contact details in a payment's `source_row`.
-pub fn contact(reference: &Reference, source_row: &str) -> Contact {
+/// The contact details in a payment's input row (the first column of
+/// each field that has a cell).
+pub fn contact(reference: &Reference, row: &[(String, String)]) -> Contact {
     let mut contact = Contact::default();
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_str(source_row) else {
-        return contact;
-    };
-    for (header, value) in &map {
-        let Some(value) = value.as_str() else {
-            continue;
-        };
+    for (header, value) in row {
         let slot = match reference.columns.field(header) {
             Some(Field::BeneficiaryCode) => &mut contact.beneficiary_code,
             Some(Field::CitizenId) => &mut contact.citizen_id,
@@ -215,8 +210,13 @@ pub struct Failed<'a> {
 
 /// The payments that are rejected or returned after these answers, each
 /// with the latest word on it (a later file may have changed it), in the
-/// order the answers first named them.
-pub fn failed<'a>(reference: &Reference, files: &'a [FileOutcome]) -> Vec<Failed<'a>> {
+/// order the answers first named them, with the contact details of their
+/// input rows (none for a payment whose batch's rows cannot be read).
+pub fn failed<'a>(
+    reference: &Reference,
+    files: &'a [FileOutcome],
+    sources: &SourceRows,
+) -> Vec<Failed<'a>> {
     let mut order: Vec<&str> = Vec::new();
     let mut last: std::collections::HashMap<&str, &Outcome> = std::collections::HashMap::new();
     for o in files.iter().flat_map(|f| f.outcomes.iter()) {
@@ -235,7 +235,10 @@ pub fn failed<'a>(reference: &Reference, files: &'a [FileOutcome]) -> Vec<Failed
         })
         .map(|o| Failed {
             outcome: o,
-            contact: contact(reference, &o.payment.source_row),
+            contact: sources
+                .of(&o.payment)
+                .map(|row| contact(reference, row))
+                .unwrap_or_default(),
         })
         .collect()
 }
@@ -287,7 +290,20 @@ pub fn process(
         counts.extend(ledger.status_counts(PaymentFilter::Batch(batch))?);
     }
     let tallies = tally(reference, &counts);
-    let failed = failed(reference, &files);
+    let sources = ledger.source_rows(
+        files
+            .iter()
+            .flat_map(|f| &f.outcomes)
+            .filter(|o| o.after.status.is_failed())
+            .map(|o| &o.payment),
+    )?;
+    for (batch_id, why) in &sources.missing {
+        tracing::warn!(
+            batch = %batch_id,
+            "the failed payments of batch `{batch_id}` are listed without contact details: {why}"
+        );
+    }
+    let failed = failed(reference, &files, &sources);
     write_reports(&staging, reference, &files, &failed, &tallies)?;
     staging.write_file("report.html", |w| {
         report::write_html(w, reference, office, &files, &failed, &tallies)

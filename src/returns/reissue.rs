@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use crate::ledger::{Ledger, LedgerError, PaymentFilter, PaymentRecord, StatusChange};
+use crate::ledger::{Ledger, LedgerError, PaymentFilter, PaymentRecord, SourceRow, StatusChange};
 use crate::reference::{Field, Reference, Reissue};
 use crate::report::csv_safe::{write_record, writer};
 
@@ -18,6 +18,8 @@ pub struct ReissueList {
     pub rows: Vec<(PaymentRecord, StatusChange)>,
     /// Failed payments that must not be paid again (beneficiary deceased).
     pub withheld: Vec<(PaymentRecord, StatusChange)>,
+    /// The input row of each of `rows`, from its batch's `accepted.csv`.
+    pub cells: Vec<SourceRow>,
 }
 
 /// Header of the column carrying the failure's reason.
@@ -27,7 +29,10 @@ pub const ACTION_HEADER: &str = "Việc cần làm";
 /// Header of the column naming the failed payment.
 pub const PREVIOUS_HEADER: &str = "Mã giao dịch trước";
 
-/// The failed payments of `period` whose beneficiary has no later payment.
+/// The failed payments of `period` whose beneficiary has no later payment,
+/// with their input rows. A batch whose `accepted.csv` cannot be read (or
+/// is not the one its manifest hashed) is an error: a row re-issued
+/// without its identifiers could be taken for someone new.
 pub fn reissue_list(
     ledger: &Ledger,
     reference: &Reference,
@@ -58,6 +63,18 @@ pub fn reissue_list(
             list.rows.push((p.clone(), s.clone()));
         }
     }
+    let sources = ledger.source_rows(list.rows.iter().map(|(p, _)| p))?;
+    if let Some((batch_id, why)) = sources.missing.first() {
+        return Err(LedgerError::Source {
+            batch_id: batch_id.clone(),
+            message: why.clone(),
+        });
+    }
+    list.cells = list
+        .rows
+        .iter()
+        .map(|(p, _)| sources.of(p).cloned().unwrap_or_default())
+        .collect();
     Ok(list)
 }
 
@@ -65,19 +82,11 @@ pub fn reissue_list(
 /// orders its fields (the sequence renumbered), then the reason, what to
 /// correct and the failed payment's id.
 pub fn table(reference: &Reference, list: &ReissueList) -> (Vec<String>, Vec<Vec<String>>) {
-    let maps: Vec<serde_json::Map<String, serde_json::Value>> = list
-        .rows
-        .iter()
-        .map(|(p, _)| match serde_json::from_str(&p.source_row) {
-            Ok(serde_json::Value::Object(map)) => map,
-            _ => serde_json::Map::new(),
-        })
-        .collect();
     let mut headers: Vec<&str> = Vec::new();
-    for map in &maps {
-        for key in map.keys() {
-            if !headers.contains(&key.as_str()) {
-                headers.push(key);
+    for row in &list.cells {
+        for (header, _) in row {
+            if !headers.contains(&header.as_str()) {
+                headers.push(header);
             }
         }
     }
@@ -89,11 +98,12 @@ pub fn table(reference: &Reference, list: &ReissueList) -> (Vec<String>, Vec<Vec
             .unwrap_or(Field::ALL.len())
     };
     headers.sort_by_key(|h| position(h));
-    let rows = maps
+    let rows = list
+        .cells
         .iter()
         .zip(&list.rows)
         .enumerate()
-        .map(|(n, (map, (p, s)))| {
+        .map(|(n, (row, (p, s)))| {
             let reason = reference.reasons.get(&s.reason_code);
             let mut cells: Vec<String> = headers
                 .iter()
@@ -101,10 +111,12 @@ pub fn table(reference: &Reference, list: &ReissueList) -> (Vec<String>, Vec<Vec
                     if reference.columns.field(h) == Some(Field::Seq) {
                         return (n + 1).to_string();
                     }
-                    map.get(*h)
-                        .and_then(|v| v.as_str())
+                    // A repeated header: its last column, as before.
+                    row.iter()
+                        .rev()
+                        .find(|(header, _)| header == h)
+                        .map(|(_, cell)| cell.clone())
                         .unwrap_or_default()
-                        .to_owned()
                 })
                 .collect();
             cells.push(match reason {

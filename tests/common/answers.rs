@@ -80,7 +80,7 @@ pub fn sent(ledger: &std::path::Path) -> Vec<Sent> {
     let mut stmt = conn
         .prepare(
             "SELECT end_to_end_id, message_id, amount_vnd, bank_bin, account, name, row, beneficiary_key
-             FROM payments ORDER BY batch_id, row",
+             FROM payment_details ORDER BY batch_id, row",
         )
         .unwrap();
     stmt.query_map([], |r| {
@@ -104,7 +104,7 @@ pub fn sent(ledger: &std::path::Path) -> Vec<Sent> {
 pub fn statuses(ledger: &std::path::Path) -> std::collections::BTreeMap<String, (String, String)> {
     let conn = rusqlite::Connection::open(ledger).unwrap();
     let mut stmt = conn
-        .prepare("SELECT end_to_end_id, status, reason_code FROM payments")
+        .prepare("SELECT end_to_end_id, status, reason_code FROM payment_details")
         .unwrap();
     stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
         .unwrap()

@@ -1,0 +1,183 @@
+//! The input rows of recorded payments. The ledger keeps what it decides on
+//! (who, which month, which attempt, where the money went); the rest of a
+//! payment's row (the citizen ID, the address, the columns an office added)
+//! is in its batch's `accepted.csv`, which copies every cell of the list
+//! and whose sha256 is in the batch's manifest, whose own sha256 the ledger
+//! recorded. Read back only for the few payments that need it: the failed
+//! ones a re-issue lists and the answers' reports name.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::records::{BatchRecord, PaymentRecord};
+use super::{Ledger, LedgerError};
+use crate::report::csv_safe;
+use crate::report::listings::{ACCEPTED_COLUMNS, RENAMED};
+
+/// The columns `accepted.csv` puts before the input's own.
+const OWN_COLUMNS: usize = ACCEPTED_COLUMNS.len();
+
+/// An input row: each header with its cell, in the list's column order.
+pub type SourceRow = Vec<(String, String)>;
+
+/// The input rows found, by batch and spreadsheet row, and the batches
+/// whose rows could not be read, with why.
+#[derive(Debug, Default)]
+pub struct SourceRows {
+    rows: HashMap<(String, u32), SourceRow>,
+    /// Batches whose `accepted.csv` is missing, changed or unreadable.
+    pub missing: Vec<(String, String)>,
+}
+
+impl SourceRows {
+    /// The input row of a payment, if it was read.
+    pub fn of(&self, payment: &PaymentRecord) -> Option<&SourceRow> {
+        self.rows.get(&(payment.batch_id.clone(), payment.row))
+    }
+}
+
+impl Ledger {
+    /// The input rows of `payments`, read from their batches'
+    /// `accepted.csv` and checked against the manifest the ledger recorded.
+    /// A batch whose listing cannot be trusted is named in
+    /// [`SourceRows::missing`], never read.
+    pub fn source_rows<'p>(
+        &self,
+        payments: impl IntoIterator<Item = &'p PaymentRecord>,
+    ) -> Result<SourceRows, LedgerError> {
+        let mut wanted: HashMap<&str, HashSet<u32>> = HashMap::new();
+        for p in payments {
+            wanted.entry(&p.batch_id).or_default().insert(p.row);
+        }
+        let mut found = SourceRows::default();
+        if wanted.is_empty() {
+            return Ok(found);
+        }
+        let batches: HashMap<String, BatchRecord> = self
+            .batches()?
+            .into_iter()
+            .map(|(b, _)| (b.batch_id.clone(), b))
+            .collect();
+        let mut ids: Vec<&str> = wanted.keys().copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            let Some(batch) = batches.get(id) else {
+                found
+                    .missing
+                    .push((id.to_owned(), "the batch is not in the ledger".to_owned()));
+                continue;
+            };
+            match read_rows(batch, &wanted[id]) {
+                Ok(rows) => found.rows.extend(
+                    rows.into_iter()
+                        .map(|(row, cells)| ((id.to_owned(), row), cells)),
+                ),
+                Err(why) => found.missing.push((id.to_owned(), why)),
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The rows `wanted` of a batch's `accepted.csv`, or why they cannot be
+/// trusted.
+fn read_rows(batch: &BatchRecord, wanted: &HashSet<u32>) -> Result<Vec<(u32, SourceRow)>, String> {
+    let dir = Path::new(&batch.out_dir);
+    let manifest_path = dir.join("manifest.json");
+    let manifest = std::fs::read(&manifest_path)
+        .map_err(|e| format!("cannot read `{}`: {e}", manifest_path.display()))?;
+    if hex::encode(Sha256::digest(&manifest)) != batch.manifest_sha256 {
+        return Err(format!(
+            "`{}` is not the manifest the ledger recorded",
+            manifest_path.display()
+        ));
+    }
+    let expected = listed_sha256(&manifest, "accepted.csv")
+        .ok_or_else(|| format!("`{}` does not list accepted.csv", manifest_path.display()))?;
+    let path: PathBuf = dir.join("accepted.csv");
+    let file =
+        std::fs::File::open(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let mut hashing = Hashing {
+        inner: std::io::BufReader::with_capacity(1 << 20, file),
+        hash: Sha256::new(),
+    };
+    let mut rows = Vec::new();
+    {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&mut hashing);
+        let mut record = csv::StringRecord::new();
+        let unreadable = |e: csv::Error| format!("cannot read `{}`: {e}", path.display());
+        if !csv.read_record(&mut record).map_err(unreadable)? {
+            return Err(format!("`{}` is empty", path.display()));
+        }
+        let headers: Vec<String> = record
+            .iter()
+            .skip(OWN_COLUMNS)
+            .map(|h| original_header(h).to_owned())
+            .collect();
+        while csv.read_record(&mut record).map_err(unreadable)? {
+            let Some(row) = record.get(0).and_then(|r| r.parse::<u32>().ok()) else {
+                continue;
+            };
+            if wanted.contains(&row) {
+                let cells = record.iter().skip(OWN_COLUMNS).map(csv_safe::uncell);
+                rows.push((
+                    row,
+                    headers
+                        .iter()
+                        .cloned()
+                        .zip(cells.map(str::to_owned))
+                        .collect(),
+                ));
+            }
+        }
+    }
+    // What the reader left unread (nothing, for a well-formed file).
+    std::io::copy(&mut hashing, &mut std::io::sink())
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    if hex::encode(hashing.hash.finalize()) != expected {
+        return Err(format!(
+            "`{}` was changed after its batch was written",
+            path.display()
+        ));
+    }
+    Ok(rows)
+}
+
+/// The header an input column had before `accepted.csv` renamed it.
+fn original_header(header: &str) -> &str {
+    header
+        .strip_suffix(RENAMED)
+        .filter(|h| ACCEPTED_COLUMNS.contains(h))
+        .unwrap_or(header)
+}
+
+/// The sha256 a manifest gives for one of its files.
+fn listed_sha256(manifest: &[u8], path: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(manifest).ok()?;
+    value["files"]
+        .as_array()?
+        .iter()
+        .find(|f| f["path"] == path)?["sha256"]
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// A reader that hashes what passes through it.
+struct Hashing<R> {
+    inner: R,
+    hash: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+}
