@@ -174,6 +174,7 @@ pub fn prepare_table(
         settings,
         period,
         attempts,
+        validated.adopted,
     )
 }
 
@@ -193,6 +194,7 @@ pub fn finish(
     settings: &RunSettings,
     period: Period,
     attempts: &HashMap<(String, String), u32>,
+    adopted: HashMap<u32, String>,
 ) -> Result<Prepared, RunError> {
     let config = &settings.config;
     let batch_id = ids::batch_id(&config.office.code, period, &table.sha256);
@@ -248,6 +250,7 @@ pub fn finish(
             batch_id: &batch_id,
             remittance: &config.payment.remittance,
             attempts,
+            adopted: &adopted,
         },
     );
     tracing::debug!(elapsed = ?started.elapsed(), "routed");
@@ -273,6 +276,7 @@ pub fn finish(
         batch_id,
         config: config.clone(),
         created,
+        adopted,
     })
 }
 
@@ -582,6 +586,8 @@ struct Recording<'r> {
     at: Vec<(u32, u32)>,
     /// Each payment's beneficiary key.
     keys: Vec<CompactString>,
+    /// Each payment's beneficiary's identifiers the key does not hold.
+    identifiers: Vec<CompactString>,
     /// Each payment's attempt, when some beneficiary's earlier payments in
     /// the period failed (otherwise every attempt is the first).
     attempts: Vec<u32>,
@@ -598,13 +604,24 @@ impl<'r> Recording<'r> {
         let candidate = |&(b, p): &(u32, u32)| {
             &result.candidates[result.batches[b as usize].payments[p as usize].candidate()]
         };
-        let keys: Vec<CompactString> = at
+        let (keys, identifiers): (Vec<CompactString>, Vec<CompactString>) = at
             .par_iter()
-            .map_init(String::new, |key, at| {
-                candidate(at).beneficiary_key_into(key);
-                CompactString::from(key.as_str())
-            })
-            .collect();
+            .map_init(
+                || (String::new(), String::new()),
+                |(key, identifiers), at| {
+                    let c = candidate(at);
+                    match result.adopted.get(&c.index) {
+                        Some(adopted) => adopted.clone_into(key),
+                        None => c.beneficiary_key_into(key),
+                    }
+                    c.identifiers_into(key, identifiers);
+                    (
+                        CompactString::from(key.as_str()),
+                        CompactString::from(identifiers.as_str()),
+                    )
+                },
+            )
+            .unzip();
         let attempts = if paid.next_attempt.is_empty() {
             Vec::new()
         } else {
@@ -621,6 +638,7 @@ impl<'r> Recording<'r> {
             period: result.period.to_string(),
             at,
             keys,
+            identifiers,
             attempts,
         }
     }
@@ -653,6 +671,7 @@ impl NewPayments for Recording<'_> {
             amount_vnd: c.amount.expect("a payment's row has an amount"),
             row: c.row,
             name: &c.name,
+            identifiers: &self.identifiers[i],
         }
     }
 

@@ -31,4 +31,8 @@ pub struct Prepared {
     pub config: Config,
     /// Creation time.
     pub created: DateTime<FixedOffset>,
+    /// The keys rows take from the ledger: candidate index to the key of
+    /// the beneficiary the ledger found them to be under another
+    /// identifier (a row not named here is recorded under its own).
+    pub adopted: std::collections::HashMap<u32, String>,
 }

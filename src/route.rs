@@ -99,6 +99,8 @@ pub struct RouteSettings<'a> {
     pub remittance: &'a str,
     /// Attempt number per (payment type, beneficiary key) (absent: 1).
     pub attempts: &'a HashMap<(String, String), u32>,
+    /// The keys rows take from the ledger (absent: their own).
+    pub adopted: &'a HashMap<u32, String>,
 }
 
 /// What a remittance text depends on (see [`remittance_key`]).
@@ -188,7 +190,10 @@ pub fn route(
                     let (Some(_), Some(_)) = (c.account.as_ref(), c.amount) else {
                         unreachable!("an accepted row has an account and an amount");
                     };
-                    c.beneficiary_key_into(key);
+                    match settings.adopted.get(&c.index) {
+                        Some(adopted) => adopted.clone_into(key),
+                        None => c.beneficiary_key_into(key),
+                    }
                     // Re-issues are few: most lists meet an empty map.
                     let attempt = if settings.attempts.is_empty() {
                         1

@@ -46,11 +46,14 @@ pub enum Code {
     /// This period's earlier payment failed for a reason paying again this
     /// way would repeat (same closed account; beneficiary deceased).
     FailedBefore,
+    /// The row's identifiers name earlier payments of the period to more
+    /// than one beneficiary, or contradict each other (ledger).
+    IdentityConflict,
 }
 
 impl Code {
     /// Every code.
-    pub const ALL: [Code; 14] = [
+    pub const ALL: [Code; 15] = [
         Code::MalformedRow,
         Code::UnknownBank,
         Code::BadAccount,
@@ -65,6 +68,7 @@ impl Code {
         Code::UnknownPaymentType,
         Code::AlreadyPaid,
         Code::FailedBefore,
+        Code::IdentityConflict,
     ];
 
     /// The code as written in files.
@@ -84,6 +88,7 @@ impl Code {
             Code::UnknownPaymentType => "UNKNOWN_PAYMENT_TYPE",
             Code::AlreadyPaid => "ALREADY_PAID",
             Code::FailedBefore => "FAILED_BEFORE",
+            Code::IdentityConflict => "IDENTITY_CONFLICT",
         }
     }
 
@@ -113,7 +118,9 @@ impl Code {
             Code::UnknownBank | Code::BadAccount => "there is no account to pay into",
             Code::MissingName => "a bank needs the creditor's name",
             Code::BadAmount => "there is no amount to pay",
-            Code::DuplicateBeneficiary | Code::AlreadyPaid => "it would pay someone twice",
+            Code::DuplicateBeneficiary | Code::AlreadyPaid | Code::IdentityConflict => {
+                "it would pay someone twice"
+            }
             Code::UnknownPaymentType => "only configured payment types may be paid separately",
             Code::FailedBefore => "the bank would refuse or return the payment again",
             _ => "",
@@ -149,6 +156,10 @@ impl Code {
                 "Lần chi trước bị trả lại, chưa sửa",
                 "Earlier payment failed; not corrected",
             ),
+            Code::IdentityConflict => (
+                "Thông tin nhận dạng trùng với người hưởng khác",
+                "Identifiers match another beneficiary's payment",
+            ),
         }
     }
 
@@ -178,6 +189,9 @@ impl Code {
             Code::AlreadyPaid => "Bỏ người hưởng này: tháng này đã chi trả",
             Code::FailedBefore => {
                 "Ghi số tài khoản mới của người hưởng (hoặc bỏ người đã mất) trước khi chi lại"
+            }
+            Code::IdentityConflict => {
+                "Đối chiếu CCCD, mã đối tượng và số tài khoản với hồ sơ rồi sửa dòng này"
             }
         }
     }
@@ -210,6 +224,9 @@ impl Code {
             Code::AlreadyPaid => "remove the beneficiary: this month's payment was already made",
             Code::FailedBefore => {
                 "give the beneficiary's new account (or remove a deceased beneficiary) before paying again"
+            }
+            Code::IdentityConflict => {
+                "check the citizen ID, beneficiary code and account against the beneficiary's file, and correct the row"
             }
         }
     }

@@ -164,7 +164,7 @@ fn the_schema_itself_refuses_a_second_live_payment() {
     let conn = rusqlite::Connection::open(w.join("hot/ledger.sqlite")).unwrap();
     let err = conn
         .execute(
-            "INSERT INTO payments SELECT period, payment_type, beneficiary_key, slot, attempt + 1, 'X' || end_to_end_id, file, account, amount_vnd, row, name, status, '', '' FROM payments LIMIT 1",
+            "INSERT INTO payments SELECT period, payment_type, beneficiary_key, slot, attempt + 1, 'X' || end_to_end_id, file, account, amount_vnd, row, name, identifiers, status, '', '' FROM payments LIMIT 1",
             [],
         )
         .unwrap_err();

@@ -257,6 +257,7 @@ mod tests {
             amount_vnd: 500_000 + n as i64,
             row: n as u32 + 2,
             name: format!("Nguyễn \"Văn\" {n}"),
+            identifiers: format!("code:pl{n};birth:1950-01-01"),
         }
     }
 

@@ -152,6 +152,71 @@ pub struct PaidIndex {
     pub next_attempt: HashMap<(String, String), u32>,
     /// The latest failed payment of beneficiaries with no live one.
     pub failed: HashMap<(String, String), FailedPayment>,
+    /// Every payment of the period with what identifies its beneficiary,
+    /// so that a list naming a person by another identifier than the key
+    /// they were recorded under still finds them.
+    pub people: Vec<Person>,
+}
+
+/// Who a recorded payment paid, by every identifier it was recorded with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Person {
+    /// Payment type.
+    pub payment_type: String,
+    /// The key the payment is recorded under.
+    pub beneficiary_key: String,
+    /// Citizen ID.
+    pub citizen_id: Option<String>,
+    /// The office's code, folded.
+    pub code: Option<String>,
+    /// Name, folded.
+    pub name: String,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub birth_date: Option<String>,
+    /// Bank.
+    pub bank_bin: String,
+    /// Account.
+    pub account: String,
+}
+
+impl Person {
+    /// The person of a payment: its key (`cid:…`, `code:…` or
+    /// `name:<name>|<birth>|<bank>|<account>`) and its other identifiers.
+    pub fn of(
+        payment_type: &str,
+        key: &str,
+        name: &str,
+        identifiers: &str,
+        bank_bin: &str,
+        account: &str,
+    ) -> Person {
+        let mut person = Person {
+            payment_type: payment_type.to_owned(),
+            beneficiary_key: key.to_owned(),
+            name: crate::text::fold_key(name),
+            bank_bin: bank_bin.to_owned(),
+            account: account.to_owned(),
+            ..Person::default()
+        };
+        let known = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        if let Some(id) = key.strip_prefix("cid:") {
+            person.citizen_id = known(id);
+        } else if let Some(code) = key.strip_prefix("code:") {
+            person.code = known(code);
+        } else if let Some(rest) = key.strip_prefix("name:") {
+            person.birth_date = rest.split('|').nth(1).and_then(known);
+        }
+        for part in identifiers.split(';') {
+            if let Some(id) = part.strip_prefix("cid:") {
+                person.citizen_id = known(id);
+            } else if let Some(code) = part.strip_prefix("code:") {
+                person.code = known(code);
+            } else if let Some(d) = part.strip_prefix("birth:") {
+                person.birth_date = known(d);
+            }
+        }
+        person
+    }
 }
 
 impl Ledger {
@@ -438,7 +503,7 @@ impl LedgerTx<'_> {
             .tx
             .prepare(
                 "SELECT p.payment_type, p.beneficiary_key, b.batch_id, p.end_to_end_id, p.status,
-                        p.attempt, p.reason_code, f.bank_bin, p.account
+                        p.attempt, p.reason_code, f.bank_bin, p.account, p.name, p.identifiers
                  FROM payments p CROSS JOIN bank_files f ON f.id = p.file
                       CROSS JOIN batches b ON b.id = f.batch
                  WHERE p.period = ?1 ORDER BY p.attempt",
@@ -460,11 +525,21 @@ impl LedgerTx<'_> {
                         r.get::<_, String>(7)?,
                         r.get::<_, String>(8)?,
                     ),
+                    (r.get::<_, String>(9)?, r.get::<_, String>(10)?),
                 ))
             })
             .map_err(self.sql())?;
         for row in rows {
-            let (key, prior, (reason_code, bank_bin, account)) = row.map_err(self.sql())?;
+            let (key, prior, (reason_code, bank_bin, account), (name, identifiers)) =
+                row.map_err(self.sql())?;
+            index.people.push(Person::of(
+                &key.0,
+                &key.1,
+                &name,
+                &identifiers,
+                &bank_bin,
+                &account,
+            ));
             let next = index.next_attempt.entry(key.clone()).or_insert(1);
             *next = (*next).max(prior.attempt + 1);
             if prior.status.is_failed() {

@@ -82,6 +82,9 @@ pub struct PaymentRecord {
     pub row: u32,
     /// Beneficiary name.
     pub name: String,
+    /// The beneficiary's identifiers the key does not hold
+    /// (`cid:…;code:…;birth:…`).
+    pub identifiers: String,
 }
 
 /// A payment to record, borrowed from the batch that made it. Its fields
@@ -113,6 +116,8 @@ pub struct NewPayment<'a> {
     pub row: u32,
     /// Beneficiary name.
     pub name: &'a str,
+    /// The beneficiary's identifiers the key does not hold.
+    pub identifiers: &'a str,
 }
 
 /// A batch's payments to record, made one at a time: a national list's
@@ -149,6 +154,7 @@ impl<P: std::borrow::Borrow<PaymentRecord> + Sync> NewPayments for [P] {
             amount_vnd: p.amount_vnd,
             row: p.row,
             name: &p.name,
+            identifiers: &p.identifiers,
         }
     }
 
@@ -342,8 +348,8 @@ pub(super) fn bank_files_where(
 /// The columns of a payment read with its bank file `f` and batch `b`, in
 /// [`payment_from`]'s order.
 const PAYMENT_COLUMNS: &str = "p.end_to_end_id, b.batch_id, f.message_id, p.period, p.payment_type, \
-     p.beneficiary_key, p.attempt, f.bank_bin, p.account, p.amount_vnd, p.row, p.name, p.status, \
-     p.reason_code, p.reason_text";
+     p.beneficiary_key, p.attempt, f.bank_bin, p.account, p.amount_vnd, p.row, p.name, p.identifiers, \
+     p.status, p.reason_code, p.reason_text";
 
 /// Payments with their bank file and batch. The payments come first and
 /// the order is fixed (`CROSS JOIN`), so that a condition on the period
@@ -354,8 +360,8 @@ const PAYMENT_JOIN: &str = "payments p CROSS JOIN bank_files f ON f.id = p.file 
 pub(super) fn payment_insert(conn: &Connection) -> rusqlite::Result<Statement<'_>> {
     conn.prepare(
         "INSERT INTO payments (period, payment_type, beneficiary_key, slot, attempt, end_to_end_id,
-                               file, account, amount_vnd, row, name, status)
-         VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)",
+                               file, account, amount_vnd, row, name, identifiers, status)
+         VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)",
     )
 }
 
@@ -376,6 +382,7 @@ pub(super) fn insert_payment(
         p.amount_vnd,
         p.row,
         p.name,
+        p.identifiers,
     ])?;
     Ok(())
 }
@@ -418,12 +425,13 @@ fn payment_from(r: &Row<'_>) -> rusqlite::Result<(PaymentRecord, StatusChange)> 
             amount_vnd: r.get(9)?,
             row: r.get(10)?,
             name: r.get(11)?,
+            identifiers: r.get(12)?,
         },
         StatusChange {
             end_to_end_id: id,
-            status: r.get(12)?,
-            reason_code: r.get(13)?,
-            reason_text: r.get(14)?,
+            status: r.get(13)?,
+            reason_code: r.get(14)?,
+            reason_text: r.get(15)?,
         },
     ))
 }

@@ -66,6 +66,8 @@ CREATE TABLE IF NOT EXISTS payments (
     amount_vnd      INTEGER NOT NULL CHECK (amount_vnd > 0),
     row             INTEGER NOT NULL,
     name            TEXT NOT NULL,
+    -- the beneficiary's identifiers the key does not hold (`cid:…;code:…;birth:…`)
+    identifiers     TEXT NOT NULL DEFAULT '',
     status          INTEGER NOT NULL CHECK (status BETWEEN 0 AND 5),
     reason_code     TEXT NOT NULL DEFAULT '',
     reason_text     TEXT NOT NULL DEFAULT '',
@@ -107,7 +109,7 @@ CREATE TABLE IF NOT EXISTS journal (
 CREATE VIEW IF NOT EXISTS payment_details AS
 SELECT p.end_to_end_id, b.batch_id, f.message_id, p.period, p.payment_type,
        p.beneficiary_key, p.attempt, f.bank_bin, p.account, p.amount_vnd, p.row,
-       p.name,
+       p.name, p.identifiers,
        CASE p.status WHEN 0 THEN 'sent' WHEN 1 THEN 'pending' WHEN 2 THEN 'accepted'
                      WHEN 3 THEN 'settled' WHEN 4 THEN 'rejected' ELSE 'returned' END AS status,
        p.reason_code, p.reason_text

@@ -398,6 +398,41 @@ impl Candidate {
         }
     }
 
+    /// The identifiers of this row's beneficiary that `key` (the key it is
+    /// recorded under) does not hold, as the ledger records them:
+    /// `cid:<id>`, `code:<folded code>`, `birth:<YYYY-MM-DD>`, `;`-separated,
+    /// written into `out` (cleared first). With them a later list that
+    /// names the person by another identifier still finds the payment.
+    pub fn identifiers_into(&self, key: &str, out: &mut String) {
+        use std::fmt::Write;
+        out.clear();
+        let sep = |out: &mut String| {
+            if !out.is_empty() {
+                out.push(';');
+            }
+        };
+        if let Some(id) = &self.citizen_id
+            && !key.starts_with("cid:")
+        {
+            sep(out);
+            out.push_str("cid:");
+            out.push_str(id.as_str());
+        }
+        if let Some(code) = &self.code
+            && !key.starts_with("code:")
+        {
+            sep(out);
+            out.push_str("code:");
+            fold_key_into(code, out);
+        }
+        if let Some(d) = self.birth_date
+            && !key.starts_with("name:")
+        {
+            sep(out);
+            let _ = write!(out, "birth:{d}");
+        }
+    }
+
     /// The codes of every diagnostic, `;`-separated, in rule order.
     pub fn codes(&self) -> String {
         let mut codes: Vec<_> = self.diagnostics.iter().map(|d| d.code).collect();

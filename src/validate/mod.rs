@@ -79,6 +79,8 @@ pub struct Validated {
     pub candidates: Vec<Candidate>,
     /// Rows with no text at all, which are not beneficiaries.
     pub blank_rows: usize,
+    /// The keys rows take from the ledger, found under another identifier.
+    pub adopted: already_paid::Adopted,
 }
 
 /// Validates every row of `table`; list rules see all rows, and `paid`
@@ -109,18 +111,20 @@ pub fn validate(
     tracing::debug!(elapsed = ?started.elapsed(), "duplicates checked");
     shared_account::check(&mut candidates);
     tracing::debug!(elapsed = ?started.elapsed(), "shared accounts checked");
-    if let Some(paid) = paid {
-        already_paid::check(
+    let adopted = match paid {
+        Some(paid) => already_paid::check(
             &mut candidates,
             paid,
             &ctx.period.to_string(),
             ctx.reference,
-        );
-    }
+        ),
+        None => already_paid::Adopted::new(),
+    };
     settle(&mut candidates, ctx.config);
     Validated {
         candidates,
         blank_rows,
+        adopted,
     }
 }
 
