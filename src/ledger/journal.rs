@@ -160,11 +160,12 @@ pub fn answer_changes(
 pub fn payments_digest<'a>(
     payments: impl IntoIterator<Item = &'a PaymentRecord>,
 ) -> (usize, String) {
+    let payments: Vec<&PaymentRecord> = payments.into_iter().collect();
     let mut lines: Vec<String> = payments
-        .into_iter()
+        .par_iter()
         .map(|p| serde_json::to_string(p).expect("records serialise"))
         .collect();
-    lines.sort_unstable();
+    lines.par_sort_unstable();
     let mut h = Sha256::new();
     for line in &lines {
         h.update(line.as_bytes());

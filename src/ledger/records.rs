@@ -481,6 +481,14 @@ pub(super) fn payments(
     stmt.query_map([value], payment_from)?.collect()
 }
 
+/// Every payment, in the table's own order (by period and beneficiary).
+pub(super) fn payments_in_table_order(
+    conn: &Connection,
+) -> rusqlite::Result<Vec<(PaymentRecord, StatusChange)>> {
+    let mut stmt = conn.prepare(&format!("SELECT {PAYMENT_COLUMNS} FROM {PAYMENT_JOIN}"))?;
+    stmt.query_map([], payment_from)?.collect()
+}
+
 /// How many payments of one batch at one bank have one status, and their
 /// sum.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -72,8 +72,18 @@ pub fn verify(ledger: &Ledger) -> Result<(Vec<Problem>, ChainHead), LedgerError>
             }
         }
     }
-    compare(ledger, &replayed, &mut problems)?;
-    check_files(ledger, &mut problems)?;
+    // The bank files are hashed on another thread while the tables are
+    // compared with the journal.
+    let files = published_files(ledger)?;
+    let file_problems = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| check_files(&files));
+        let compared = compare(ledger, &replayed, &mut problems);
+        let found = hashing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        compared.map(|()| found)
+    })?;
+    problems.extend(file_problems);
     Ok((
         problems,
         ChainHead {
@@ -203,7 +213,7 @@ fn compare_payments(
     problems: &mut Vec<Problem>,
 ) -> Result<(), LedgerError> {
     let sql = ledger.sql();
-    let payments = records::payments(ledger.conn(), records::PaymentFilter::All).map_err(&sql)?;
+    let payments = records::payments_in_table_order(ledger.conn()).map_err(&sql)?;
     let mut by_batch: BTreeMap<&str, Vec<&PaymentRecord>> = BTreeMap::new();
     for (p, status) in &payments {
         by_batch.entry(&p.batch_id).or_default().push(p);
@@ -224,9 +234,18 @@ fn compare_payments(
             )));
         }
     }
+    use rayon::prelude::*;
+    let digests: BTreeMap<&str, (usize, String)> = replayed
+        .seals
+        .par_iter()
+        .map(|(id, _)| {
+            let payments = by_batch.get(id.as_str()).into_iter().flatten().copied();
+            (id.as_str(), payments_digest(payments))
+        })
+        .collect();
     for (id, seal) in &replayed.seals {
-        let (count, digest) =
-            payments_digest(by_batch.get(id.as_str()).into_iter().flatten().copied());
+        let (count, digest) = &digests[id.as_str()];
+        let (count, digest) = (*count, digest.clone());
         if count != seal.count || digest != seal.digest {
             problems.push(Problem(format!(
                 "the payments of batch `{id}` were changed in the ledger ({count} found, {} recorded)",
@@ -245,20 +264,29 @@ fn compare_payments(
     Ok(())
 }
 
-fn check_files(ledger: &Ledger, problems: &mut Vec<Problem>) -> Result<(), LedgerError> {
+/// Every bank file of a published batch: its path and recorded sha256.
+fn published_files(ledger: &Ledger) -> Result<Vec<(std::path::PathBuf, String)>, LedgerError> {
     let batches = ledger.batches()?;
     let dirs: HashMap<&str, &str> = batches
         .iter()
         .filter(|(_, state)| state == "published")
         .map(|(b, _)| (b.batch_id.as_str(), b.out_dir.as_str()))
         .collect();
-    for f in ledger.bank_files()? {
-        let Some(dir) = dirs.get(f.batch_id.as_str()) else {
-            continue;
-        };
-        let path = Path::new(dir).join(&f.path);
-        match std::fs::read(&path) {
-            Ok(bytes) if hex::encode(Sha256::digest(&bytes)) == f.sha256 => {}
+    Ok(ledger
+        .bank_files()?
+        .into_iter()
+        .filter_map(|f| {
+            let dir = dirs.get(f.batch_id.as_str())?;
+            Some((Path::new(dir).join(&f.path), f.sha256))
+        })
+        .collect())
+}
+
+fn check_files(files: &[(std::path::PathBuf, String)]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (path, sha256) in files {
+        match std::fs::read(path) {
+            Ok(bytes) if hex::encode(Sha256::digest(&bytes)) == *sha256 => {}
             Ok(_) => problems.push(Problem(format!(
                 "bank file `{}` was modified after it was written",
                 path.display()
@@ -269,5 +297,5 @@ fn check_files(ledger: &Ledger, problems: &mut Vec<Problem>) -> Result<(), Ledge
             ))),
         }
     }
-    Ok(())
+    problems
 }
