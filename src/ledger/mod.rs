@@ -746,15 +746,25 @@ impl LedgerTx<'_> {
         }
         let mut order: Vec<&(&PaymentRecord, &StatusChange)> = changes.iter().collect();
         order.sort_by_key(|(p, _)| (&p.period, &p.payment_type, &p.beneficiary_key, p.attempt));
-        let mut update = self
-            .tx
-            .prepare_cached(
-                "UPDATE payments SET status = ?5, reason_code = ?6, reason_text = ?7,
-                        slot = CASE WHEN ?5 IN (4, 5) THEN attempt ELSE 0 END
-                 WHERE period = ?1 AND payment_type = ?2 AND beneficiary_key = ?3 AND attempt = ?4",
-            )
-            .map_err(self.sql())?;
+        // A live payment stays in its slot: only a failure moves the row
+        // (SQLite rewrites a row whose key column is set, even to itself).
+        let statement = |failed: bool| {
+            self.tx.prepare_cached(if failed {
+                "UPDATE payments SET status = ?5, reason_code = ?6, reason_text = ?7, slot = attempt
+                 WHERE period = ?1 AND payment_type = ?2 AND beneficiary_key = ?3 AND attempt = ?4"
+            } else {
+                "UPDATE payments SET status = ?5, reason_code = ?6, reason_text = ?7
+                 WHERE period = ?1 AND payment_type = ?2 AND beneficiary_key = ?3 AND attempt = ?4"
+            })
+        };
+        let mut live = statement(false).map_err(self.sql())?;
+        let mut failed = statement(true).map_err(self.sql())?;
         for (p, change) in order {
+            let update = if change.status.is_failed() {
+                &mut failed
+            } else {
+                &mut live
+            };
             update
                 .execute(params![
                     p.period,
@@ -835,6 +845,15 @@ impl LedgerTx<'_> {
         filter: PaymentFilter<'_>,
     ) -> Result<Vec<(PaymentRecord, StatusChange)>, LedgerError> {
         records::payments(&self.tx, filter).map_err(self.sql())
+    }
+
+    /// Payments with their current status, in the table's order (by
+    /// period and beneficiary).
+    pub fn payments_in_table_order(
+        &self,
+        filter: PaymentFilter<'_>,
+    ) -> Result<Vec<(PaymentRecord, StatusChange)>, LedgerError> {
+        records::payments_where(&self.tx, filter, false).map_err(self.sql())
     }
 
     /// The payment with this end-to-end id.

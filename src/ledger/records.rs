@@ -473,10 +473,23 @@ pub(super) fn payments(
     conn: &Connection,
     filter: PaymentFilter<'_>,
 ) -> rusqlite::Result<Vec<(PaymentRecord, StatusChange)>> {
+    payments_where(conn, filter, true)
+}
+
+/// The payments `filter` selects: in batch and row order if `ordered`,
+/// else in the table's.
+pub(super) fn payments_where(
+    conn: &Connection,
+    filter: PaymentFilter<'_>,
+    ordered: bool,
+) -> rusqlite::Result<Vec<(PaymentRecord, StatusChange)>> {
     let (condition, value) = filter.condition();
-    let sql = format!(
-        "SELECT {PAYMENT_COLUMNS} FROM {PAYMENT_JOIN} WHERE {condition} ORDER BY b.batch_id, p.row, p.end_to_end_id"
-    );
+    let order = if ordered {
+        " ORDER BY b.batch_id, p.row, p.end_to_end_id"
+    } else {
+        ""
+    };
+    let sql = format!("SELECT {PAYMENT_COLUMNS} FROM {PAYMENT_JOIN} WHERE {condition}{order}");
     let mut stmt = conn.prepare(&sql)?;
     stmt.query_map([value], payment_from)?.collect()
 }
@@ -485,8 +498,7 @@ pub(super) fn payments(
 pub(super) fn payments_in_table_order(
     conn: &Connection,
 ) -> rusqlite::Result<Vec<(PaymentRecord, StatusChange)>> {
-    let mut stmt = conn.prepare(&format!("SELECT {PAYMENT_COLUMNS} FROM {PAYMENT_JOIN}"))?;
-    stmt.query_map([], payment_from)?.collect()
+    payments_where(conn, PaymentFilter::All, false)
 }
 
 /// How many payments of one batch at one bank have one status, and their

@@ -126,6 +126,7 @@ pub fn read_answer(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<FileOutcome, LedgerError> {
+    let started = std::time::Instant::now();
     let sha256 = hex::encode(Sha256::digest(bytes));
     let mut outcome = FileOutcome {
         file: file_name.to_owned(),
@@ -142,6 +143,7 @@ pub fn read_answer(
             return Ok(outcome);
         }
     };
+    tracing::debug!(elapsed = ?started.elapsed(), items = answer.items.len(), "answer parsed");
     outcome.answer = Some((answer.kind, answer.message_id.clone()));
     let mut tx = ledger.begin()?;
     outcome.read_before = tx.answer(&sha256)?.map(|a| a.received_at);
@@ -154,6 +156,7 @@ pub fn read_answer(
     } = matcher;
     outcome.outcomes = outcomes;
     outcome.unmatched = unmatched;
+    tracing::debug!(elapsed = ?started.elapsed(), "answer matched"); 
     if outcome.read_before.is_some() {
         // Nothing changes now; the reports say what the answer changed when
         // it was read (a crash may have kept them from being written then).
@@ -167,6 +170,7 @@ pub fn read_answer(
             .map(|o| (&o.payment, &o.after))
             .collect();
         tx.set_statuses(&changes)?;
+        tracing::debug!(elapsed = ?started.elapsed(), "statuses recorded");
         tx.record_answer(&AnswerRecord {
             sha256,
             file_name: file_name.to_owned(),
@@ -180,6 +184,7 @@ pub fn read_answer(
         })?;
         crate::failpoint::hit("answer-matched");
         tx.commit()?;
+        tracing::debug!(elapsed = ?started.elapsed(), "answer committed");
         crate::failpoint::hit("answer-committed");
     }
     Ok(outcome)
@@ -287,12 +292,16 @@ impl<'t, 'c> Matcher<'t, 'c> {
             && !*done
         {
             *done = true;
-            for (p, s) in self.tx.payments(PaymentFilter::Message(m))? {
+            for (p, s) in self
+                .tx
+                .payments_in_table_order(PaymentFilter::Message(m))?
+            {
                 self.prefetched.insert(p.end_to_end_id.clone(), (p, s));
             }
         }
-        match self.prefetched.get(e2e) {
-            Some(found) => Ok(Some(found.clone())),
+        // Taken, not copied: a payment the answer names again is looked up.
+        match self.prefetched.remove(e2e) {
+            Some(found) => Ok(Some(found)),
             None => self.tx.payment(e2e),
         }
     }

@@ -263,6 +263,7 @@ pub fn process(
     inputs: &[(String, std::io::Result<Vec<u8>>)],
     out: &Path,
 ) -> Result<ReturnsRun, ReturnsError> {
+    let started = std::time::Instant::now();
     let staging = Staging::new(out)?;
     let mut files = Vec::new();
     for (name, bytes) in inputs {
@@ -290,6 +291,7 @@ pub fn process(
         counts.extend(ledger.status_counts(PaymentFilter::Batch(batch))?);
     }
     let tallies = tally(reference, &counts);
+    tracing::debug!(elapsed = ?started.elapsed(), "answers read and tallied");
     let sources = ledger.source_rows(
         files
             .iter()
@@ -304,6 +306,7 @@ pub fn process(
         );
     }
     let failed = failed(reference, &files, &sources);
+    tracing::debug!(elapsed = ?started.elapsed(), "failed payments' rows read");
     write_reports(&staging, reference, &files, &failed, &tallies)?;
     staging.write_file("report.html", |w| {
         report::write_html(w, reference, office, &files, &failed, &tallies)
@@ -312,6 +315,7 @@ pub fn process(
         report::write_xlsx(w, reference, &files, &failed, &tallies)
     })?;
     drop(failed);
+    tracing::debug!(elapsed = ?started.elapsed(), "reports written");
     crate::failpoint::hit("reports-staged");
     let out = staging.seal()?.publish()?;
     Ok(ReturnsRun {
