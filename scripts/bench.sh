@@ -101,8 +101,12 @@ fi
 [ "$ledger" = 1 ] || exit 0
 # One step, once: its wall seconds and peak RSS in MiB.
 step() {
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" > /dev/null
-  awk '{ printf "%.2f %.0f", $1, $2 / 1024 }' "$work/time"
+  if ! /usr/bin/time -f '%e %M' -o "$work/time" "$@" > /dev/null; then
+    echo "failed: $*" >&2
+    echo "failed -"
+    return
+  fi
+  awk 'END { printf "%.2f %.0f", $1, $2 / 1024 }' "$work/time"
 }
 size_per_payment() {
   local bytes payments
