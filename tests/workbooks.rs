@@ -460,3 +460,71 @@ fn a_hidden_sheet_is_passed_over_and_the_sheet_read_is_named() {
     ]);
     assert_eq!(common::manifest(&w.join("named"))["input"]["rows"], 3);
 }
+
+/// A small workbook with a header, one row, and `extra` cells.
+fn tiny_workbook(extra: &[(u32, u16)]) -> Vec<u8> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["Họ và tên", "Số tiền", "Số tài khoản", "Ngân hàng"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["Lê Văn An", "540000", "8507205123456", "Agribank"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16, *v).unwrap();
+    }
+    for &(row, col) in extra {
+        sheet.write_string(row, col, "x").unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// Cells at opposite corners of a sheet would make calamine hold all 17
+/// billion cells between them: refused, naming the span, before that.
+#[test]
+fn a_workbook_whose_cells_span_the_whole_sheet_is_refused_before_it_is_held() {
+    let w = Workdir::new();
+    w.write("ok.xlsx", tiny_workbook(&[]));
+    w.ok(&["run", "ok.xlsx", "--period", "2024-01", "--out", "ok"]);
+    w.write("corners.xlsx", tiny_workbook(&[(1_048_575, 16_383)]));
+    let refused = w.run(&["run", "corners.xlsx", "--period", "2024-01", "--out", "b"]);
+    assert_eq!(refused.code, 3, "{}", refused.render());
+    assert!(
+        refused
+            .stderr
+            .contains("spans 1048576 rows by 16384 columns"),
+        "{}",
+        refused.render()
+    );
+    assert!(!w.join("b").exists());
+}
+
+/// A workbook whose parts declare more than a list can take (a zip bomb
+/// expands that way) is refused before any part is expanded.
+#[test]
+fn a_workbook_that_expands_beyond_a_list_is_refused() {
+    let mut bytes = tiny_workbook(&[]);
+    // The central directory entry of the sheet: its uncompressed size is at
+    // offset 24 of the entry, its name at 46.
+    let name = b"xl/worksheets/sheet1.xml";
+    let at = (0..bytes.len() - 46 - name.len())
+        .find(|&i| {
+            bytes[i..i + 4] == [0x50, 0x4b, 0x01, 0x02]
+                && &bytes[i + 46..i + 46 + name.len()] == name
+        })
+        .expect("the sheet's central directory entry");
+    bytes[at + 24..at + 28].copy_from_slice(&0x7fff_ffffu32.to_le_bytes());
+    let w = Workdir::new();
+    w.write("bomb.xlsx", bytes);
+    let refused = w.run(&["run", "bomb.xlsx", "--period", "2024-01", "--out", "b"]);
+    assert_eq!(refused.code, 3, "{}", refused.render());
+    assert!(
+        refused.stderr.contains("the workbook expands to 2048 MiB"),
+        "{}",
+        refused.render()
+    );
+}

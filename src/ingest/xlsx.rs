@@ -17,6 +17,65 @@ use crate::reference::ColumnAliases;
 /// Rows looked at for the header.
 const HEADER_SCAN: usize = 30;
 
+/// The most a workbook's parts may take uncompressed: a full Excel sheet
+/// of 1,048,576 rows of a beneficiary list is well under it.
+const MAX_UNCOMPRESSED: u64 = 1 << 30;
+/// The most cells a sheet's used range may span (calamine holds every cell
+/// of it): 1,048,576 rows of 32 columns.
+const MAX_CELLS: u64 = 1 << 25;
+
+/// Why a workbook would cost more than a beneficiary list can (a zip bomb,
+/// or cells placed at opposite corners of the sheet), before anything of
+/// it is held in memory.
+fn too_costly(bytes: &[u8]) -> Option<String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        // The size the central directory declares, which the zip reader
+        // holds each part to.
+        let size = zip.by_index_raw(i).map_or(0, |f| f.size());
+        total = total.saturating_add(size);
+    }
+    (total > MAX_UNCOMPRESSED).then(|| {
+        format!(
+            "the workbook expands to {} MiB, more than the {} MiB a list may take; save the list as CSV, or split it",
+            total >> 20,
+            MAX_UNCOMPRESSED >> 20
+        )
+    })
+}
+
+/// Why an xlsx sheet's used range is too large to hold, read cell by cell
+/// without holding it.
+fn sheet_too_large<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    name: &str,
+) -> Option<String> {
+    let mut cells = book.worksheet_cells_reader(name).ok()?;
+    let (mut first, mut last) = ((u32::MAX, u32::MAX), (0u32, 0u32));
+    let mut count: u64 = 0;
+    while let Ok(Some(cell)) = cells.next_cell() {
+        let (row, col) = cell.get_position();
+        first = (first.0.min(row), first.1.min(col));
+        last = (last.0.max(row), last.1.max(col));
+        count += 1;
+        if count > MAX_CELLS {
+            break;
+        }
+    }
+    if count == 0 {
+        return None;
+    }
+    let span = u64::from(last.0 - first.0 + 1) * u64::from(last.1 - first.1 + 1);
+    (span > MAX_CELLS).then(|| {
+        format!(
+            "sheet `{name}` spans {} rows by {} columns ({span} cells, more than the {MAX_CELLS} a list may have); delete the stray cells far from the list, or save it as CSV",
+            last.0 - first.0 + 1,
+            last.1 - first.1 + 1
+        )
+    })
+}
+
 /// The text of a cell, and whether it was a number.
 fn text(cell: &Data) -> (String, bool) {
     match cell {
@@ -116,6 +175,9 @@ fn open_sheet(
         file: file_name.to_owned(),
         message,
     };
+    if let Some(why) = too_costly(bytes) {
+        return Err(workbook_error(why));
+    }
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| workbook_error(format!("not a readable workbook ({e})")))?;
     let names = book.sheet_names();
@@ -143,6 +205,11 @@ fn open_sheet(
             names.join(", ")
         ))
     })?;
+    if let calamine::Sheets::Xlsx(xlsx) = &mut book
+        && let Some(why) = sheet_too_large(xlsx, &name)
+    {
+        return Err(workbook_error(why));
+    }
     let range = book
         .worksheet_range(&name)
         .map_err(|e| workbook_error(format!("sheet `{name}` cannot be read ({e})")))?;

@@ -156,7 +156,7 @@ pub fn read_answer(
     } = matcher;
     outcome.outcomes = outcomes;
     outcome.unmatched = unmatched;
-    tracing::debug!(elapsed = ?started.elapsed(), "answer matched"); 
+    tracing::debug!(elapsed = ?started.elapsed(), "answer matched");
     if outcome.read_before.is_some() {
         // Nothing changes now; the reports say what the answer changed when
         // it was read (a crash may have kept them from being written then).
@@ -292,10 +292,7 @@ impl<'t, 'c> Matcher<'t, 'c> {
             && !*done
         {
             *done = true;
-            for (p, s) in self
-                .tx
-                .payments_in_table_order(PaymentFilter::Message(m))?
-            {
+            for (p, s) in self.tx.payments_in_table_order(PaymentFilter::Message(m))? {
                 self.prefetched.insert(p.end_to_end_id.clone(), (p, s));
             }
         }
