@@ -607,6 +607,14 @@ pub fn error_report(name: &str, error: &RunError) -> String {
             ),
             "Kiểm tra lại số tiền từng dòng và dòng Tổng cộng, rồi gửi lại danh sách.".to_owned(),
         ),
+        RunError::Publish(crate::write::publish::PublishError::Io { source, .. })
+            if crate::write::publish::is_disk_full(source) =>
+        {
+            (
+                "Ổ đĩa đã đầy, không còn chỗ ghi các tệp của lô (no space left on the device).".to_owned(),
+                "Giải phóng dung lượng ổ đĩa, rồi thả lại danh sách vào thư mục inbox.".to_owned(),
+            )
+        }
         RunError::Ingest(_) => (
             "Không đọc được danh sách.".to_owned(),
             "Kiểm tra dòng tiêu đề có đủ các cột Họ và tên, Số tài khoản, Ngân hàng, Số tiền; lưu tệp dạng CSV UTF-8.".to_owned(),
@@ -632,6 +640,23 @@ pub fn error_report(name: &str, error: &RunError) -> String {
 mod tests {
     use super::may_be_xml;
     use crate::returns::parse::sniff_namespace;
+
+    #[test]
+    fn a_full_disk_is_named_as_such_in_both_languages() {
+        use crate::batch::RunError;
+        use crate::write::publish::PublishError;
+        let error = RunError::Publish(PublishError::Io {
+            path: "hot/outbox/.staging-x/banks/970405-Agribank.xml".into(),
+            source: std::io::Error::from(std::io::ErrorKind::StorageFull),
+        });
+        let report = super::error_report("chi-tra.csv", &error);
+        assert!(report.contains("Ổ đĩa đã đầy"), "{report}");
+        assert!(report.contains("Giải phóng dung lượng"), "{report}");
+        assert!(
+            report.contains("What to do: the disk is full (no space left on the device)"),
+            "{report}"
+        );
+    }
 
     #[test]
     fn only_what_may_be_xml_is_read_whole_to_look_for_an_answer() {

@@ -49,9 +49,17 @@ impl PublishError {
             PublishError::CannotReplace { .. } => {
                 Some("name a new directory inside it (for a USB stick: `--out /media/usb/2024-01`)")
             }
+            PublishError::Io { source, .. } if is_disk_full(source) => Some(
+                "the disk is full (no space left on the device): free space, then run the list again",
+            ),
             _ => None,
         }
     }
+}
+
+/// True for a write refused because the file system has no space left.
+pub fn is_disk_full(error: &std::io::Error) -> bool {
+    error.kind() == std::io::ErrorKind::StorageFull
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> PublishError + '_ {
