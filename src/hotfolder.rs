@@ -10,6 +10,7 @@
 //!                          each with <name>.error.txt (Vietnamese, English)
 //! ROOT/ledger.sqlite       the payment ledger
 //! ROOT/.processing/        lists being worked on (private)
+//! ROOT/.starts/            how often each was started (private)
 //! ROOT/watch.lock          held by the one watcher of this folder
 //! ```
 //!
@@ -102,7 +103,14 @@ impl HotFolder {
     /// Creates the layout if needed and takes the folder's lock. A lock left
     /// by a process that died is free again (the system releases it).
     pub fn open(root: &Path) -> Result<HotFolder, HotFolderError> {
-        for dir in ["inbox", "outbox", "archive", "failed", ".processing"] {
+        for dir in [
+            "inbox",
+            "outbox",
+            "archive",
+            "failed",
+            ".processing",
+            ".starts",
+        ] {
             let path = root.join(dir);
             fs::create_dir_all(&path).map_err(io(&path))?;
         }
@@ -264,8 +272,58 @@ impl HotFolder {
     }
 
     /// Processes a claimed list: a batch in `outbox/`, the list in
-    /// `archive/`; or the list in `failed/` with its reasons.
+    /// `archive/`; or the list in `failed/` with its reasons. A list whose
+    /// processing stopped the process twice (killed, out of memory) goes to
+    /// `failed/` the third time instead of being tried for ever.
     pub fn process(
+        &self,
+        claimed: &Path,
+        ledger: &mut Ledger,
+        settings: &RunSettings,
+    ) -> Result<Outcome, HotFolderError> {
+        let starts = self.count_start(claimed)?;
+        let outcome = if starts > MAX_STARTS {
+            let name = original_name(claimed);
+            let reason = format!(
+                "processing this list stopped disburse {} times (the process was killed, or ran out of memory); it is not tried again",
+                starts - 1
+            );
+            if let Ok(sha256) = crate::ingest::file_sha256(claimed) {
+                let _ = ledger.record_input(&sha256, &name, "failed", None, &reason);
+            }
+            self.fail_with(claimed, &name, &stopped_report(&name, starts - 1))?;
+            Ok(Outcome::Failed { file: name, reason })
+        } else {
+            self.process_once(claimed, ledger, settings)
+        };
+        if outcome.is_ok() {
+            let _ = fs::remove_file(self.starts_file(claimed));
+        }
+        outcome
+    }
+
+    /// Where the starts of a claimed list are counted (a byte each).
+    fn starts_file(&self, claimed: &Path) -> PathBuf {
+        self.dir(".starts")
+            .join(claimed.file_name().unwrap_or_default())
+    }
+
+    /// Counts one more start of a claimed list, durably; how many there
+    /// have been, this one included.
+    fn count_start(&self, claimed: &Path) -> Result<u64, HotFolderError> {
+        use std::io::Write;
+        let path = self.starts_file(claimed);
+        let mut file = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(io(&path))?;
+        file.write_all(b".").map_err(io(&path))?;
+        file.sync_all().map_err(io(&path))?;
+        Ok(file.metadata().map_err(io(&path))?.len())
+    }
+
+    fn process_once(
         &self,
         claimed: &Path,
         ledger: &mut Ledger,
@@ -585,6 +643,20 @@ fn with_causes(error: &dyn std::error::Error) -> String {
         cause = c.source();
     }
     text
+}
+
+/// Starts of a list's processing that may end without a word (a kill, a
+/// crash) before it goes to `failed/`.
+const MAX_STARTS: u64 = 2;
+
+/// The `.error.txt` of a list that stopped the process `times` times.
+fn stopped_report(name: &str, times: u64) -> String {
+    format!(
+        "Tệp: {name}\nLỗi: Xử lý danh sách này đã làm chương trình dừng {times} lần (bị tắt ngang hoặc hết bộ nhớ); không thử lại nữa.\n\
+         Cách khắc phục: Kiểm tra tệp (ô nằm xa danh sách, tệp hỏng), sửa rồi thả lại vào thư mục inbox; nếu vẫn lỗi, báo bộ phận kỹ thuật kèm tệp này.\n\n---\n\n\
+         File: {name}\nError: processing this list stopped disburse {times} times (the process was killed, or ran out of memory); it is not tried again.\n\
+         What to do: check the file (cells far from the list, a damaged file), correct it and drop it in the inbox again; if it fails again, send it to support.\n"
+    )
 }
 
 /// The text of `<name>.error.txt`: what happened and what to do, in

@@ -164,3 +164,57 @@ fn killed_at_any_point_the_list_is_processed_exactly_once() {
     assert_eq!(kills, 200);
     assert_eq!(deterministic, 72);
 }
+
+/// A list whose processing kills the watcher each time (a workbook that
+/// exhausts the memory, say) is tried again after one crash, but after a
+/// second it goes to `failed/` with why, and the folder moves on.
+#[test]
+fn a_list_that_stopped_the_watcher_twice_goes_to_failed() {
+    let list = list();
+    let w = Workdir::new();
+    w.write(&format!("hot/inbox/{LIST_NAME}"), &list);
+    for _ in 0..2 {
+        let status = watch(w.path(), Some("validated")).status().unwrap();
+        assert!(!status.success(), "the failpoint stops it");
+    }
+    assert_eq!(w.files("hot/.processing").len(), 1, "claimed, not done");
+    w.write("hot/inbox/next-2024-01.csv", common::generated_list(5, 9));
+    assert!(watch(w.path(), None).status().unwrap().success());
+    let failed = w.files("hot/failed");
+    assert_eq!(
+        failed,
+        vec![LIST_NAME.to_owned(), format!("{LIST_NAME}.error.txt")]
+    );
+    let report = w.read(&format!("hot/failed/{LIST_NAME}.error.txt"));
+    assert!(
+        report.contains("stopped disburse 2 times") && report.contains("dừng 2 lần"),
+        "{report}"
+    );
+    assert_eq!(
+        std::fs::read(w.join(&format!("hot/failed/{LIST_NAME}"))).unwrap(),
+        list
+    );
+    // The next list was paid; nothing of the first.
+    assert_eq!(w.files("hot/archive").len(), 1);
+    assert!(w.files("hot/archive")[0].ends_with("-next-2024-01.csv"));
+    let payments: i64 = rusqlite::Connection::open(w.join("hot/ledger.sqlite"))
+        .unwrap()
+        .query_row("SELECT count(*) FROM payments", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(payments, 5);
+    assert!(w.files("hot/.processing").is_empty());
+    assert!(w.files("hot/.starts").is_empty());
+
+    // One crash only: the restart pays the list.
+    let w = Workdir::new();
+    w.write(&format!("hot/inbox/{LIST_NAME}"), &list);
+    assert!(
+        !watch(w.path(), Some("validated"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(watch(w.path(), None).status().unwrap().success());
+    check_invariants(&w, &list, false, "one crash");
+    assert!(w.files("hot/.starts").is_empty());
+}
