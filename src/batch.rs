@@ -277,6 +277,7 @@ pub fn finish(
         config: config.clone(),
         created,
         adopted,
+        journal_head: None,
     })
 }
 
@@ -439,6 +440,7 @@ fn manifest(result: &Prepared, header: &MessageHeader, files: Vec<FileEntry>) ->
         },
         totals: result.totals.clone(),
         files,
+        journal_head: result.journal_head.clone(),
     }
 }
 
@@ -498,7 +500,8 @@ pub fn run_recorded(
     }
     let period = period_of(&table, settings)?;
     let paid = tx.paid_index(&period.to_string())?;
-    let result = prepare_table(table, settings, Some(&paid))?;
+    let mut result = prepare_table(table, settings, Some(&paid))?;
+    result.journal_head = Some(tx.head()?);
     crate::failpoint::hit("validated");
     let out = out_for(&result.batch_id);
     settings.progress.stage("writing");

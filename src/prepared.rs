@@ -35,4 +35,7 @@ pub struct Prepared {
     /// the beneficiary the ledger found them to be under another
     /// identifier (a row not named here is recorded under its own).
     pub adopted: std::collections::HashMap<u32, String>,
+    /// The ledger's journal head the batch is recorded after (with a
+    /// ledger), which its manifest holds.
+    pub journal_head: Option<crate::ledger::Head>,
 }

@@ -689,3 +689,100 @@ fn an_output_path_a_batch_cannot_replace_never_bricks_the_ledger() {
     assert_eq!(batches(), ["published"]);
     assert!(w.join("b/manifest.json").is_file());
 }
+
+/// The journal's hash chain alone cannot show its newest records deleted,
+/// or a record appended with its hash worked out: the head file beside the
+/// ledger, written with every commit, and each batch's manifest, which
+/// holds the head the batch was recorded after, can.
+#[test]
+fn the_journal_is_anchored_outside_the_database() {
+    use sha2::{Digest, Sha256};
+    let w = Workdir::new();
+    list(&w, "hot/inbox/chi-tra-2024-01.csv", 1, 10);
+    w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    let conn = rusqlite::Connection::open(w.join("hot/ledger.sqlite")).unwrap();
+    let first_id: String = conn
+        .query_row("SELECT batch_id FROM batches", [], |r| r.get(0))
+        .unwrap();
+    let first = common::manifest(&w.join("hot/outbox").join(&first_id));
+    assert_eq!(first["journal_head"]["records"], 0, "{first}");
+    let records = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM journal", [], |r| r.get(0))
+            .unwrap()
+    };
+    let after_first = records(&conn);
+    let head = w.read("hot/ledger.sqlite.head");
+    assert!(head.starts_with(&format!("{after_first} ")), "{head}");
+
+    list(&w, "hot/inbox/chi-tra-bo-sung-2024-01.csv", 11, 5);
+    w.ok(&["watch", "hot", "--once", "--settle", "0"]);
+    w.ok(&["ledger", "verify", "--ledger", "hot/ledger.sqlite"]);
+    let batches: Vec<String> = conn
+        .prepare("SELECT batch_id FROM batches ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let second = common::manifest(&w.join("hot/outbox").join(&batches[1]));
+    assert_eq!(second["journal_head"]["records"], after_first, "{second}");
+
+    // A record appended with a hash that continues the chain.
+    let copy = w.join("appended.sqlite");
+    conn.execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
+        .unwrap();
+    std::fs::copy(
+        w.join("hot/ledger.sqlite.head"),
+        w.join("appended.sqlite.head"),
+    )
+    .unwrap();
+    {
+        let forged = rusqlite::Connection::open(&copy).unwrap();
+        let prev: String = forged
+            .query_row(
+                "SELECT hash FROM journal ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let body = r#"{"batch_id":"X","state":"published"}"#;
+        let hash = hex::encode(Sha256::digest(format!("{prev}\nstate\n{body}").as_bytes()));
+        forged
+            .execute(
+                "INSERT INTO journal (kind, body, prev_hash, hash) VALUES ('state', ?1, ?2, ?3)",
+                rusqlite::params![body, prev, hash],
+            )
+            .unwrap();
+    }
+    let out = w.run(&["ledger", "verify", "--ledger", "appended.sqlite"]);
+    assert_eq!(out.code, 7, "{}", out.render());
+    assert!(
+        out.stderr.contains("1 record(s) after the head"),
+        "{}",
+        out.render()
+    );
+
+    // The newest batch deleted with its journal tail: the chain that is
+    // left is whole, the tables match it, and the head file says what is
+    // missing.
+    conn.execute_batch(&format!(
+        "DELETE FROM journal WHERE seq > {after_first};
+         DELETE FROM end_to_end_ids WHERE (period, payment_type, beneficiary_key, attempt) IN
+             (SELECT p.period, p.payment_type, p.beneficiary_key, p.attempt FROM payments p
+              JOIN bank_files f ON f.id = p.file JOIN batches b ON b.id = f.batch
+              WHERE b.batch_id = '{0}');
+         DELETE FROM payments WHERE file IN
+             (SELECT f.id FROM bank_files f JOIN batches b ON b.id = f.batch WHERE b.batch_id = '{0}');
+         DELETE FROM bank_files WHERE batch = (SELECT id FROM batches WHERE batch_id = '{0}');
+         DELETE FROM batches WHERE batch_id = '{0}';",
+        batches[1]
+    ))
+    .unwrap();
+    let out = w.run(&["ledger", "verify", "--ledger", "hot/ledger.sqlite"]);
+    assert_eq!(out.code, 7, "{}", out.render());
+    assert!(
+        out.stderr.contains("its newest records were deleted"),
+        "{}",
+        out.render()
+    );
+}

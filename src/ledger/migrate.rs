@@ -169,7 +169,13 @@ pub(super) fn from_v2(conn: &mut Connection, path: &Path) -> Result<(), LedgerEr
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)
         .map_err(sql)?;
     crate::failpoint::hit("migration-copied");
+    let head_file = |source| LedgerError::HeadFile {
+        path: super::head::path(path),
+        source,
+    };
+    super::head::prepare(path, &super::head::current(&tx).map_err(sql)?).map_err(head_file)?;
     tx.commit().map_err(sql)?;
+    super::head::publish(path).map_err(head_file)?;
     crate::failpoint::hit("migration-committed");
     // The pages the old rows took go back to the file system; on its own
     // transaction, so a kill here leaves the migrated ledger as it was.

@@ -12,6 +12,7 @@
 //! - every change is also appended to a journal whose records form a sha256
 //!   chain, so that an edited or deleted record is detected by `verify`.
 
+mod head;
 mod journal;
 mod migrate;
 mod records;
@@ -26,6 +27,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
+pub use head::Head;
 pub use journal::ChainHead;
 pub use records::{
     AnswerRecord, BankFileRecord, BatchRecord, NewPayment, NewPayments, PaymentFilter,
@@ -91,6 +93,15 @@ pub enum LedgerError {
         batch_id: String,
         /// Why.
         message: String,
+    },
+    /// The journal's head file beside the ledger cannot be written.
+    #[error("cannot write the journal head `{path}`")]
+    HeadFile {
+        /// The head file.
+        path: PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
     },
     /// A file system step of recovery failed.
     #[error("ledger recovery of batch `{batch_id}`: {message}")]
@@ -276,6 +287,11 @@ impl Ledger {
                 });
             }
         }
+        let now = head::current(&conn).map_err(sql)?;
+        head::settle(path, &now).map_err(|source| LedgerError::HeadFile {
+            path: head::path(path),
+            source,
+        })?;
         let mut ledger = Ledger {
             conn,
             path: path.to_owned(),
@@ -484,12 +500,30 @@ impl LedgerTx<'_> {
         }
     }
 
-    /// Commits.
+    /// Commits, and writes the journal's new head beside the ledger (see
+    /// `head.rs`).
     pub fn commit(self) -> Result<(), LedgerError> {
         let path = self.path;
-        self.tx
-            .commit()
-            .map_err(|source| LedgerError::Sqlite { path, source })
+        let head_file = |source| LedgerError::HeadFile {
+            path: head::path(&path),
+            source,
+        };
+        let now = head::current(&self.tx).map_err(|source| LedgerError::Sqlite {
+            path: path.clone(),
+            source,
+        })?;
+        head::prepare(&path, &now).map_err(head_file)?;
+        self.tx.commit().map_err(|source| LedgerError::Sqlite {
+            path: path.clone(),
+            source,
+        })?;
+        head::publish(&path).map_err(head_file)
+    }
+
+    /// The journal's head now: what a batch recorded in this transaction
+    /// is recorded after.
+    pub fn head(&self) -> Result<Head, LedgerError> {
+        head::current(&self.tx).map_err(self.sql())
     }
 
     /// The batch made from an input, if any.

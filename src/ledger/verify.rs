@@ -84,6 +84,7 @@ pub fn verify(ledger: &Ledger) -> Result<(Vec<Problem>, ChainHead), LedgerError>
         compared.map(|()| found)
     })?;
     problems.extend(file_problems);
+    check_anchors(ledger, records_seen, &mut problems)?;
     Ok((
         problems,
         ChainHead {
@@ -298,4 +299,73 @@ fn check_files(files: &[(std::path::PathBuf, String)]) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// The journal against its anchors outside the database: the head file
+/// beside the ledger, and the head each published batch's manifest holds.
+fn check_anchors(
+    ledger: &Ledger,
+    records: i64,
+    problems: &mut Vec<Problem>,
+) -> Result<(), LedgerError> {
+    let sql = ledger.sql();
+    let file = super::head::path(ledger.path());
+    match super::head::recorded(ledger.path()) {
+        Ok(None) if records > 0 => problems.push(Problem(format!(
+            "the journal's head file `{}` is missing",
+            file.display()
+        ))),
+        Ok(None) => {}
+        Ok(Some(head)) if head.records > records => problems.push(Problem(format!(
+            "the journal ends at record {records}, but its head file `{}` names record {}: its newest records were deleted",
+            file.display(),
+            head.records
+        ))),
+        Ok(Some(head)) => {
+            if super::head::at(ledger.conn(), head.records).map_err(&sql)? != Some(head.clone()) {
+                problems.push(Problem(format!(
+                    "journal record {} is not the one its head file `{}` names: the journal was rewritten",
+                    head.records,
+                    file.display()
+                )));
+            } else if head.records < records {
+                problems.push(Problem(format!(
+                    "the journal has {} record(s) after the head its file `{}` names: they were added behind disburse's back",
+                    records - head.records,
+                    file.display()
+                )));
+            }
+        }
+        Err(e) => problems.push(Problem(format!(
+            "the journal's head file `{}` cannot be read: {e}",
+            file.display()
+        ))),
+    }
+    for (batch, state) in ledger.batches()? {
+        if state != "published" {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(Path::new(&batch.out_dir).join("manifest.json")) else {
+            continue;
+        };
+        if hex::encode(Sha256::digest(&bytes)) != batch.manifest_sha256 {
+            problems.push(Problem(format!(
+                "the manifest of batch `{}` was changed after it was written",
+                batch.batch_id
+            )));
+            continue;
+        }
+        let anchor = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|m| serde_json::from_value::<super::Head>(m["journal_head"].clone()).ok());
+        if let Some(anchor) = anchor
+            && super::head::at(ledger.conn(), anchor.records).map_err(&sql)? != Some(anchor.clone())
+        {
+            problems.push(Problem(format!(
+                "the manifest of batch `{}` anchors the journal at record {}, which the journal no longer has as it was: the journal was rewritten",
+                batch.batch_id, anchor.records
+            )));
+        }
+    }
+    Ok(())
 }

@@ -27,6 +27,10 @@ pub struct Manifest {
     pub totals: Totals,
     /// Every file of the batch but the manifest.
     pub files: Vec<FileEntry>,
+    /// With a ledger: the journal's head the batch was recorded after, an
+    /// anchor of the journal outside the database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub journal_head: Option<crate::ledger::Head>,
 }
 
 /// The input list.
