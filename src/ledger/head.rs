@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 
 use super::journal::GENESIS;
 
-/// A point of the journal: how many records, and the last one's hash.
+/// A point of the journal: its last record's number (`seq`, counted from
+/// 1, so also how many records there are: none is ever removed) and hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Head {
     /// Records.
@@ -43,24 +44,28 @@ impl Head {
     }
 }
 
-/// The journal's head now.
+/// The journal's head now: one descent of its key, on every commit.
 pub fn current(conn: &Connection) -> rusqlite::Result<Head> {
-    let last: Option<(i64, String)> = conn
+    let last: Option<Head> = conn
         .query_row(
             "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| {
+                Ok(Head {
+                    records: r.get(0)?,
+                    hash: r.get(1)?,
+                })
+            },
         )
         .optional()?;
-    let records: i64 = conn.query_row("SELECT count(*) FROM journal", [], |r| r.get(0))?;
-    Ok(Head {
-        records,
-        hash: last.map_or_else(|| GENESIS.to_owned(), |(_, h)| h),
-    })
+    Ok(last.unwrap_or_else(|| Head {
+        records: 0,
+        hash: GENESIS.to_owned(),
+    }))
 }
 
-/// The record number `records` of the journal (1-based), as a head: what
-/// a head recorded then must equal.
+/// Record number `records` of the journal, as a head: what a head
+/// recorded then must equal.
 pub fn at(conn: &Connection, records: i64) -> rusqlite::Result<Option<Head>> {
     if records == 0 {
         return Ok(Some(Head {
@@ -68,11 +73,9 @@ pub fn at(conn: &Connection, records: i64) -> rusqlite::Result<Option<Head>> {
             hash: GENESIS.to_owned(),
         }));
     }
-    conn.query_row(
-        "SELECT hash FROM journal ORDER BY seq LIMIT 1 OFFSET ?1",
-        [records - 1],
-        |r| r.get(0),
-    )
+    conn.query_row("SELECT hash FROM journal WHERE seq = ?1", [records], |r| {
+        r.get(0)
+    })
     .optional()
     .map(|hash| hash.map(|hash| Head { records, hash }))
 }

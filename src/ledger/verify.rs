@@ -45,6 +45,7 @@ pub fn verify(ledger: &Ledger) -> Result<(Vec<Problem>, ChainHead), LedgerError>
     let mut replayed = Replayed::default();
     let mut prev = GENESIS.to_owned();
     let mut records_seen = 0;
+    let mut last_seq = 0;
     {
         let mut stmt = conn
             .prepare("SELECT seq, kind, body, prev_hash, hash FROM journal ORDER BY seq")
@@ -63,6 +64,7 @@ pub fn verify(ledger: &Ledger) -> Result<(Vec<Problem>, ChainHead), LedgerError>
         for row in rows {
             let (seq, kind, body, prev_hash, hash) = row.map_err(&sql)?;
             records_seen += 1;
+            last_seq = seq;
             if prev_hash != prev || record_hash(&prev_hash, &kind, &body) != hash {
                 problems.push(Problem(format!("journal record {seq} ({kind}) does not match the chain: the journal was changed")));
             }
@@ -84,7 +86,7 @@ pub fn verify(ledger: &Ledger) -> Result<(Vec<Problem>, ChainHead), LedgerError>
         compared.map(|()| found)
     })?;
     problems.extend(file_problems);
-    check_anchors(ledger, records_seen, &mut problems)?;
+    check_anchors(ledger, last_seq, &mut problems)?;
     Ok((
         problems,
         ChainHead {
