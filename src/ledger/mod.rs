@@ -654,14 +654,7 @@ impl LedgerTx<'_> {
                 keyed.par_sort_unstable();
                 keyed.into_iter().map(|(_, _, i)| i).collect::<Vec<usize>>()
             },
-            || {
-                let mut keyed: Vec<(&str, usize)> = (0..count)
-                    .into_par_iter()
-                    .map(|i| (payments.keys(i).0, i))
-                    .collect();
-                keyed.par_sort_unstable();
-                keyed.into_iter().map(|(_, i)| i).collect::<Vec<usize>>()
-            },
+            || journal::id_order(payments),
         );
         // Room for most of the pages the batch writes, so that they are not
         // spilled to the write-ahead log and read back mid-transaction.
@@ -681,7 +674,7 @@ impl LedgerTx<'_> {
         let started = std::time::Instant::now();
         let (inserted, (sealed, digest)) = std::thread::scope(|scope| {
             let digest = scope.spawn(|| {
-                let digest = journal::new_payments_digest(payments);
+                let digest = journal::new_payments_digest(payments, &by_id);
                 tracing::debug!(elapsed = ?started.elapsed(), "payments digested");
                 digest
             });
