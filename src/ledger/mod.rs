@@ -481,9 +481,15 @@ impl Ledger {
 }
 
 fn manifest_matches(dir: &Path, sha256: &str) -> bool {
+    recorded_manifest(dir, sha256).is_ok_and(|m| m.is_some())
+}
+
+/// The bytes of `dir/manifest.json` when they are the manifest with this
+/// sha256 (`None` when the file is another), or why it cannot be read.
+fn recorded_manifest(dir: &Path, sha256: &str) -> std::io::Result<Option<Vec<u8>>> {
     use sha2::{Digest, Sha256};
-    std::fs::read(dir.join("manifest.json"))
-        .is_ok_and(|b| hex::encode(Sha256::digest(&b)) == sha256)
+    let bytes = std::fs::read(dir.join("manifest.json"))?;
+    Ok((hex::encode(Sha256::digest(&bytes)) == sha256).then_some(bytes))
 }
 
 /// A write transaction on the ledger.

@@ -87,14 +87,14 @@ impl Ledger {
 fn read_rows(batch: &BatchRecord, wanted: &HashSet<u32>) -> Result<Vec<(u32, SourceRow)>, String> {
     let dir = Path::new(&batch.out_dir);
     let manifest_path = dir.join("manifest.json");
-    let manifest = std::fs::read(&manifest_path)
-        .map_err(|e| format!("cannot read `{}`: {e}", manifest_path.display()))?;
-    if hex::encode(Sha256::digest(&manifest)) != batch.manifest_sha256 {
-        return Err(format!(
-            "`{}` is not the manifest the ledger recorded",
-            manifest_path.display()
-        ));
-    }
+    let manifest = super::recorded_manifest(dir, &batch.manifest_sha256)
+        .map_err(|e| format!("cannot read `{}`: {e}", manifest_path.display()))?
+        .ok_or_else(|| {
+            format!(
+                "`{}` is not the manifest the ledger recorded",
+                manifest_path.display()
+            )
+        })?;
     let expected = listed_sha256(&manifest, "accepted.csv")
         .ok_or_else(|| format!("`{}` does not list accepted.csv", manifest_path.display()))?;
     let path: PathBuf = dir.join("accepted.csv");

@@ -347,16 +347,18 @@ fn check_anchors(
         if state != "published" {
             continue;
         }
-        let Ok(bytes) = std::fs::read(Path::new(&batch.out_dir).join("manifest.json")) else {
-            continue;
-        };
-        if hex::encode(Sha256::digest(&bytes)) != batch.manifest_sha256 {
-            problems.push(Problem(format!(
-                "the manifest of batch `{}` was changed after it was written",
-                batch.batch_id
-            )));
-            continue;
-        }
+        let bytes =
+            match super::recorded_manifest(Path::new(&batch.out_dir), &batch.manifest_sha256) {
+                Err(_) => continue,
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => {
+                    problems.push(Problem(format!(
+                        "the manifest of batch `{}` was changed after it was written",
+                        batch.batch_id
+                    )));
+                    continue;
+                }
+            };
         let anchor = serde_json::from_slice::<serde_json::Value>(&bytes)
             .ok()
             .and_then(|m| serde_json::from_value::<super::Head>(m["journal_head"].clone()).ok());
