@@ -76,7 +76,9 @@ const COMMUNES: [&str; 14] = [
 ];
 
 /// A category of beneficiary: name, coefficient (thousandths), age range at
-/// the period, weight in the caseload.
+/// the period, weight in the caseload. A row's age in the paid month is
+/// its range's draw or one more, so each range ends a year inside the band
+/// its coefficient is paid for (Decree 20/2021 Art. 6).
 struct Category {
     name: &'static str,
     coefficient: u32,
@@ -94,31 +96,31 @@ const CATEGORIES: [Category; 8] = [
     Category {
         name: "Người cao tuổi từ 60 đến 80 tuổi thuộc hộ nghèo",
         coefficient: 1500,
-        ages: (60, 79),
+        ages: (60, 78),
         weight: 14,
     },
     Category {
         name: "Người khuyết tật nặng",
         coefficient: 1500,
-        ages: (18, 75),
+        ages: (18, 58),
         weight: 26,
     },
     Category {
         name: "Người khuyết tật đặc biệt nặng",
         coefficient: 2000,
-        ages: (18, 80),
+        ages: (18, 58),
         weight: 17,
     },
     Category {
         name: "Trẻ em khuyết tật đặc biệt nặng",
         coefficient: 2500,
-        ages: (2, 15),
+        ages: (2, 14),
         weight: 7,
     },
     Category {
         name: "Trẻ em mồ côi dưới 4 tuổi",
         coefficient: 2500,
-        ages: (0, 3),
+        ages: (0, 2),
         weight: 2,
     },
     Category {
@@ -128,7 +130,7 @@ const CATEGORIES: [Category; 8] = [
         weight: 8,
     },
     Category {
-        name: "Người cao tuổi nghèo không có người phụng dưỡng",
+        name: "Người cao tuổi được nhận chăm sóc tại cộng đồng",
         coefficient: 3000,
         ages: (60, 95),
         weight: 6,
@@ -373,22 +375,22 @@ pub fn write_csv(out: &mut dyn Write, spec: &Spec) -> std::io::Result<()> {
 /// The rows of the every-rule list, one a line, cells between commas (no
 /// cell holds one); the last cell says what the row shows.
 const EVERY_RULE: &str = "\
-1,PL0000001,Nguyễn Thị Hoa,07/03/1948,Nữ,019148001234,Xã Yên Ninh,Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360.000,8507205123456,Agribank,accepted\n\
-2,PL0000002,Trần Văn Dũng,12/11/1950,Nam,019050004321,Xã Yên Ninh,Người khuyết tật đặc biệt nặng,2.0,720000,1012345678,VCB,accepted\n\
-3,PL0000003,Lê Văn Tám,01/01/1960,Nam,019060000003,Xã Ôn Lương,Người khuyết tật nặng,1.5,540000,8507205000003,Ngân hàng Sao Mai,UNKNOWN_BANK\n\
-4,PL0000004,Phạm Thị Lan,02/02/1944,Nữ,019144000004,Xã Ôn Lương,Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360000,8.50721E+12,Agribank,BAD_ACCOUNT (Excel damage)\n\
-5,PL0000005,Hoàng Văn Nam,03/03/1955,Nam,019055000005,Xã Phủ Lý,Người khuyết tật nặng,1.5,540000,850720500005,Agribank,BAD_ACCOUNT (12 digits at Agribank)\n\
+1,PL0000001,Nguyễn Thị Hoa,07/03/1938,Nữ,019138001234,Xã Yên Ninh,Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360.000,8507205123456,Agribank,accepted\n\
+2,PL0000002,Trần Văn Dũng,12/11/1975,Nam,019075004321,Xã Yên Ninh,Người khuyết tật đặc biệt nặng,2.0,720000,1012345678,VCB,accepted\n\
+3,PL0000003,Lê Văn Tám,01/01/1980,Nam,019080000003,Xã Ôn Lương,Người khuyết tật nặng,1.5,540000,8507205000003,Ngân hàng Sao Mai,UNKNOWN_BANK\n\
+4,PL0000004,Phạm Thị Lan,02/02/1934,Nữ,019134000004,Xã Ôn Lương,Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360000,8.50721E+12,Agribank,BAD_ACCOUNT (Excel damage)\n\
+5,PL0000005,Hoàng Văn Nam,03/03/1985,Nam,019085000005,Xã Phủ Lý,Người khuyết tật nặng,1.5,540000,850720500005,Agribank,BAD_ACCOUNT (12 digits at Agribank)\n\
 6,PL0000006,,04/04/1940,Nữ,019140000006,Xã Phủ Lý,Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360000,8507205000006,Agribank,MISSING_NAME\n\
 7,PL0000007,Vũ Thị Mai,05/05/1941,Nữ,019141000007,Xã Phú Đô,Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360000.5,8507205000007,Agribank,BAD_AMOUNT\n\
-8,PL0000008,Đặng Văn Đức,06/06/1962,Nam,19062000008,Xã Phú Đô,Người khuyết tật nặng,1.5,540000,8507205000008,Agribank,BAD_CITIZEN_ID (leading 0 lost)\n\
-9,PL0000009,Bùi Thị Thủy,07/07/1958,Nữ,019158000009,Xã Hợp Thành,Người khuyết tật nặng,1.5,540000,8507205000009,Agribank,DUPLICATE_BENEFICIARY\n\
-10,PL0000010,Bùi Thị Thuỷ,07/07/1958,Nữ,019158000009,Xã Hợp Thành,Người khuyết tật nặng,1.5,540000,8507205000010,Agribank,DUPLICATE_BENEFICIARY\n\
+8,PL0000008,Đặng Văn Đức,06/06/1982,Nam,19082000008,Xã Phú Đô,Người khuyết tật nặng,1.5,540000,8507205000008,Agribank,BAD_CITIZEN_ID (leading 0 lost)\n\
+9,PL0000009,Bùi Thị Thủy,07/07/1978,Nữ,019178000009,Xã Hợp Thành,Người khuyết tật nặng,1.5,540000,8507205000009,Agribank,DUPLICATE_BENEFICIARY\n\
+10,PL0000010,Bùi Thị Thuỷ,07/07/1978,Nữ,019178000009,Xã Hợp Thành,Người khuyết tật nặng,1.5,540000,8507205000010,Agribank,DUPLICATE_BENEFICIARY\n\
 11,PL0000011,Đỗ Minh Khánh,08/08/2012,Nam,019212000011,Xã Tức Tranh,Trẻ em khuyết tật đặc biệt nặng,2.5,900000,101000000011,VietinBank,SHARED_ACCOUNT (guardian)\n\
 12,PL0000012,Đỗ Thị Ngọc,09/09/2014,Nữ,019314000012,Xã Tức Tranh,Trẻ em khuyết tật đặc biệt nặng,2.5,900000,101000000011,Vietinbank CN Phú Lương,SHARED_ACCOUNT (guardian)\n\
-13,PL0000013,Hồ Văn Hải,10/10/1952,Nam,019052000013,Xã Phấn Mễ,Người khuyết tật nặng,1.5,600000,39100000000013,BIDV,AMOUNT_MISMATCH\n\
-14,PL0000014,Ngô Thị Nga,31/02/1950,Nữ,019150000014,Xã Phấn Mễ,Người khuyết tật nặng,1.5,540000,8507205000014,Agribank,BAD_BIRTH_DATE\n\
-15,PL0000015,=HYPERLINK(\"http://example.invalid\"),11/11/1945,Nam,019045000015,Xã Vô Tranh,Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360000,8507205000015,Agribank,formula neutralised in the listings\n\
-16,PL0000016,Dương Văn Long,12/12/1946,Nam,019046000016,Xã Vô Tranh,Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360000,8507205000016,Agribank,accepted";
+13,PL0000013,Hồ Văn Hải,10/10/1972,Nam,019072000013,Xã Phấn Mễ,Người khuyết tật nặng,1.5,600000,39100000000013,BIDV,AMOUNT_MISMATCH\n\
+14,PL0000014,Ngô Thị Nga,31/02/1970,Nữ,019170000014,Xã Phấn Mễ,Người khuyết tật nặng,1.5,540000,8507205000014,Agribank,BAD_BIRTH_DATE\n\
+15,PL0000015,=HYPERLINK(\"http://example.invalid\"),11/11/1935,Nam,019035000015,Xã Vô Tranh,Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360000,8507205000015,Agribank,formula neutralised in the listings\n\
+16,PL0000016,Dương Văn Long,12/12/2019,Nam,019219000016,Xã Vô Tranh,Trẻ em mồ côi dưới 4 tuổi,2.5,900000,8507205000016,Agribank,COEFFICIENT_MISMATCH (4 since December)";
 
 /// A small list in which every rule fires at least once, each next to rows
 /// that pass. Used by the tests and shipped as `sample_batches/every_rule.csv`.
@@ -417,7 +419,7 @@ pub fn write_every_rule(out: &mut dyn Write) -> std::io::Result<()> {
     // more cells than the header (MALFORMED_ROW).
     let inner = w.into_inner().map_err(|e| e.into_error())?;
     inner.write_all(
-        "19,PL0000019,Lý Thị Yến,01/05/1947,Nữ,019147000019,Xã Vô Tranh,Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360,000,8507205000019,Agribank,MALFORMED_ROW,\n"
+        "19,PL0000019,Lý Thị Yến,01/05/1937,Nữ,019137000019,Xã Vô Tranh,Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360,000,8507205000019,Agribank,MALFORMED_ROW,\n"
             .as_bytes(),
     )
 }

@@ -49,11 +49,19 @@ pub enum Code {
     /// The row's identifiers name earlier payments of the period to more
     /// than one beneficiary, or contradict each other (ledger).
     IdentityConflict,
+    /// The coefficient is not what the beneficiary's category pays at
+    /// their age in the paid month (Decree 20/2021 Art. 6).
+    CoefficientMismatch,
+    /// The bank or account differs from the one paid last period (ledger).
+    AccountChanged,
+    /// The beneficiary's payments of the three previous periods all failed
+    /// or were returned (ledger).
+    RepeatedFailure,
 }
 
 impl Code {
     /// Every code.
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 18] = [
         Code::MalformedRow,
         Code::UnknownBank,
         Code::BadAccount,
@@ -69,6 +77,9 @@ impl Code {
         Code::AlreadyPaid,
         Code::FailedBefore,
         Code::IdentityConflict,
+        Code::CoefficientMismatch,
+        Code::AccountChanged,
+        Code::RepeatedFailure,
     ];
 
     /// The code as written in files.
@@ -89,6 +100,9 @@ impl Code {
             Code::AlreadyPaid => "ALREADY_PAID",
             Code::FailedBefore => "FAILED_BEFORE",
             Code::IdentityConflict => "IDENTITY_CONFLICT",
+            Code::CoefficientMismatch => "COEFFICIENT_MISMATCH",
+            Code::AccountChanged => "ACCOUNT_CHANGED",
+            Code::RepeatedFailure => "REPEATED_FAILURE",
         }
     }
 
@@ -100,7 +114,12 @@ impl Code {
     /// The severity when the configuration says nothing.
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::SharedAccount | Code::AmountMismatch | Code::BadBirthDate => Severity::Warn,
+            Code::SharedAccount
+            | Code::AmountMismatch
+            | Code::BadBirthDate
+            | Code::CoefficientMismatch
+            | Code::AccountChanged
+            | Code::RepeatedFailure => Severity::Warn,
             _ => Severity::Reject,
         }
     }
@@ -160,6 +179,18 @@ impl Code {
                 "Thông tin nhận dạng trùng với người hưởng khác",
                 "Identifiers match another beneficiary's payment",
             ),
+            Code::CoefficientMismatch => (
+                "Hệ số khác quy định theo đối tượng và tuổi",
+                "Coefficient differs from the category's at this age",
+            ),
+            Code::AccountChanged => (
+                "Tài khoản khác tháng trước",
+                "Account differs from last month's",
+            ),
+            Code::RepeatedFailure => (
+                "Ba tháng liền chi không thành công",
+                "Three months of failed payments",
+            ),
         }
     }
 
@@ -192,6 +223,13 @@ impl Code {
             }
             Code::IdentityConflict => {
                 "Đối chiếu CCCD, mã đối tượng và số tài khoản với hồ sơ rồi sửa dòng này"
+            }
+            Code::CoefficientMismatch => {
+                "Đối chiếu đối tượng, ngày sinh và hệ số với quyết định hưởng (Nghị định 20/2021 Điều 6)"
+            }
+            Code::AccountChanged => "Xác nhận tài khoản mới với người hưởng trước khi chi trả",
+            Code::RepeatedFailure => {
+                "Xem xét tạm dừng hoặc xác minh người hưởng: ba tháng liền không nhận được tiền"
             }
         }
     }
@@ -227,6 +265,15 @@ impl Code {
             }
             Code::IdentityConflict => {
                 "check the citizen ID, beneficiary code and account against the beneficiary's file, and correct the row"
+            }
+            Code::CoefficientMismatch => {
+                "check the category, birth date and coefficient against the beneficiary's decision (Decree 20/2021 Art. 6)"
+            }
+            Code::AccountChanged => {
+                "confirm the new account with the beneficiary before it is paid"
+            }
+            Code::RepeatedFailure => {
+                "review the beneficiary for suspension: nothing reached them for three months"
             }
         }
     }

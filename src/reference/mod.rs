@@ -1,11 +1,12 @@
 //! Reference data: the tables in `schemas/` that change without a code change
 //! (bank directory, bank aliases, column aliases, base levels, province
-//! codes, bank reason codes). The copies shipped in `schemas/` are compiled
+//! codes, bank reason codes, beneficiary categories). The copies shipped in `schemas/` are compiled
 //! in, so the binary works on its own; a configuration may point at a
 //! directory of edited copies, which are loaded and checked the same way.
 
 mod banks;
 mod base_levels;
+mod categories;
 mod columns;
 mod provinces;
 mod reason_codes;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 pub use banks::{AccountRule, Bank, BankDirectory, BankId, BankMatch};
 pub use base_levels::BaseLevels;
+pub use categories::{Band, Categories, Category, CategoryId};
 pub use columns::{ColumnAliases, Field};
 pub use provinces::Provinces;
 pub use reason_codes::{Reason, ReasonCodes, Reissue};
@@ -55,6 +57,8 @@ pub struct Reference {
     pub provinces: Provinces,
     /// Bank status and return reasons in plain words.
     pub reasons: ReasonCodes,
+    /// Categories of beneficiaries and their coefficients by age.
+    pub categories: Categories,
 }
 
 const BANKS: &str = include_str!("../../schemas/banks.csv");
@@ -63,6 +67,8 @@ const COLUMNS: &str = include_str!("../../schemas/columns.csv");
 const BASE_LEVELS: &str = include_str!("../../schemas/base_levels.csv");
 const PROVINCES: &str = include_str!("../../schemas/provinces.csv");
 const REASON_CODES: &str = include_str!("../../schemas/reason_codes.csv");
+const CATEGORIES: &str = include_str!("../../schemas/categories.csv");
+const CATEGORY_ALIASES: &str = include_str!("../../schemas/category_aliases.csv");
 
 impl Reference {
     /// The tables shipped in `schemas/`, compiled into the binary.
@@ -75,6 +81,8 @@ impl Reference {
                 "base_levels.csv" => BASE_LEVELS.to_owned(),
                 "provinces.csv" => PROVINCES.to_owned(),
                 "reason_codes.csv" => REASON_CODES.to_owned(),
+                "categories.csv" => CATEGORIES.to_owned(),
+                "category_aliases.csv" => CATEGORY_ALIASES.to_owned(),
                 other => unreachable!("no built-in table `{other}`"),
             })
         })
@@ -97,6 +105,10 @@ impl Reference {
             base_levels: BaseLevels::parse(&read("base_levels.csv")?)?,
             provinces: Provinces::parse(&read("provinces.csv")?)?,
             reasons: ReasonCodes::parse(&read("reason_codes.csv")?)?,
+            categories: Categories::parse(
+                &read("categories.csv")?,
+                &read("category_aliases.csv")?,
+            )?,
         })
     }
 }

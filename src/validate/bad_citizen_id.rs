@@ -39,6 +39,16 @@ impl CitizenId {
         }
     }
 
+    /// The birth year a 12-digit ID encodes (century digit and two year
+    /// digits); none for a 9-digit CMND.
+    pub fn birth_year(&self) -> Option<i32> {
+        let id = self.as_str();
+        (id.len() == 12).then(|| {
+            let digit = i32::from(id.as_bytes()[3] - b'0');
+            1900 + 100 * (digit / 2) + id[4..6].parse::<i32>().expect("digits")
+        })
+    }
+
     /// The digits.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.digits[..usize::from(self.len.get())]).expect("ASCII digits")

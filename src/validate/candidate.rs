@@ -10,10 +10,10 @@ use thin_vec::{ThinVec, thin_vec};
 use super::bad_citizen_id::CitizenId;
 use super::{
     Code, Context, Diagnostic, amount_mismatch, bad_account, bad_amount, bad_birth_date,
-    bad_citizen_id, bad_name, malformed_row, missing_name, unknown_bank,
+    bad_citizen_id, bad_name, coefficient_mismatch, malformed_row, missing_name, unknown_bank,
 };
 use crate::ingest::{Row, Table};
-use crate::reference::{BankId, Field};
+use crate::reference::{BankId, CategoryId, Field};
 use crate::text::{clean, clean_compact, fold_key, fold_key_into};
 
 /// The value of a rule's result, or `None` with its diagnostic recorded.
@@ -151,6 +151,7 @@ pub struct Shared<'t> {
     banks: super::BankMemo<'t>,
     bank_codes: Option<ByCode<Result<BankId, String>>>,
     categories: Option<ByCode<Arc<str>>>,
+    category_ids: Option<ByCode<Option<CategoryId>>>,
     payment_types: Option<ByCode<Result<Arc<str>, String>>>,
 }
 
@@ -169,6 +170,9 @@ impl<'t> Shared<'t> {
             },
             bank_codes,
             categories: ByCode::new(table, Field::Category, |cell| Arc::from(clean(cell))),
+            category_ids: ByCode::new(table, Field::Category, |cell| {
+                ctx.reference.categories.find(cell)
+            }),
             payment_types: ByCode::new(table, Field::PaymentType, |cell| {
                 ctx.config.payment_type(cell).map(Arc::from)
             }),
@@ -189,6 +193,7 @@ impl<'t> Shared<'t> {
 #[derive(Default)]
 pub struct RowMemo<'t> {
     categories: FxHashMap<&'t str, Arc<str>>,
+    category_ids: FxHashMap<&'t str, Option<CategoryId>>,
     payment_types: FxHashMap<&'t str, Result<Arc<str>, String>>,
 }
 
@@ -208,6 +213,22 @@ impl<'t> RowMemo<'t> {
                 .entry(cells.get(Field::PaymentType))
                 .or_insert_with_key(|cell| ctx.config.payment_type(cell).map(Arc::from))
                 .clone(),
+        }
+    }
+
+    /// The Decree 20 category the row's category cell names.
+    fn category_id(
+        &mut self,
+        cells: &crate::ingest::Row<'t>,
+        ctx: &Context<'_>,
+        shared: &Shared<'t>,
+    ) -> Option<CategoryId> {
+        match shared.category_ids.as_ref().and_then(|c| c.get(cells)) {
+            Some(known) => *known,
+            None => *self
+                .category_ids
+                .entry(cells.get(Field::Category))
+                .or_insert_with_key(|cell| ctx.reference.categories.find(cell)),
         }
     }
 
@@ -307,8 +328,25 @@ impl Candidate {
             memo.payment_type(&cells, ctx, shared),
         );
         // Only the monthly allowance follows base level × coefficient.
-        if let (Some(amount), Some("monthly")) = (amount, payment_type.as_deref()) {
-            check_amount(&mut diagnostics, amount, &cells, ctx);
+        if payment_type.as_deref() == Some("monthly") {
+            if let Some(amount) = amount {
+                check_amount(&mut diagnostics, amount, &cells, ctx);
+            }
+            let birth = coefficient_mismatch::Birth::of(birth_date, citizen_id.as_ref());
+            if let Some(message) = coefficient_mismatch::check(
+                cell(Field::Category),
+                memo.category_id(&cells, ctx, shared),
+                cell(Field::Coefficient),
+                birth,
+                ctx.period,
+                &ctx.reference.categories,
+            ) {
+                diagnostics.push(Diagnostic::new(
+                    Code::CoefficientMismatch,
+                    Some(Field::Coefficient),
+                    message,
+                ));
+            }
         }
         let holder = clean_compact(cell(Field::AccountHolder));
         check_names(&mut diagnostics, name.as_deref().unwrap_or(""), &holder);

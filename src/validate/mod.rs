@@ -14,6 +14,7 @@ pub mod bad_birth_date;
 pub mod bad_citizen_id;
 pub mod bad_name;
 mod candidate;
+pub mod coefficient_mismatch;
 pub mod duplicate_beneficiary;
 pub mod malformed_row;
 pub mod missing_name;
