@@ -148,13 +148,14 @@ pub fn prepare(input: &Path, settings: &RunSettings) -> Result<Prepared, RunErro
     prepare_table(table, settings, None)
 }
 
-/// Validates and routes a list already read; `paid` is what the ledger
-/// knows of the period.
+/// Validates and routes a list already read; `known` is what the ledger
+/// knows of the period and the months before.
 pub fn prepare_table(
     table: Table,
     settings: &RunSettings,
-    paid: Option<&PaidIndex>,
+    known: Option<crate::validate::Known<'_>>,
 ) -> Result<Prepared, RunError> {
+    let paid = known.map(|k| k.paid);
     let period = period_of(&table, settings)?;
     let ctx = Context {
         reference: &settings.reference,
@@ -163,7 +164,7 @@ pub fn prepare_table(
     };
     let started = std::time::Instant::now();
     settings.progress.stage("checking");
-    let validated = validate(&table, &ctx, paid);
+    let validated = validate(&table, &ctx, known);
     tracing::debug!(elapsed = ?started.elapsed(), "validated");
     let empty = HashMap::new();
     let attempts = paid.map_or(&empty, |p| &p.next_attempt);
@@ -176,6 +177,10 @@ pub fn prepare_table(
         attempts,
         validated.adopted,
     )
+    .map(|mut prepared| {
+        prepared.changes = validated.changes;
+        prepared
+    })
 }
 
 /// The period given, else the one the list's title or file name names.
@@ -278,6 +283,7 @@ pub fn finish(
         created,
         adopted,
         journal_head: None,
+        changes: None,
     })
 }
 
@@ -396,7 +402,7 @@ fn write_banks(
 /// The listings and the reconciliation, written in parallel.
 fn write_listings(staging: &Staging, result: &Prepared) -> Result<Vec<FileEntry>, PublishError> {
     type Writer = fn(&mut (dyn std::io::Write + Send), &Prepared) -> std::io::Result<()>;
-    let reports: [(&str, &'static str, Writer); 4] = [
+    let mut reports: Vec<(&str, &'static str, Writer)> = vec![
         ("accepted.csv", "accepted", listings::write_accepted),
         ("rejected.csv", "rejected", listings::write_rejected),
         (
@@ -406,6 +412,12 @@ fn write_listings(staging: &Staging, result: &Prepared) -> Result<Vec<FileEntry>
         ),
         ("reconciliation.xlsx", "workbook", report::workbook::write),
     ];
+    if result.changes.is_some() {
+        reports.push(("changes.csv", "changes", |w, result| {
+            let changes = result.changes.as_ref().expect("pushed with changes");
+            crate::changes::listing::write(w, changes)
+        }));
+    }
     reports
         .par_iter()
         .map(|(path, kind, fill)| {
@@ -441,6 +453,7 @@ fn manifest(result: &Prepared, header: &MessageHeader, files: Vec<FileEntry>) ->
         totals: result.totals.clone(),
         files,
         journal_head: result.journal_head.clone(),
+        changes: result.changes.as_ref().map(|c| c.summary()),
     }
 }
 
@@ -500,7 +513,12 @@ pub fn run_recorded(
     }
     let period = period_of(&table, settings)?;
     let paid = tx.paid_index(&period.to_string())?;
-    let mut result = prepare_table(table, settings, Some(&paid))?;
+    let history = tx.history(period, &settings.reference.columns)?;
+    let known = crate::validate::Known {
+        paid: &paid,
+        history: &history,
+    };
+    let mut result = prepare_table(table, settings, Some(known))?;
     result.journal_head = Some(tx.head()?);
     crate::failpoint::hit("validated");
     let out = out_for(&result.batch_id);

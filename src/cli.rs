@@ -49,6 +49,8 @@ pub enum Command {
     Status(StatusArgs),
     /// Write a month's failed payments as a list to correct and drop back in.
     Reissue(ReissueArgs),
+    /// Compare two recorded months: who is new, who stopped, whose account, amount, name, commune, category or coefficient changed.
+    Diff(DiffArgs),
     /// Check or export the payment ledger.
     #[command(subcommand)]
     Ledger(LedgerCommand),
@@ -147,6 +149,31 @@ pub struct ReissueArgs {
     /// editing in Excel), anything else for CSV; must not exist.
     #[arg(long, short)]
     pub out: PathBuf,
+}
+
+/// `disburse diff`.
+#[derive(Debug, Args)]
+#[command(after_help = Exit::help())]
+pub struct DiffArgs {
+    /// The payment ledger.
+    #[arg(long, env = "DISBURSE_LEDGER")]
+    pub ledger: Option<PathBuf>,
+    /// The office's settings (TOML).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The earlier month, YYYY-MM.
+    #[arg(long)]
+    pub from: Period,
+    /// The later month, YYYY-MM.
+    #[arg(long)]
+    pub to: Period,
+    /// A directory to write changes.csv into; must not exist or be empty
+    /// (default: only the counts are printed).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Print the counts as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `disburse ledger ...`.

@@ -11,6 +11,7 @@
 
 pub mod batch;
 pub mod cells;
+pub mod changes;
 pub mod cli;
 pub mod clock;
 pub mod commands;

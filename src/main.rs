@@ -81,6 +81,7 @@ fn main() -> ExitCode {
         Command::Returns(args) => commands::returns::run(args, cli.quiet, cli.lang),
         Command::Status(args) => commands::status::run(args, cli.lang),
         Command::Reissue(args) => commands::reissue::run(args, cli.quiet),
+        Command::Diff(args) => commands::diff::run(args, cli.lang),
         Command::Ledger(command) => commands::ledger::run(command, cli.quiet),
         Command::Generate(args) => commands::generate::run(args),
     };

@@ -36,6 +36,21 @@ impl Period {
         format!("{:02}/{:04}", self.month, self.year)
     }
 
+    /// The month before.
+    pub fn previous(self) -> Period {
+        if self.month == 1 {
+            Period {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Period {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
     /// The period containing a date.
     pub fn of(date: NaiveDate) -> Period {
         Period {

@@ -38,4 +38,7 @@ pub struct Prepared {
     /// The ledger's journal head the batch is recorded after (with a
     /// ledger), which its manifest holds.
     pub journal_head: Option<crate::ledger::Head>,
+    /// What changed since the ledger's most recent earlier period (with a
+    /// ledger that has one).
+    pub changes: Option<crate::changes::Changes>,
 }

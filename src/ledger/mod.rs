@@ -13,6 +13,7 @@
 //!   chain, so that an edited or deleted record is detected by `verify`.
 
 mod head;
+mod history;
 mod journal;
 mod migrate;
 mod records;
@@ -28,6 +29,7 @@ use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 pub use head::Head;
+pub use history::{History, RecordedSide};
 pub use journal::ChainHead;
 pub use records::{
     AnswerRecord, BankFileRecord, BatchRecord, NewPayment, NewPayments, PaymentFilter,

@@ -292,6 +292,21 @@ pub(super) fn all_batches(conn: &Connection) -> rusqlite::Result<Vec<(BatchRecor
     stmt.query_map([], batch_from)?.collect()
 }
 
+/// The batches with the row ids `ids`, with their row id.
+pub(super) fn batches_by_id(
+    conn: &Connection,
+    ids: &std::collections::HashSet<i64>,
+) -> rusqlite::Result<Vec<(i64, BatchRecord)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1"
+    ))?;
+    let mut ids: Vec<i64> = ids.iter().copied().collect();
+    ids.sort_unstable();
+    ids.into_iter()
+        .map(|id| Ok((id, stmt.query_row([id], batch_from)?.0)))
+        .collect()
+}
+
 /// Records a batch as pending; its row id.
 pub(super) fn insert_batch(conn: &Connection, b: &BatchRecord) -> rusqlite::Result<i64> {
     conn.execute(

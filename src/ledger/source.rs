@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::records::{BatchRecord, PaymentRecord};
 use super::{Ledger, LedgerError};
+use crate::reference::{ColumnAliases, Field};
 use crate::report::csv_safe;
 use crate::report::listings::{ACCEPTED_COLUMNS, RENAMED};
 
@@ -85,6 +86,67 @@ impl Ledger {
 /// The rows `wanted` of a batch's `accepted.csv`, or why they cannot be
 /// trusted.
 fn read_rows(batch: &BatchRecord, wanted: &HashSet<u32>) -> Result<Vec<(u32, SourceRow)>, String> {
+    let mut rows = Vec::new();
+    read_listing(batch, |headers, row, record| {
+        if wanted.contains(&row) {
+            let cells = record.iter().skip(OWN_COLUMNS).map(csv_safe::uncell);
+            rows.push((
+                row,
+                headers
+                    .iter()
+                    .cloned()
+                    .zip(cells.map(str::to_owned))
+                    .collect(),
+            ));
+        }
+    })?;
+    Ok(rows)
+}
+
+/// The cells of the input columns `fields` in every row of a batch's
+/// `accepted.csv`, by spreadsheet row (an empty cell, or a column the list
+/// did not have, is `None`), or why the listing cannot be trusted.
+pub fn read_fields(
+    batch: &BatchRecord,
+    fields: &[Field],
+    columns: &ColumnAliases,
+) -> Result<HashMap<u32, Vec<Option<String>>>, String> {
+    let mut found = HashMap::new();
+    let mut at: Option<Vec<Option<usize>>> = None;
+    read_listing(batch, |headers, row, record| {
+        let at = at.get_or_insert_with(|| {
+            fields
+                .iter()
+                .map(|f| {
+                    headers
+                        .iter()
+                        .position(|h| columns.field(h) == Some(*f))
+                        .map(|i| i + OWN_COLUMNS)
+                })
+                .collect()
+        });
+        let cells = at
+            .iter()
+            .map(|i| {
+                i.and_then(|i| record.get(i))
+                    .map(csv_safe::uncell)
+                    .filter(|c| !c.trim().is_empty())
+                    .map(str::to_owned)
+            })
+            .collect();
+        found.insert(row, cells);
+    })?;
+    Ok(found)
+}
+
+/// Reads a batch's `accepted.csv`, handing each row (the input's headers,
+/// its spreadsheet row and the record) to `each`, and checks the file
+/// against the manifest the ledger recorded: what `each` saw is to be
+/// trusted only when this returns `Ok`.
+fn read_listing(
+    batch: &BatchRecord,
+    mut each: impl FnMut(&[String], u32, &csv::StringRecord),
+) -> Result<(), String> {
     let dir = Path::new(&batch.out_dir);
     let manifest_path = dir.join("manifest.json");
     let manifest = super::recorded_manifest(dir, &batch.manifest_sha256)
@@ -104,7 +166,6 @@ fn read_rows(batch: &BatchRecord, wanted: &HashSet<u32>) -> Result<Vec<(u32, Sou
         inner: std::io::BufReader::with_capacity(1 << 20, file),
         hash: Sha256::new(),
     };
-    let mut rows = Vec::new();
     {
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -121,19 +182,8 @@ fn read_rows(batch: &BatchRecord, wanted: &HashSet<u32>) -> Result<Vec<(u32, Sou
             .map(|h| original_header(h).to_owned())
             .collect();
         while csv.read_record(&mut record).map_err(unreadable)? {
-            let Some(row) = record.get(0).and_then(|r| r.parse::<u32>().ok()) else {
-                continue;
-            };
-            if wanted.contains(&row) {
-                let cells = record.iter().skip(OWN_COLUMNS).map(csv_safe::uncell);
-                rows.push((
-                    row,
-                    headers
-                        .iter()
-                        .cloned()
-                        .zip(cells.map(str::to_owned))
-                        .collect(),
-                ));
+            if let Some(row) = record.get(0).and_then(|r| r.parse::<u32>().ok()) {
+                each(&headers, row, &record);
             }
         }
     }
@@ -146,7 +196,7 @@ fn read_rows(batch: &BatchRecord, wanted: &HashSet<u32>) -> Result<Vec<(u32, Sou
             path.display()
         ));
     }
-    Ok(rows)
+    Ok(())
 }
 
 /// The header an input column had before `accepted.csv` renamed it.

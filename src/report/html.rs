@@ -119,6 +119,9 @@ pub fn write(
     summary(&mut h, &result.totals);
     banks(&mut h, result, files);
     chart_section(&mut h, result, charts);
+    if let Some(changes) = &result.changes {
+        changes_section(&mut h, changes);
+    }
     rejected_rows(&mut h, result);
     warned_rows(&mut h, result);
     signatures_and_end(
@@ -358,6 +361,133 @@ fn chart_section(h: &mut String, result: &Prepared, charts: &Charts) {
     h.push_str("</h3>");
     chart(h, "chart-categories", &charts.categories);
     h.push_str("</div></div>\n");
+}
+
+/// What changed since the ledger's earlier period: counts per change, the
+/// changed rows, and the stopped beneficiaries with their last payment.
+fn changes_section(h: &mut String, changes: &crate::changes::Changes) {
+    use crate::changes::Change;
+    let _ = writeln!(
+        h,
+        r#"<h2>{}</h2>"#,
+        both(
+            &format!("Thay đổi so với tháng {}", changes.from),
+            &format!("Changes since {}", changes.from)
+        ),
+    );
+    let _ = writeln!(
+        h,
+        r#"<table id="changes-summary"><thead><tr><th>{}</th><th class="num">{}</th><th class="num">{}</th></tr></thead><tbody>"#,
+        both("Thay đổi", "Change"),
+        both("Người", "Beneficiaries"),
+        both("Số tiền", "Amount"),
+    );
+    for change in Change::ALL {
+        let (vi, en) = change.title();
+        let amount = match change {
+            Change::New => money(changes.new_vnd),
+            Change::Stopped => money(changes.stopped_vnd),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            h,
+            r#"<tr><td><b>{}</b> {}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+            change.as_str(),
+            both(vi, en),
+            changes.count(change),
+            amount,
+        );
+    }
+    h.push_str("</tbody></table>\n");
+    if !changes.not_compared.is_empty() {
+        let batches = changes.not_compared.join(", ");
+        let batches = escape(&batches);
+        let _ = writeln!(
+            h,
+            r#"<p class="note">{}</p>"#,
+            both(
+                &format!(
+                    "Không đọc được danh sách của lô {batches}: xã/phường, đối tượng và hệ số của các dòng đó chưa được so sánh."
+                ),
+                &format!(
+                    "The listings of batch {batches} could not be read: those rows' commune, category and coefficient were not compared."
+                ),
+            )
+        );
+    }
+    let changed: Vec<_> = changes
+        .lines
+        .iter()
+        .filter(|l| l.change != Change::Stopped)
+        .collect();
+    if !changed.is_empty() {
+        let _ = writeln!(
+            h,
+            r#"<table id="changes"><thead><tr><th class="num">{}</th><th class="num">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+            both("Dòng", "Row"),
+            both("Dòng tháng trước", "Earlier row"),
+            both("Họ tên", "Name"),
+            both("Thay đổi", "Change"),
+            both("Trước", "Before"),
+            both("Sau", "After"),
+        );
+        for l in changed.iter().take(LISTED) {
+            let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+            let show = |field: &str, v: &str| match (field, v.parse::<i64>()) {
+                ("amount_vnd", Ok(n)) => money(n),
+                _ => escape(v).into_owned(),
+            };
+            let (vi, en) = l.change.title();
+            let _ = writeln!(
+                h,
+                r#"<tr><td class="num">{}</td><td class="num">{}</td><td>{}</td><td><b>{}</b> {}</td><td>{}</td><td>{}</td></tr>"#,
+                number(l.row),
+                number(l.previous_row),
+                escape(&l.name),
+                l.change.as_str(),
+                both(vi, en),
+                show(l.field, &l.before),
+                show(l.field, &l.after),
+            );
+        }
+        h.push_str("</tbody></table>\n");
+        if changed.len() > LISTED {
+            let _ = writeln!(
+                h,
+                r#"<p class="note">{}</p>"#,
+                both(
+                    &format!("Chỉ hiện {LISTED} dòng đầu; danh sách đầy đủ trong changes.csv."),
+                    &format!("The first {LISTED} are shown; changes.csv has them all."),
+                )
+            );
+        }
+    }
+    if !changes.stopped.is_empty() {
+        let _ = writeln!(
+            h,
+            r#"<h3>{} ({})</h3><table id="stopped"><thead><tr><th class="num">{}</th><th>{}</th><th>{}</th><th class="num">{}</th><th>{}</th></tr></thead><tbody>"#,
+            both("Thôi hưởng: lần chi cuối", "Stopped: their last payment"),
+            changes.stopped.len(),
+            both("Dòng tháng trước", "Earlier row"),
+            both("Họ tên", "Name"),
+            both("Tài khoản", "Account"),
+            both("Số tiền", "Amount"),
+            both("Trạng thái", "Status"),
+        );
+        for e in changes.stopped.iter().take(LISTED) {
+            let _ = writeln!(
+                h,
+                r#"<tr><td class="num">{}</td><td>{}</td><td>{} {}</td><td class="num">{}</td><td>{}</td></tr>"#,
+                e.row,
+                escape(&e.name),
+                escape(&e.bank),
+                escape(&e.account),
+                money(e.amount),
+                e.status.map(|s| s.as_str()).unwrap_or(""),
+            );
+        }
+        h.push_str("</tbody></table>\n");
+    }
 }
 
 /// The rejected rows, with the reasons and what to ask the office for.

@@ -132,6 +132,9 @@ fn build(result: &Prepared) -> XlsxResult<Vec<u8>> {
     banks(book.add_worksheet(), &f, result)?;
     accepted(book.add_worksheet(), &f, result)?;
     rejected(book.add_worksheet(), &f, result)?;
+    if let Some(changes) = &result.changes {
+        changed(book.add_worksheet(), &f, changes)?;
+    }
     book.save_to_buffer()
 }
 
@@ -343,6 +346,56 @@ fn rejected(sheet: &mut Worksheet, f: &Formats, result: &Prepared) -> XlsxResult
     }
     if row > 1 {
         sheet.autofilter(0, 0, row - 1, 6)?;
+    }
+    Ok(())
+}
+
+/// What changed since the earlier period, a line per changed field (the
+/// first [`LISTED_ROWS`]; `changes.csv` has them all).
+fn changed(
+    sheet: &mut Worksheet,
+    f: &Formats,
+    changes: &crate::changes::Changes,
+) -> XlsxResult<()> {
+    sheet.set_name(format!("Thay đổi từ {}", changes.from))?;
+    header(
+        sheet,
+        f,
+        &[
+            ("Thay đổi / Change", 22.0),
+            ("Dòng / Row", 8.0),
+            ("Dòng tháng trước / Earlier row", 10.0),
+            ("Người hưởng / Beneficiary", 22.0),
+            ("Họ tên / Name", 26.0),
+            ("Trường / Field", 14.0),
+            ("Trước / Before", 30.0),
+            ("Sau / After", 30.0),
+        ],
+    )?;
+    let mut row = 1;
+    for l in changes.lines.iter().take(LISTED_ROWS) {
+        sheet.write_string(row, 0, l.change.as_str())?;
+        if let Some(r) = l.row {
+            sheet.write_number(row, 1, r)?;
+        }
+        if let Some(r) = l.previous_row {
+            sheet.write_number(row, 2, r)?;
+        }
+        sheet.write_string(row, 3, cell(&l.beneficiary))?;
+        sheet.write_string(row, 4, cell(&l.name))?;
+        sheet.write_string(row, 5, l.field)?;
+        for (col, value) in [(6, &l.before), (7, &l.after)] {
+            match (l.field, value.parse::<i64>()) {
+                ("amount_vnd", Ok(amount)) => write_money(sheet, row, col, amount, &f.money)?,
+                _ => {
+                    sheet.write_string(row, col, cell(value))?;
+                }
+            }
+        }
+        row += 1;
+    }
+    if row > 1 {
+        sheet.autofilter(0, 0, row - 1, 7)?;
     }
     Ok(())
 }

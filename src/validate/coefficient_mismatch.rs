@@ -26,7 +26,7 @@ pub fn age_in(birth: NaiveDate, period: Period) -> Option<u32> {
 }
 
 /// When the person was born, as far as the row tells.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Birth {
     /// The birth date.
     Date(NaiveDate),
@@ -39,6 +39,14 @@ impl Birth {
     pub fn of(date: Option<NaiveDate>, citizen_id: Option<&CitizenId>) -> Option<Birth> {
         date.map(Birth::Date)
             .or_else(|| citizen_id.and_then(CitizenId::birth_year).map(Birth::Year))
+    }
+
+    /// The age in `period` when the birth date is known.
+    pub fn exact_age(self, period: Period) -> Option<u32> {
+        match self {
+            Birth::Date(d) => age_in(d, period),
+            Birth::Year(_) => None,
+        }
     }
 
     /// The ages the person may be in `period`, youngest first.

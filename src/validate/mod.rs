@@ -6,6 +6,7 @@
 //! (in parallel); list rules ([`duplicate_beneficiary`], [`shared_account`],
 //! [`already_paid`]) compare rows with each other or with the ledger.
 
+pub mod account_changed;
 pub mod already_paid;
 pub mod amount_mismatch;
 pub mod bad_account;
@@ -18,6 +19,7 @@ pub mod coefficient_mismatch;
 pub mod duplicate_beneficiary;
 pub mod malformed_row;
 pub mod missing_name;
+pub mod repeated_failure;
 pub mod shared_account;
 pub mod unknown_bank;
 
@@ -82,15 +84,25 @@ pub struct Validated {
     pub blank_rows: usize,
     /// The keys rows take from the ledger, found under another identifier.
     pub adopted: already_paid::Adopted,
+    /// What changed since the ledger's most recent earlier period (with a
+    /// ledger that has one).
+    pub changes: Option<crate::changes::Changes>,
+}
+
+/// What the ledger knows that validation uses: the period's payments and
+/// the months before.
+#[derive(Clone, Copy)]
+pub struct Known<'a> {
+    /// What has been paid in the period.
+    pub paid: &'a crate::ledger::PaidIndex,
+    /// The earlier months.
+    pub history: &'a crate::ledger::History,
 }
 
 /// Validates every row of `table`; list rules see all rows, and `paid`
 /// (what the ledger knows of the period) when there is a ledger.
-pub fn validate(
-    table: &Table,
-    ctx: &Context<'_>,
-    paid: Option<&crate::ledger::PaidIndex>,
-) -> Validated {
+pub fn validate(table: &Table, ctx: &Context<'_>, known: Option<Known<'_>>) -> Validated {
+    let paid = known.map(|k| k.paid);
     let started = std::time::Instant::now();
     let shared = candidate::Shared::new(table, ctx);
     tracing::debug!(elapsed = ?started.elapsed(), "bank cells resolved");
@@ -121,12 +133,67 @@ pub fn validate(
         ),
         None => already_paid::Adopted::new(),
     };
+    let changes = known.and_then(|k| {
+        let changes = compare_months(&mut candidates, table, ctx, k, &adopted);
+        tracing::debug!(elapsed = ?started.elapsed(), "months compared");
+        changes
+    });
     settle(&mut candidates, ctx.config);
     Validated {
         candidates,
         blank_rows,
         adopted,
+        changes,
     }
+}
+
+/// Change control: this month's list against the ledger's most recent
+/// earlier period, with the list rules that read it (`ACCOUNT_CHANGED`,
+/// `REPEATED_FAILURE`).
+fn compare_months(
+    candidates: &mut [Candidate],
+    table: &Table,
+    ctx: &Context<'_>,
+    known: Known<'_>,
+    adopted: &already_paid::Adopted,
+) -> Option<crate::changes::Changes> {
+    let previous = known.history.previous.as_ref()?;
+    let later =
+        crate::changes::Side::of_list(candidates, table, ctx.period, adopted, &ctx.reference.banks);
+    let banks = &ctx.reference.banks;
+    let name = |bin: &str| match banks.resolve(bin) {
+        crate::reference::BankMatch::Found(id) => banks.get(id).short_name.clone(),
+        _ => bin.to_owned(),
+    };
+    let mut changes =
+        match crate::changes::compare(&previous.side, &later, &ctx.reference.categories, &name) {
+            Ok(changes) => changes,
+            Err(e) => {
+                // polars failing on two well-formed columns is a bug: say so,
+                // and pay the month without its comparison rather than not at
+                // all (the rules that read it only warn by default).
+                tracing::error!("cannot compare the months: {e}");
+                return None;
+            }
+        };
+    let paid_now: std::collections::HashSet<&str> = known
+        .paid
+        .people
+        .iter()
+        .filter(|p| p.payment_type == "monthly")
+        .map(|p| p.beneficiary_key.as_str())
+        .collect();
+    if !paid_now.is_empty() {
+        changes.keep_stopped(|key| paid_now.contains(key));
+    }
+    changes.not_compared = previous
+        .not_compared
+        .iter()
+        .map(|(b, _)| b.clone())
+        .collect();
+    account_changed::check(candidates, &changes);
+    repeated_failure::check(candidates, &later, &known.history.repeated_failures);
+    Some(changes)
 }
 
 /// `UNKNOWN_BANK`'s verdict for every distinct bank cell: a list names a

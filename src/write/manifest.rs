@@ -31,6 +31,9 @@ pub struct Manifest {
     /// anchor of the journal outside the database.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub journal_head: Option<crate::ledger::Head>,
+    /// With a ledger that holds an earlier period: what changed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<crate::changes::Summary>,
 }
 
 /// The input list.

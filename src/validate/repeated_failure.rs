@@ -1,0 +1,34 @@
+//! `REPEATED_FAILURE`: the beneficiary's monthly payments of each of the
+//! three previous months all failed or were returned. Three months unpaid
+//! is a review for suspension (Circular 02/2021/TT-BLĐTBXH); paying a
+//! fourth time the same way rarely reaches them. A warning by default.
+
+use std::collections::HashSet;
+
+use super::{Candidate, Code, Diagnostic};
+use crate::changes::Side;
+
+/// Adds the diagnostic to every row of a beneficiary in `failed`.
+pub fn check(candidates: &mut [Candidate], later: &Side, failed: &HashSet<String>) {
+    if failed.is_empty() {
+        return;
+    }
+    for e in later.entries.iter().filter(|e| failed.contains(&e.key)) {
+        let Some(at) = e.candidate else { continue };
+        let p = later.period;
+        let months = [
+            p.previous(),
+            p.previous().previous(),
+            p.previous().previous().previous(),
+        ];
+        candidates[at as usize].diagnostics.push(Diagnostic::new(
+            Code::RepeatedFailure,
+            None,
+            format!(
+                "every payment of {}, {} and {} failed or was returned: review the \
+                 beneficiary for suspension before paying again",
+                months[2], months[1], months[0]
+            ),
+        ));
+    }
+}
