@@ -312,3 +312,21 @@ fn three_months_of_failed_payments_are_a_review_for_suspension() {
     pay_month(&w2, "n.csv", "2024-04", "c", &[]);
     assert!(!w2.read("c/accepted.csv").contains("REPEATED_FAILURE"));
 }
+
+#[test]
+fn a_rejected_row_is_neither_new_nor_stopped() {
+    let w = Workdir::new();
+    w.write("jan.csv", format!("{HEADER}{JANUARY}"));
+    pay_month(&w, "jan.csv", "2024-01", "b1", &[]);
+    // An's account is damaged this month (rejected, yet on the list), and a
+    // newcomer's bank is unknown (rejected, so not paid: not new).
+    let february = JANUARY.replace("8507205123456", "8.50721E+12").replace(
+        "Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360000,8507205123457,Agribank",
+        "Người cao tuổi từ đủ 80 tuổi trở lên,1.0,360000,8507205123457,Ngân hàng Sao Mai",
+    );
+    w.write("feb.csv", format!("{HEADER}{february}"));
+    pay_month(&w, "feb.csv", "2024-02", "b2", &[]);
+    assert_eq!(csv_records(&w.join("b2/rejected.csv")).len(), 3);
+    let changes = csv_records(&w.join("b2/changes.csv"));
+    assert_eq!(changes.len(), 1, "{changes:?}");
+}

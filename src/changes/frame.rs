@@ -1,6 +1,8 @@
 //! The two months as dataframes, joined on the beneficiary key: each pair
 //! says which sides it has and which fields differ.
 
+use std::collections::HashMap;
+
 use polars::prelude::*;
 
 use super::Entry;
@@ -29,64 +31,119 @@ pub struct Pair {
     pub coefficient: bool,
 }
 
-/// Every beneficiary of either month, paired.
+/// The beneficiaries of one month only, and those whose fields differ.
 pub struct Pairs {
-    /// The pairs, in no particular order.
+    /// The pairs, in no particular order (a beneficiary of both months
+    /// whose fields agree is not one).
     pub rows: Vec<Pair>,
 }
 
-/// One month as a dataframe of comparable values.
+/// One month as a dataframe of comparable values: communes folded and
+/// categories as Decree 20 ids, each distinct text worked out once.
 fn frame(entries: &[Entry], categories: &Categories) -> PolarsResult<DataFrame> {
-    let category = |e: &Entry| {
-        e.category
-            .as_deref()
-            .filter(|c| !c.trim().is_empty())
-            .map(|c| match categories.find(c) {
+    let mut communes: HashMap<&str, Option<String>> = HashMap::new();
+    let mut kinds: HashMap<&str, String> = HashMap::new();
+    for e in entries {
+        if let Some(c) = e.commune.as_deref() {
+            communes
+                .entry(c)
+                .or_insert_with(|| Some(fold_key(c)).filter(|f| !f.is_empty()));
+        }
+        if let Some(c) = e.category.as_deref() {
+            kinds.entry(c).or_insert_with(|| match categories.find(c) {
                 Some(id) => categories.get(id).id.clone(),
                 None => fold_key(c),
-            })
-    };
-    df!(
-        "key" => entries.iter().map(|e| e.key.as_str()).collect::<Vec<_>>(),
-        "idx" => (0..entries.len() as u32).collect::<Vec<u32>>(),
-        "bank" => entries.iter().map(|e| e.bank_bin.as_str()).collect::<Vec<_>>(),
-        "account" => entries.iter().map(|e| e.account.as_str()).collect::<Vec<_>>(),
-        "amount" => entries.iter().map(|e| e.amount).collect::<Vec<i64>>(),
-        "name" => entries.iter().map(|e| e.name.to_lowercase()).collect::<Vec<_>>(),
-        "commune" => entries
+            });
+        }
+    }
+    let commune: StringChunked = entries
+        .iter()
+        .map(|e| e.commune.as_deref().and_then(|c| communes[c].as_deref()))
+        .collect();
+    let category: StringChunked = entries
+        .iter()
+        .map(|e| e.category.as_deref().map(|c| kinds[c].as_str()))
+        .collect();
+    // An empty cell (an account the row's rule rejected) is unknown, never
+    // a change.
+    let text = |f: fn(&Entry) -> &str| -> StringChunked {
+        entries
             .iter()
-            .map(|e| e.commune.as_deref().map(fold_key).filter(|c| !c.is_empty()))
-            .collect::<Vec<_>>(),
-        "category" => entries.iter().map(category).collect::<Vec<_>>(),
-        "coefficient" => entries.iter().map(|e| e.coefficient).collect::<Vec<_>>(),
-    )
+            .map(|e| Some(f(e)).filter(|t| !t.is_empty()))
+            .collect()
+    };
+    DataFrame::new_infer_height(vec![
+        Column::new("key".into(), text(|e| &e.key).into_series()),
+        Column::new(
+            "idx".into(),
+            (0..entries.len() as u32).collect::<Vec<u32>>(),
+        ),
+        Column::new("bank".into(), text(|e| &e.bank_bin).into_series()),
+        Column::new("account".into(), text(|e| &e.account).into_series()),
+        Column::new(
+            "amount".into(),
+            // No amount (`BAD_AMOUNT`) is unknown, like an empty cell.
+            entries
+                .iter()
+                .map(|e| Some(e.amount).filter(|a| *a > 0))
+                .collect::<Vec<Option<i64>>>(),
+        ),
+        Column::new("name".into(), text(|e| &e.name).into_series()),
+        Column::new("commune".into(), commune.into_series()),
+        Column::new("category".into(), category.into_series()),
+        Column::new(
+            "coefficient".into(),
+            entries.iter().map(|e| e.coefficient).collect::<Vec<_>>(),
+        ),
+    ])
 }
 
-/// Joins the two months on the beneficiary key and compares each field.
-pub fn pair(earlier: &[Entry], later: &[Entry], categories: &Categories) -> PolarsResult<Pairs> {
-    let (earlier, later) = rayon::join(|| frame(earlier, categories), || frame(later, categories));
-    let joined = later?.join(
-        &earlier?,
-        ["key"],
-        ["key"],
-        JoinArgs::new(JoinType::Full).with_suffix(Some("_prev".into())),
-        None,
-    )?;
-    // Null where either side is missing: not a difference.
+/// The compared columns, each true where both months have a value and the
+/// values differ.
+fn differences(joined: &DataFrame) -> PolarsResult<[BooleanChunked; 7]> {
     let differs = |name: &str| -> PolarsResult<BooleanChunked> {
         let now = joined.column(name)?.as_materialized_series();
         let before = joined
             .column(&format!("{name}_prev"))?
             .as_materialized_series();
-        now.not_equal(before)
+        // Null where either side is missing: not a difference.
+        now.not_equal(before)?.fill_null_with_values(false)
     };
-    let bank = differs("bank")?;
-    let account = differs("account")?;
-    let amount = differs("amount")?;
-    let name = differs("name")?;
-    let commune = differs("commune")?;
-    let category = differs("category")?;
-    let coefficient = differs("coefficient")?;
+    Ok([
+        differs("bank")?,
+        differs("account")?,
+        differs("amount")?,
+        differs("name")?,
+        differs("commune")?,
+        differs("category")?,
+        differs("coefficient")?,
+    ])
+}
+
+/// Joins the two months on the beneficiary key and compares each field.
+pub fn pair(earlier: &[Entry], later: &[Entry], categories: &Categories) -> PolarsResult<Pairs> {
+    let started = std::time::Instant::now();
+    let (earlier_df, later_df) =
+        rayon::join(|| frame(earlier, categories), || frame(later, categories));
+    tracing::debug!(elapsed = ?started.elapsed(), "months framed");
+    let joined = later_df?.join(
+        &earlier_df?,
+        ["key"],
+        ["key"],
+        JoinArgs::new(JoinType::Full).with_suffix(Some("_prev".into())),
+        None,
+    )?;
+    tracing::debug!(elapsed = ?started.elapsed(), "months joined");
+    // Only the beneficiaries of one month, or whose fields differ, are
+    // looked at row by row.
+    let changed = differences(&joined)?;
+    let mut mask = joined.column("idx")?.is_null() | joined.column("idx_prev")?.is_null();
+    for c in changed.iter() {
+        mask = &mask | c;
+    }
+    let joined = joined.filter(&mask)?;
+    let [bank, account, amount, name, commune, category, coefficient] = differences(&joined)?;
+    tracing::debug!(elapsed = ?started.elapsed(), rows = joined.height(), "months compared");
     let later_idx = joined.column("idx")?.u32()?;
     let earlier_idx = joined.column("idx_prev")?.u32()?;
     let yes = |c: &BooleanChunked, i: usize| c.get(i).unwrap_or(false);
@@ -96,7 +153,16 @@ pub fn pair(earlier: &[Entry], later: &[Entry], categories: &Categories) -> Pola
             later: later_idx.get(i).map(|x| x as usize),
             account: yes(&bank, i) || yes(&account, i),
             amount: yes(&amount, i),
-            name: yes(&name, i),
+            // Polars compares the names as written; case aside is checked
+            // for the few that differ.
+            name: yes(&name, i) && {
+                let (e, l) = (earlier_idx.get(i), later_idx.get(i));
+                let (e, l) = (
+                    &earlier[e.unwrap_or(0) as usize],
+                    &later[l.unwrap_or(0) as usize],
+                );
+                e.name.to_lowercase() != l.name.to_lowercase()
+            },
             commune: yes(&commune, i),
             category: yes(&category, i),
             coefficient: yes(&coefficient, i),

@@ -11,6 +11,9 @@ mod frame;
 pub mod listing;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use compact_str::CompactString;
 
 use serde::Serialize;
 
@@ -22,7 +25,7 @@ use crate::validate::coefficient_mismatch::Birth;
 /// What changed for a beneficiary since the earlier period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Change {
-    /// Not paid in the earlier period.
+    /// Paid now (the row is not rejected), not paid in the earlier period.
     New,
     /// Paid in the earlier period, absent now.
     Stopped,
@@ -106,21 +109,21 @@ impl std::fmt::Display for Change {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Entry {
     /// The beneficiary key the ledger records.
-    pub key: String,
+    pub key: CompactString,
     /// Spreadsheet row in its list.
     pub row: u32,
     /// Name as written.
-    pub name: String,
+    pub name: CompactString,
     /// Receiving bank's BIN.
-    pub bank_bin: String,
+    pub bank_bin: CompactString,
     /// Account number.
-    pub account: String,
+    pub account: CompactString,
     /// Amount in đồng.
     pub amount: i64,
-    /// Commune, when known.
-    pub commune: Option<String>,
-    /// Category as written, when known.
-    pub category: Option<String>,
+    /// Commune, when known (shared by the entries that write it alike).
+    pub commune: Option<Arc<str>>,
+    /// Category as written, when known (shared likewise).
+    pub category: Option<Arc<str>>,
     /// Coefficient in thousandths, when known.
     pub coefficient: Option<u32>,
     /// When the beneficiary was born, as far as the row tells.
@@ -129,6 +132,9 @@ pub struct Entry {
     pub status: Option<PaymentStatus>,
     /// The list's row index (this month's list only).
     pub candidate: Option<u32>,
+    /// The row is rejected this month (this month's list only): not paid,
+    /// so not new, though it still matches the earlier month's payment.
+    pub rejected: bool,
 }
 
 /// One period's beneficiaries.
@@ -288,8 +294,8 @@ pub fn compare(
                 change,
                 row: l.map(|l| l.row),
                 previous_row: e.map(|e| e.row),
-                beneficiary: named.key.clone(),
-                name: named.name.clone(),
+                beneficiary: named.key.to_string(),
+                name: named.name.to_string(),
                 field,
                 before,
                 after,
@@ -297,6 +303,7 @@ pub fn compare(
         };
         let mut found: Vec<Line> = Vec::new();
         match (pair.earlier, pair.later) {
+            (None, Some(l)) if later.entries[l].rejected => {}
             (None, Some(l)) => {
                 let l = &later.entries[l];
                 changes.new_vnd += l.amount;
@@ -312,10 +319,10 @@ pub fn compare(
                 changes.stopped_vnd += e.amount;
                 changes.stopped.push(Stopped {
                     row: e.row,
-                    key: e.key.clone(),
-                    name: e.name.clone(),
+                    key: e.key.to_string(),
+                    name: e.name.to_string(),
                     bank: bank(&e.bank_bin),
-                    account: e.account.clone(),
+                    account: e.account.to_string(),
                     amount: e.amount,
                     status: e.status,
                 });
@@ -351,11 +358,11 @@ pub fn compare(
                     found.push(line(
                         Change::NameChanged,
                         "name",
-                        e.name.clone(),
-                        l.name.clone(),
+                        e.name.to_string(),
+                        l.name.to_string(),
                     ));
                 }
-                let text = |v: &Option<String>| v.clone().unwrap_or_default();
+                let text = |v: &Option<Arc<str>>| v.as_deref().unwrap_or("").to_owned();
                 if pair.commune {
                     found.push(line(
                         Change::CommuneChanged,
@@ -446,42 +453,97 @@ impl Side {
         use crate::reference::Field;
         use crate::validate::Code;
         use rayon::prelude::*;
+        // A list writes a few dozen communes a million times: each once.
+        let communes = Interned::new(table, Field::Commune);
         let entries: Vec<Option<Entry>> = candidates
             .par_iter()
             .enumerate()
-            .map(|(at, c)| {
+            .map_init(String::new, |key, (at, c)| {
                 if &*c.payment_type != "monthly"
                     || c.diagnostics.iter().any(|d| d.code == Code::MalformedRow)
                 {
                     return None;
                 }
-                let key = adopted
-                    .get(&c.index)
-                    .cloned()
-                    .unwrap_or_else(|| c.beneficiary_key());
-                let commune = table.get(Field::Commune, c.index());
+                match adopted.get(&c.index) {
+                    Some(adopted) => adopted.clone_into(key),
+                    None => c.beneficiary_key_into(key),
+                }
                 Some(Entry {
-                    key,
+                    key: CompactString::from(key.as_str()),
                     row: c.row,
-                    name: c.name.to_string(),
-                    bank_bin: c.bank.map(|b| banks.get(b).bin.clone()).unwrap_or_default(),
-                    account: c.account.as_deref().unwrap_or("").to_owned(),
+                    name: c.name.clone(),
+                    bank_bin: c
+                        .bank
+                        .map(|b| CompactString::from(banks.get(b).bin.as_str()))
+                        .unwrap_or_default(),
+                    account: c.account.clone().unwrap_or_default(),
                     amount: c.amount.unwrap_or(0),
-                    commune: (!commune.trim().is_empty()).then(|| crate::text::clean(commune)),
-                    category: (!c.category.is_empty()).then(|| c.category.to_string()),
+                    commune: communes.get(table, c.index()),
+                    category: (!c.category.is_empty()).then(|| Arc::clone(&c.category)),
                     coefficient: c.coefficient,
                     birth: Birth::of(c.birth_date, c.citizen_id.as_ref()),
                     status: None,
                     candidate: Some(at as u32),
+                    rejected: c.rejected,
                 })
             })
             .collect();
-        let mut seen = std::collections::HashSet::new();
+        // The first row of each beneficiary.
+        let mut seen = std::collections::HashSet::with_capacity(entries.len());
+        let keep: Vec<bool> = entries
+            .iter()
+            .map(|e| e.as_ref().is_some_and(|e| seen.insert(e.key.as_str())))
+            .collect();
+        drop(seen);
         let entries = entries
             .into_iter()
-            .flatten()
-            .filter(|e| seen.insert(e.key.clone()))
+            .zip(keep)
+            .filter_map(|(e, keep)| e.filter(|_| keep))
             .collect();
         Side { period, entries }
+    }
+}
+
+/// The distinct texts of a column, each held once and shared.
+struct Interned {
+    /// By the column's code, where it is held as codes (then the empty
+    /// cell's, `None`).
+    by_code: Option<Vec<Option<Arc<str>>>>,
+    /// Else by text.
+    by_text: std::sync::Mutex<std::collections::HashMap<String, Arc<str>>>,
+    field: crate::reference::Field,
+}
+
+impl Interned {
+    fn new(table: &crate::ingest::Table, field: crate::reference::Field) -> Interned {
+        let text = |t: &str| (!t.trim().is_empty()).then(|| Arc::from(crate::text::clean(t)));
+        Interned {
+            by_code: table
+                .distinct(field)
+                .map(|texts| texts.iter().map(|t| text(t)).chain([None]).collect()),
+            by_text: Default::default(),
+            field,
+        }
+    }
+
+    fn get(&self, table: &crate::ingest::Table, index: usize) -> Option<Arc<str>> {
+        let row = table.row(index);
+        if let Some(by_code) = &self.by_code {
+            let at = row
+                .code(self.field)
+                .map_or(by_code.len() - 1, |c| c as usize);
+            return by_code.get(at).cloned().flatten();
+        }
+        let cell = row.get(self.field);
+        if cell.trim().is_empty() {
+            return None;
+        }
+        let mut by_text = self.by_text.lock().expect("not poisoned");
+        if let Some(known) = by_text.get(cell) {
+            return Some(Arc::clone(known));
+        }
+        let shared: Arc<str> = Arc::from(crate::text::clean(cell));
+        by_text.insert(cell.to_owned(), Arc::clone(&shared));
+        Some(shared)
     }
 }

@@ -6,18 +6,18 @@
 
 use std::collections::{HashMap, HashSet};
 
+use compact_str::CompactString;
 use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension};
 
-use super::records::{self, BatchRecord};
+use super::records;
 use super::{Ledger, LedgerError, LedgerTx, PaymentStatus};
 use crate::changes::{Entry, Side};
 use crate::period::Period;
 use crate::reference::{ColumnAliases, Field};
 use crate::validate::coefficient_mismatch::Birth;
 
-/// A listing's cells of the fields read, by spreadsheet row.
-type ListedCells = HashMap<u32, Vec<Option<String>>>;
+use super::source::ListedCells;
 
 /// The payment type change control compares.
 const MONTHLY: &str = "monthly";
@@ -107,7 +107,7 @@ fn repeated_failures(
         let mut all_failed = true;
         for p in [two, three] {
             let slot: Option<i64> =
-                stmt.query_row((p.to_string(), MONTHLY, &e.key), |r| r.get(0))?;
+                stmt.query_row((p.to_string(), MONTHLY, e.key.as_str()), |r| r.get(0))?;
             // No payment, or a live one (slot 0): not three failed months.
             if slot.is_none_or(|s| s == 0) {
                 all_failed = false;
@@ -115,7 +115,7 @@ fn repeated_failures(
             }
         }
         if all_failed {
-            keys.insert(e.key.clone());
+            keys.insert(e.key.to_string());
         }
     }
     Ok(keys)
@@ -128,64 +128,34 @@ fn recorded_side(
     period: Period,
     columns: &ColumnAliases,
 ) -> rusqlite::Result<Option<RecordedSide>> {
-    let mut stmt = conn.prepare(
-        "SELECT p.beneficiary_key, p.slot, p.row, p.name, f.bank_bin, p.account, p.amount_vnd,
-                p.identifiers, p.status, f.batch
-         FROM payments p CROSS JOIN bank_files f ON f.id = p.file
-         WHERE p.period = ?1 AND p.payment_type = ?2",
-    )?;
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut batch_of: Vec<i64> = Vec::new();
-    let mut live = false;
-    let mut rows = stmt.query((period.to_string(), MONTHLY))?;
-    // In key order, each key's live payment (slot 0) first, then its failed
-    // ones by attempt.
-    while let Some(r) = rows.next()? {
-        let key: String = r.get(0)?;
-        let slot: i64 = r.get(1)?;
-        let same = entries.last().is_some_and(|e| e.key == key);
-        if same && live {
-            continue;
-        }
-        let identifiers: String = r.get(7)?;
-        let entry = Entry {
-            birth: birth_of(&key, &identifiers),
-            key,
-            row: r.get(2)?,
-            name: r.get(3)?,
-            bank_bin: r.get(4)?,
-            account: r.get(5)?,
-            amount: r.get(6)?,
-            status: Some(r.get(8)?),
-            ..Entry::default()
-        };
-        live = slot == 0;
-        if same {
-            *entries.last_mut().expect("same key") = entry;
-            *batch_of.last_mut().expect("same key") = r.get(9)?;
-        } else {
-            entries.push(entry);
-            batch_of.push(r.get(9)?);
-        }
-    }
-    drop(rows);
+    let started = std::time::Instant::now();
+    let batches = records::batches_of_period(conn, &period.to_string())?;
+    let fields = [Field::Commune, Field::Category, Field::Coefficient];
+    // The listings are read (and hashed) on other threads while this one
+    // reads the payments.
+    let (mut entries, batch_of, read) = std::thread::scope(|scope| {
+        let listings = scope.spawn(|| {
+            let read: Vec<(i64, String, Result<ListedCells, String>)> = batches
+                .par_iter()
+                .map(|(id, b)| {
+                    (
+                        *id,
+                        b.batch_id.clone(),
+                        super::source::read_fields(b, &fields, columns),
+                    )
+                })
+                .collect();
+            tracing::debug!(elapsed = ?started.elapsed(), "earlier month's listings read");
+            read
+        });
+        let payments = payments_of(conn, period);
+        tracing::debug!(elapsed = ?started.elapsed(), "earlier month's payments read");
+        let read = listings.join().expect("the listing reader does not panic");
+        payments.map(|(entries, batch_of)| (entries, batch_of, read))
+    })?;
     if entries.is_empty() {
         return Ok(None);
     }
-    // The input rows' other cells, batch by batch.
-    let ids: HashSet<i64> = batch_of.iter().copied().collect();
-    let batches: Vec<(i64, BatchRecord)> = records::batches_by_id(conn, &ids)?;
-    let fields = [Field::Commune, Field::Category, Field::Coefficient];
-    let read: Vec<(i64, String, Result<ListedCells, String>)> = batches
-        .par_iter()
-        .map(|(id, b)| {
-            (
-                *id,
-                b.batch_id.clone(),
-                super::source::read_fields(b, &fields, columns),
-            )
-        })
-        .collect();
     let mut not_compared = Vec::new();
     let mut cells: HashMap<i64, ListedCells> = HashMap::new();
     for (id, batch_id, result) in read {
@@ -197,17 +167,98 @@ fn recorded_side(
         }
     }
     not_compared.sort();
-    for (e, batch) in entries.iter_mut().zip(&batch_of) {
-        if let Some(row) = cells.get(batch).and_then(|rows| rows.get(&e.row)) {
-            e.commune = row[0].clone();
-            e.category = row[1].clone();
-            e.coefficient = row[2].as_deref().and_then(crate::cells::parse_coefficient);
+    // Entries in row order, batch by batch, walked beside each listing's
+    // rows (also in row order): a merge, not a search per entry.
+    let mut order: Vec<(i64, u32, usize)> = entries
+        .iter()
+        .zip(&batch_of)
+        .enumerate()
+        .map(|(i, (e, batch))| (*batch, e.row, i))
+        .collect();
+    order.sort_unstable();
+    let mut coefficients: HashMap<*const u8, Option<u32>> = HashMap::new();
+    for group in order.chunk_by(|a, b| a.0 == b.0) {
+        let Some(rows) = cells.get(&group[0].0) else {
+            continue;
+        };
+        let mut listed = rows.iter().peekable();
+        for &(_, row, i) in group {
+            while listed.next_if(|(r, _)| *r < row).is_some() {}
+            let Some((_, cells)) = listed.next_if(|(r, _)| *r == row) else {
+                continue;
+            };
+            let e = &mut entries[i];
+            e.commune = cells[0].clone();
+            e.category = cells[1].clone();
+            e.coefficient = cells[2].as_ref().and_then(|c| {
+                *coefficients
+                    .entry(c.as_ptr())
+                    .or_insert_with(|| crate::cells::parse_coefficient(c))
+            });
         }
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "earlier month's cells matched");
     Ok(Some(RecordedSide {
         side: Side { period, entries },
         not_compared,
     }))
+}
+
+/// A period's monthly payments, the live one of each beneficiary else the
+/// latest failed one, in key order, with the row id of each one's batch.
+fn payments_of(conn: &Connection, period: Period) -> rusqlite::Result<(Vec<Entry>, Vec<i64>)> {
+    let mut stmt = conn.prepare(
+        "SELECT beneficiary_key, slot, row, name, file, account, amount_vnd, identifiers, status
+         FROM payments WHERE period = ?1 AND payment_type = ?2",
+    )?;
+    // A month has a few dozen bank files: their bank and batch by id.
+    let files: HashMap<i64, (CompactString, i64)> = conn
+        .prepare("SELECT id, bank_bin, batch FROM bank_files")?
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                (CompactString::from(r.get_ref(1)?.as_str()?), r.get(2)?),
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut batch_of: Vec<i64> = Vec::new();
+    let mut live = false;
+    let mut rows = stmt.query((period.to_string(), MONTHLY))?;
+    let text = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<CompactString> {
+        Ok(CompactString::from(r.get_ref(i)?.as_str()?))
+    };
+    // In key order, each key's live payment (slot 0) first, then its failed
+    // ones by attempt.
+    while let Some(r) = rows.next()? {
+        let key = r.get_ref(0)?.as_str()?;
+        let slot: i64 = r.get(1)?;
+        let same = entries.last().is_some_and(|e| e.key == key);
+        if same && live {
+            continue;
+        }
+        let (bank_bin, batch) = files.get(&r.get::<_, i64>(4)?).cloned().unwrap_or_default();
+        let entry = Entry {
+            birth: birth_of(key, r.get_ref(7)?.as_str()?),
+            key: CompactString::from(key),
+            row: r.get(2)?,
+            name: text(r, 3)?,
+            bank_bin,
+            account: text(r, 5)?,
+            amount: r.get(6)?,
+            status: Some(r.get(8)?),
+            ..Entry::default()
+        };
+        live = slot == 0;
+        if same {
+            *entries.last_mut().expect("same key") = entry;
+            *batch_of.last_mut().expect("same key") = batch;
+        } else {
+            entries.push(entry);
+            batch_of.push(batch);
+        }
+    }
+    Ok((entries, batch_of))
 }
 
 /// The birth date a payment was recorded with: in its identifiers

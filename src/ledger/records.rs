@@ -292,18 +292,15 @@ pub(super) fn all_batches(conn: &Connection) -> rusqlite::Result<Vec<(BatchRecor
     stmt.query_map([], batch_from)?.collect()
 }
 
-/// The batches with the row ids `ids`, with their row id.
-pub(super) fn batches_by_id(
+/// The batches of a period, with their row id.
+pub(super) fn batches_of_period(
     conn: &Connection,
-    ids: &std::collections::HashSet<i64>,
+    period: &str,
 ) -> rusqlite::Result<Vec<(i64, BatchRecord)>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1"
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {BATCH_COLUMNS}, id FROM batches WHERE period = ?1 ORDER BY id"
     ))?;
-    let mut ids: Vec<i64> = ids.iter().copied().collect();
-    ids.sort_unstable();
-    ids.into_iter()
-        .map(|id| Ok((id, stmt.query_row([id], batch_from)?.0)))
+    stmt.query_map([period], |r| Ok((r.get(14)?, batch_from(r)?.0)))?
         .collect()
 }
 

@@ -7,8 +7,8 @@
 //! ones a re-issue lists and the answers' reports name.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -89,30 +89,31 @@ fn read_rows(batch: &BatchRecord, wanted: &HashSet<u32>) -> Result<Vec<(u32, Sou
     let mut rows = Vec::new();
     read_listing(batch, |headers, row, record| {
         if wanted.contains(&row) {
-            let cells = record.iter().skip(OWN_COLUMNS).map(csv_safe::uncell);
-            rows.push((
-                row,
-                headers
-                    .iter()
-                    .cloned()
-                    .zip(cells.map(str::to_owned))
-                    .collect(),
-            ));
+            let cells = record
+                .iter()
+                .skip(OWN_COLUMNS)
+                .map(|c| csv_safe::uncell(&String::from_utf8_lossy(c)).to_owned());
+            rows.push((row, headers.iter().cloned().zip(cells).collect()));
         }
     })?;
     Ok(rows)
 }
 
+/// A listing's cells of some fields: spreadsheet row, then a cell a field.
+pub type ListedCells = Vec<(u32, Vec<Option<Arc<str>>>)>;
+
 /// The cells of the input columns `fields` in every row of a batch's
-/// `accepted.csv`, by spreadsheet row (an empty cell, or a column the list
-/// did not have, is `None`), or why the listing cannot be trusted.
+/// `accepted.csv`, in row order (an empty cell, or a column the list did
+/// not have, is `None`; a text written alike in many rows is held once),
+/// or why the listing cannot be trusted.
 pub fn read_fields(
     batch: &BatchRecord,
     fields: &[Field],
     columns: &ColumnAliases,
-) -> Result<HashMap<u32, Vec<Option<String>>>, String> {
-    let mut found = HashMap::new();
+) -> Result<ListedCells, String> {
+    let mut found = Vec::new();
     let mut at: Option<Vec<Option<usize>>> = None;
+    let mut interned: HashMap<Box<[u8]>, Arc<str>> = HashMap::new();
     read_listing(batch, |headers, row, record| {
         let at = at.get_or_insert_with(|| {
             fields
@@ -128,14 +129,22 @@ pub fn read_fields(
         let cells = at
             .iter()
             .map(|i| {
-                i.and_then(|i| record.get(i))
-                    .map(csv_safe::uncell)
-                    .filter(|c| !c.trim().is_empty())
-                    .map(str::to_owned)
+                let cell = i.and_then(|i| record.get(i))?;
+                if cell.iter().all(u8::is_ascii_whitespace) {
+                    return None;
+                }
+                if let Some(known) = interned.get(cell) {
+                    return Some(Arc::clone(known));
+                }
+                let text = std::str::from_utf8(cell).ok()?;
+                let shared: Arc<str> = Arc::from(csv_safe::uncell(text));
+                interned.insert(Box::from(cell), Arc::clone(&shared));
+                Some(shared)
             })
             .collect();
-        found.insert(row, cells);
+        found.push((row, cells));
     })?;
+    found.sort_by_key(|(row, _)| *row);
     Ok(found)
 }
 
@@ -145,7 +154,7 @@ pub fn read_fields(
 /// trusted only when this returns `Ok`.
 fn read_listing(
     batch: &BatchRecord,
-    mut each: impl FnMut(&[String], u32, &csv::StringRecord),
+    mut each: impl FnMut(&[String], u32, &csv::ByteRecord) + Send,
 ) -> Result<(), String> {
     let dir = Path::new(&batch.out_dir);
     let manifest_path = dir.join("manifest.json");
@@ -160,42 +169,45 @@ fn read_listing(
     let expected = listed_sha256(&manifest, "accepted.csv")
         .ok_or_else(|| format!("`{}` does not list accepted.csv", manifest_path.display()))?;
     let path: PathBuf = dir.join("accepted.csv");
-    let file =
-        std::fs::File::open(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let mut hashing = Hashing {
-        inner: std::io::BufReader::with_capacity(1 << 20, file),
-        hash: Sha256::new(),
-    };
-    {
-        let mut csv = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(&mut hashing);
-        let mut record = csv::StringRecord::new();
-        let unreadable = |e: csv::Error| format!("cannot read `{}`: {e}", path.display());
-        if !csv.read_record(&mut record).map_err(unreadable)? {
-            return Err(format!("`{}` is empty", path.display()));
-        }
-        let headers: Vec<String> = record
-            .iter()
-            .skip(OWN_COLUMNS)
-            .map(|h| original_header(h).to_owned())
-            .collect();
-        while csv.read_record(&mut record).map_err(unreadable)? {
-            if let Some(row) = record.get(0).and_then(|r| r.parse::<u32>().ok()) {
-                each(&headers, row, &record);
+    let bytes =
+        std::fs::read(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    // The hash on one core while the other parses: what the parse saw is
+    // used only once the hash agrees.
+    let (sha256, parsed) = rayon::join(
+        || hex::encode(Sha256::digest(&bytes)),
+        || -> Result<(), String> {
+            let mut csv = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(bytes.as_slice());
+            let mut record = csv::ByteRecord::new();
+            let unreadable = |e: csv::Error| format!("cannot read `{}`: {e}", path.display());
+            if !csv.read_byte_record(&mut record).map_err(unreadable)? {
+                return Err(format!("`{}` is empty", path.display()));
             }
-        }
-    }
-    // What the reader left unread (nothing, for a well-formed file).
-    std::io::copy(&mut hashing, &mut std::io::sink())
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    if hex::encode(hashing.hash.finalize()) != expected {
+            let headers: Vec<String> = record
+                .iter()
+                .skip(OWN_COLUMNS)
+                .map(|h| original_header(&String::from_utf8_lossy(h)).to_owned())
+                .collect();
+            while csv.read_byte_record(&mut record).map_err(unreadable)? {
+                let row = record
+                    .get(0)
+                    .and_then(|r| std::str::from_utf8(r).ok()?.parse::<u32>().ok());
+                if let Some(row) = row {
+                    each(&headers, row, &record);
+                }
+            }
+            Ok(())
+        },
+    );
+    if sha256 != expected {
         return Err(format!(
             "`{}` was changed after its batch was written",
             path.display()
         ));
     }
+    parsed?;
     Ok(())
 }
 
@@ -216,18 +228,4 @@ fn listed_sha256(manifest: &[u8], path: &str) -> Option<String> {
         .find(|f| f["path"] == path)?["sha256"]
         .as_str()
         .map(str::to_owned)
-}
-
-/// A reader that hashes what passes through it.
-struct Hashing<R> {
-    inner: R,
-    hash: Sha256,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
-    }
 }

@@ -133,6 +133,9 @@ pub fn validate(table: &Table, ctx: &Context<'_>, known: Option<Known<'_>>) -> V
         ),
         None => already_paid::Adopted::new(),
     };
+    // Which rows are rejected so far: a rejected row is not new. Settled
+    // again below, with the rules the comparison adds.
+    settle(&mut candidates, ctx.config);
     let changes = known.and_then(|k| {
         let changes = compare_months(&mut candidates, table, ctx, k, &adopted);
         tracing::debug!(elapsed = ?started.elapsed(), "months compared");
@@ -160,6 +163,7 @@ fn compare_months(
     let previous = known.history.previous.as_ref()?;
     let later =
         crate::changes::Side::of_list(candidates, table, ctx.period, adopted, &ctx.reference.banks);
+    tracing::debug!("this month's side built");
     let banks = &ctx.reference.banks;
     let name = |bin: &str| match banks.resolve(bin) {
         crate::reference::BankMatch::Found(id) => banks.get(id).short_name.clone(),

@@ -13,7 +13,11 @@ pub fn check(candidates: &mut [Candidate], later: &Side, failed: &HashSet<String
     if failed.is_empty() {
         return;
     }
-    for e in later.entries.iter().filter(|e| failed.contains(&e.key)) {
+    for e in later
+        .entries
+        .iter()
+        .filter(|e| failed.contains(e.key.as_str()))
+    {
         let Some(at) = e.candidate else { continue };
         let p = later.period;
         let months = [
