@@ -48,17 +48,25 @@ fn pay_month(w: &Workdir, list: &str, period: &str, out: &str, extra: &[&str]) -
     w.ok(&args)
 }
 
-fn two_months(w: &Workdir) {
+/// Pays January and February; February's summary.
+fn two_months(w: &Workdir) -> String {
     w.write("jan.csv", format!("{HEADER}{JANUARY}"));
     w.write("feb.csv", format!("{HEADER}{FEBRUARY}"));
-    pay_month(w, "jan.csv", "2024-01", "b1", &[]);
-    pay_month(w, "feb.csv", "2024-02", "b2", &[]);
+    let january = pay_month(w, "jan.csv", "2024-01", "b1", &[]);
+    assert!(!january.stdout.contains("changes"), "{}", january.stdout);
+    pay_month(w, "feb.csv", "2024-02", "b2", &[]).stdout
 }
 
 #[test]
 fn every_change_kind_is_listed_with_its_rows() {
     let w = Workdir::new();
-    two_months(&w);
+    let summary = two_months(&w);
+    assert!(
+        summary.contains(
+            "  changes   since 2024-01: 1 new, 1 stopped, 1 accounts changed, 6 other changes  see changes.csv"
+        ),
+        "{summary}"
+    );
     // The first month has nothing to compare with.
     assert!(!w.join("b1/changes.csv").exists());
     assert!(manifest(&w.join("b1")).get("changes").is_none());

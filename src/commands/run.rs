@@ -198,6 +198,7 @@ struct Words {
     amount: &'static str,
     report: &'static str,
     open_report: &'static str,
+    changes: fn(&crate::changes::Summary) -> String,
 }
 
 const EN: Words = Words {
@@ -210,6 +211,22 @@ const EN: Words = Words {
     declared: "declared",
     warnings: |n| format!("  {n} with warnings to review"),
     see_rejected: "  see rejected.csv",
+    changes: |c| {
+        let n = |k: &str| c.counts.get(k).copied().unwrap_or(0);
+        let other: usize = c
+            .counts
+            .iter()
+            .filter(|(k, _)| !matches!(**k, "NEW" | "STOPPED" | "ACCOUNT_CHANGED"))
+            .map(|(_, n)| n)
+            .sum();
+        format!(
+            "  changes   since {}: {} new, {} stopped, {} accounts changed, {other} other changes  see changes.csv",
+            c.from,
+            n("NEW"),
+            n("STOPPED"),
+            n("ACCOUNT_CHANGED")
+        )
+    },
     adds_up: "the rows add up to the list's total",
     mismatch: |rows, declared, diff| {
         format!(
@@ -234,6 +251,22 @@ const VI: Words = Words {
     declared: "tổng cộng",
     warnings: |n| format!("  {n} dòng cần xem lại"),
     see_rejected: "  xem rejected.csv",
+    changes: |c| {
+        let n = |k: &str| c.counts.get(k).copied().unwrap_or(0);
+        let other: usize = c
+            .counts
+            .iter()
+            .filter(|(k, _)| !matches!(**k, "NEW" | "STOPPED" | "ACCOUNT_CHANGED"))
+            .map(|(_, n)| n)
+            .sum();
+        format!(
+            "  thay đổi  so với {}: {} mới, {} thôi hưởng, {} đổi tài khoản, {other} thay đổi khác  xem changes.csv",
+            c.from,
+            n("NEW"),
+            n("STOPPED"),
+            n("ACCOUNT_CHANGED")
+        )
+    },
     adds_up: "khớp với dòng Tổng cộng của danh sách",
     mismatch: |rows, declared, diff| {
         format!("các dòng cộng lại {rows} đ nhưng danh sách ghi {declared} đ: chênh lệch {diff} đ")
@@ -300,6 +333,9 @@ fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path, lang: Lang) -> std
         format_vnd(t.rejected_vnd)
     )?;
     write_declared(w, m, words)?;
+    if let Some(changes) = &m.changes {
+        writeln!(w, "{}", (words.changes)(changes))?;
+    }
     writeln!(w)?;
     writeln!(
         w,
