@@ -1,5 +1,7 @@
-//! The two months as dataframes, joined on the beneficiary key: each pair
-//! says which sides it has and which fields differ.
+//! The two months joined on the beneficiary key: a polars full join of
+//! each month's keys, then each pair's fields compared. Only the keys and
+//! row positions go into the frames; the fields are compared in place, so
+//! a national month costs little more memory than its entries.
 
 use std::collections::HashMap;
 
@@ -16,11 +18,11 @@ pub struct Pair {
     pub earlier: Option<usize>,
     /// Position in the later month's entries.
     pub later: Option<usize>,
-    /// Bank or account differ.
+    /// Bank or account differ, both known.
     pub account: bool,
-    /// Amount differs.
+    /// Amount differs, both known.
     pub amount: bool,
-    /// Name differs (case aside).
+    /// Name differs (case aside), both known.
     pub name: bool,
     /// Commune differs (case, marks and spacing aside), both known.
     pub commune: bool,
@@ -31,6 +33,19 @@ pub struct Pair {
     pub coefficient: bool,
 }
 
+impl Pair {
+    fn changed(&self) -> bool {
+        self.earlier.is_none()
+            || self.later.is_none()
+            || self.account
+            || self.amount
+            || self.name
+            || self.commune
+            || self.category
+            || self.coefficient
+    }
+}
+
 /// The beneficiaries of one month only, and those whose fields differ.
 pub struct Pairs {
     /// The pairs, in no particular order (a beneficiary of both months
@@ -38,94 +53,71 @@ pub struct Pairs {
     pub rows: Vec<Pair>,
 }
 
-/// One month as a dataframe of comparable values: communes folded and
-/// categories as Decree 20 ids, each distinct text worked out once.
-fn frame(entries: &[Entry], categories: &Categories) -> PolarsResult<DataFrame> {
-    let mut communes: HashMap<&str, Option<String>> = HashMap::new();
-    let mut kinds: HashMap<&str, String> = HashMap::new();
-    for e in entries {
-        if let Some(c) = e.commune.as_deref() {
-            communes
-                .entry(c)
-                .or_insert_with(|| Some(fold_key(c)).filter(|f| !f.is_empty()));
-        }
-        if let Some(c) = e.category.as_deref() {
-            kinds.entry(c).or_insert_with(|| match categories.find(c) {
-                Some(id) => categories.get(id).id.clone(),
-                None => fold_key(c),
-            });
-        }
-    }
-    let commune: StringChunked = entries
-        .iter()
-        .map(|e| e.commune.as_deref().and_then(|c| communes[c].as_deref()))
-        .collect();
-    let category: StringChunked = entries
-        .iter()
-        .map(|e| e.category.as_deref().map(|c| kinds[c].as_str()))
-        .collect();
-    // An empty cell (an account the row's rule rejected) is unknown, never
-    // a change.
-    let text = |f: fn(&Entry) -> &str| -> StringChunked {
-        entries
-            .iter()
-            .map(|e| Some(f(e)).filter(|t| !t.is_empty()))
-            .collect()
-    };
+/// One month's keys and row positions.
+fn frame(entries: &[Entry]) -> PolarsResult<DataFrame> {
+    let keys: StringChunked = entries.iter().map(|e| Some(e.key.as_str())).collect();
     DataFrame::new_infer_height(vec![
-        Column::new("key".into(), text(|e| &e.key).into_series()),
+        Column::new("key".into(), keys.into_series()),
         Column::new(
             "idx".into(),
             (0..entries.len() as u32).collect::<Vec<u32>>(),
         ),
-        Column::new("bank".into(), text(|e| &e.bank_bin).into_series()),
-        Column::new("account".into(), text(|e| &e.account).into_series()),
-        Column::new(
-            "amount".into(),
-            // No amount (`BAD_AMOUNT`) is unknown, like an empty cell.
-            entries
-                .iter()
-                .map(|e| Some(e.amount).filter(|a| *a > 0))
-                .collect::<Vec<Option<i64>>>(),
-        ),
-        Column::new("name".into(), text(|e| &e.name).into_series()),
-        Column::new("commune".into(), commune.into_series()),
-        Column::new("category".into(), category.into_series()),
-        Column::new(
-            "coefficient".into(),
-            entries.iter().map(|e| e.coefficient).collect::<Vec<_>>(),
-        ),
     ])
 }
 
-/// The compared columns, each true where both months have a value and the
-/// values differ.
-fn differences(joined: &DataFrame) -> PolarsResult<[BooleanChunked; 7]> {
-    let differs = |name: &str| -> PolarsResult<BooleanChunked> {
-        let now = joined.column(name)?.as_materialized_series();
-        let before = joined
-            .column(&format!("{name}_prev"))?
-            .as_materialized_series();
-        // Null where either side is missing: not a difference.
-        now.not_equal(before)?.fill_null_with_values(false)
-    };
-    Ok([
-        differs("bank")?,
-        differs("account")?,
-        differs("amount")?,
-        differs("name")?,
-        differs("commune")?,
-        differs("category")?,
-        differs("coefficient")?,
-    ])
+/// The comparable forms of the texts that are written many ways: communes
+/// folded, categories as their Decree 20 id, each distinct text worked out
+/// once and numbered, for both months alike.
+#[derive(Default)]
+struct Forms<'a> {
+    numbers: HashMap<String, u32>,
+    communes: HashMap<&'a str, Option<u32>>,
+    categories: HashMap<&'a str, u32>,
+}
+
+impl<'a> Forms<'a> {
+    fn number(numbers: &mut HashMap<String, u32>, form: String) -> u32 {
+        let next = numbers.len() as u32;
+        *numbers.entry(form).or_insert(next)
+    }
+
+    fn commune(&mut self, e: &'a Entry) -> Option<u32> {
+        let c = e.commune.as_deref()?;
+        let numbers = &mut self.numbers;
+        *self.communes.entry(c).or_insert_with(|| {
+            let folded = fold_key(c);
+            (!folded.is_empty()).then(|| Forms::number(numbers, format!("commune:{folded}")))
+        })
+    }
+
+    fn category(&mut self, e: &'a Entry, categories: &Categories) -> Option<u32> {
+        let c = e.category.as_deref()?;
+        let numbers = &mut self.numbers;
+        Some(*self.categories.entry(c).or_insert_with(|| {
+            let form = match categories.find(c) {
+                Some(id) => format!("id:{}", categories.get(id).id),
+                None => format!("text:{}", fold_key(c)),
+            };
+            Forms::number(numbers, form)
+        }))
+    }
+}
+
+/// Whether two values differ, both being known.
+fn differ<T: PartialEq>(a: Option<T>, b: Option<T>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if a != b)
+}
+
+/// A text that is known: an empty cell (an account the row's rule
+/// rejected) is unknown, never a change.
+fn known(text: &str) -> Option<&str> {
+    (!text.is_empty()).then_some(text)
 }
 
 /// Joins the two months on the beneficiary key and compares each field.
 pub fn pair(earlier: &[Entry], later: &[Entry], categories: &Categories) -> PolarsResult<Pairs> {
     let started = std::time::Instant::now();
-    let (earlier_df, later_df) =
-        rayon::join(|| frame(earlier, categories), || frame(later, categories));
-    tracing::debug!(elapsed = ?started.elapsed(), "months framed");
+    let (earlier_df, later_df) = rayon::join(|| frame(earlier), || frame(later));
     let joined = later_df?.join(
         &earlier_df?,
         ["key"],
@@ -133,40 +125,34 @@ pub fn pair(earlier: &[Entry], later: &[Entry], categories: &Categories) -> Pola
         JoinArgs::new(JoinType::Full).with_suffix(Some("_prev".into())),
         None,
     )?;
-    tracing::debug!(elapsed = ?started.elapsed(), "months joined");
-    // Only the beneficiaries of one month, or whose fields differ, are
-    // looked at row by row.
-    let changed = differences(&joined)?;
-    let mut mask = joined.column("idx")?.is_null() | joined.column("idx_prev")?.is_null();
-    for c in changed.iter() {
-        mask = &mask | c;
-    }
-    let joined = joined.filter(&mask)?;
-    let [bank, account, amount, name, commune, category, coefficient] = differences(&joined)?;
-    tracing::debug!(elapsed = ?started.elapsed(), rows = joined.height(), "months compared");
+    tracing::debug!(elapsed = ?started.elapsed(), rows = joined.height(), "months joined");
     let later_idx = joined.column("idx")?.u32()?;
     let earlier_idx = joined.column("idx_prev")?.u32()?;
-    let yes = |c: &BooleanChunked, i: usize| c.get(i).unwrap_or(false);
-    let rows = (0..joined.height())
-        .map(|i| Pair {
-            earlier: earlier_idx.get(i).map(|x| x as usize),
-            later: later_idx.get(i).map(|x| x as usize),
-            account: yes(&bank, i) || yes(&account, i),
-            amount: yes(&amount, i),
-            // Polars compares the names as written; case aside is checked
-            // for the few that differ.
-            name: yes(&name, i) && {
-                let (e, l) = (earlier_idx.get(i), later_idx.get(i));
-                let (e, l) = (
-                    &earlier[e.unwrap_or(0) as usize],
-                    &later[l.unwrap_or(0) as usize],
-                );
-                e.name.to_lowercase() != l.name.to_lowercase()
-            },
-            commune: yes(&commune, i),
-            category: yes(&category, i),
-            coefficient: yes(&coefficient, i),
-        })
-        .collect();
+    let mut forms = Forms::default();
+    let mut rows = Vec::new();
+    for (l, e) in later_idx.iter().zip(earlier_idx.iter()) {
+        let mut pair = Pair {
+            earlier: e.map(|e| e as usize),
+            later: l.map(|l| l as usize),
+            ..Pair::default()
+        };
+        if let (Some(e), Some(l)) = (e, l) {
+            let (e, l) = (&earlier[e as usize], &later[l as usize]);
+            pair.account = differ(known(&e.bank_bin), known(&l.bank_bin))
+                || differ(known(&e.account), known(&l.account));
+            // No amount (`BAD_AMOUNT`) is unknown, like an empty cell.
+            let amount = |x: &Entry| Some(x.amount).filter(|a| *a > 0);
+            pair.amount = differ(amount(e), amount(l));
+            pair.name = differ(known(&e.name), known(&l.name))
+                && e.name.to_lowercase() != l.name.to_lowercase();
+            pair.commune = differ(forms.commune(e), forms.commune(l));
+            pair.category = differ(forms.category(e, categories), forms.category(l, categories));
+            pair.coefficient = differ(e.coefficient, l.coefficient);
+        }
+        if pair.changed() {
+            rows.push(pair);
+        }
+    }
+    tracing::debug!(elapsed = ?started.elapsed(), rows = rows.len(), "months compared");
     Ok(Pairs { rows })
 }

@@ -135,7 +135,7 @@ fn recorded_side(
     // reads the payments.
     let (mut entries, batch_of, read) = std::thread::scope(|scope| {
         let listings = scope.spawn(|| {
-            let read: Vec<(i64, String, Result<ListedCells, String>)> = batches
+            let read: Vec<(i64, String, Result<ListedCells<3>, String>)> = batches
                 .par_iter()
                 .map(|(id, b)| {
                     (
@@ -157,7 +157,7 @@ fn recorded_side(
         return Ok(None);
     }
     let mut not_compared = Vec::new();
-    let mut cells: HashMap<i64, ListedCells> = HashMap::new();
+    let mut cells: HashMap<i64, ListedCells<3>> = HashMap::new();
     for (id, batch_id, result) in read {
         match result {
             Ok(rows) => {

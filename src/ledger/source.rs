@@ -99,18 +99,18 @@ fn read_rows(batch: &BatchRecord, wanted: &HashSet<u32>) -> Result<Vec<(u32, Sou
     Ok(rows)
 }
 
-/// A listing's cells of some fields: spreadsheet row, then a cell a field.
-pub type ListedCells = Vec<(u32, Vec<Option<Arc<str>>>)>;
+/// A listing's cells of `N` fields: spreadsheet row, then a cell a field.
+pub type ListedCells<const N: usize> = Vec<(u32, [Option<Arc<str>>; N])>;
 
 /// The cells of the input columns `fields` in every row of a batch's
 /// `accepted.csv`, in row order (an empty cell, or a column the list did
 /// not have, is `None`; a text written alike in many rows is held once),
 /// or why the listing cannot be trusted.
-pub fn read_fields(
+pub fn read_fields<const N: usize>(
     batch: &BatchRecord,
-    fields: &[Field],
+    fields: &[Field; N],
     columns: &ColumnAliases,
-) -> Result<ListedCells, String> {
+) -> Result<ListedCells<N>, String> {
     let mut found = Vec::new();
     let mut at: Option<Vec<Option<usize>>> = None;
     let mut interned: HashMap<Box<[u8]>, Arc<str>> = HashMap::new();
@@ -126,22 +126,19 @@ pub fn read_fields(
                 })
                 .collect()
         });
-        let cells = at
-            .iter()
-            .map(|i| {
-                let cell = i.and_then(|i| record.get(i))?;
-                if cell.iter().all(u8::is_ascii_whitespace) {
-                    return None;
-                }
-                if let Some(known) = interned.get(cell) {
-                    return Some(Arc::clone(known));
-                }
-                let text = std::str::from_utf8(cell).ok()?;
-                let shared: Arc<str> = Arc::from(csv_safe::uncell(text));
-                interned.insert(Box::from(cell), Arc::clone(&shared));
-                Some(shared)
-            })
-            .collect();
+        let cells = std::array::from_fn(|k| {
+            let cell = at[k].and_then(|i| record.get(i))?;
+            if cell.iter().all(u8::is_ascii_whitespace) {
+                return None;
+            }
+            if let Some(known) = interned.get(cell) {
+                return Some(Arc::clone(known));
+            }
+            let text = std::str::from_utf8(cell).ok()?;
+            let shared: Arc<str> = Arc::from(csv_safe::uncell(text));
+            interned.insert(Box::from(cell), Arc::clone(&shared));
+            Some(shared)
+        });
         found.push((row, cells));
     })?;
     found.sort_by_key(|(row, _)| *row);
@@ -154,7 +151,7 @@ pub fn read_fields(
 /// trusted only when this returns `Ok`.
 fn read_listing(
     batch: &BatchRecord,
-    mut each: impl FnMut(&[String], u32, &csv::ByteRecord) + Send,
+    mut each: impl FnMut(&[String], u32, &csv::ByteRecord),
 ) -> Result<(), String> {
     let dir = Path::new(&batch.out_dir);
     let manifest_path = dir.join("manifest.json");
@@ -169,45 +166,47 @@ fn read_listing(
     let expected = listed_sha256(&manifest, "accepted.csv")
         .ok_or_else(|| format!("`{}` does not list accepted.csv", manifest_path.display()))?;
     let path: PathBuf = dir.join("accepted.csv");
-    let bytes =
-        std::fs::read(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    // The hash on one core while the other parses: what the parse saw is
-    // used only once the hash agrees.
-    let (sha256, parsed) = rayon::join(
-        || hex::encode(Sha256::digest(&bytes)),
-        || -> Result<(), String> {
-            let mut csv = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(bytes.as_slice());
-            let mut record = csv::ByteRecord::new();
-            let unreadable = |e: csv::Error| format!("cannot read `{}`: {e}", path.display());
-            if !csv.read_byte_record(&mut record).map_err(unreadable)? {
-                return Err(format!("`{}` is empty", path.display()));
+    let file =
+        std::fs::File::open(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    // Streamed and hashed as it passes: a national listing is a gigabyte,
+    // never held. What the parse saw is used only once the hash agrees.
+    let mut hashing = Hashing {
+        inner: std::io::BufReader::with_capacity(1 << 20, file),
+        hash: Sha256::new(),
+    };
+    {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&mut hashing);
+        let mut record = csv::ByteRecord::new();
+        let unreadable = |e: csv::Error| format!("cannot read `{}`: {e}", path.display());
+        if !csv.read_byte_record(&mut record).map_err(unreadable)? {
+            return Err(format!("`{}` is empty", path.display()));
+        }
+        let headers: Vec<String> = record
+            .iter()
+            .skip(OWN_COLUMNS)
+            .map(|h| original_header(&String::from_utf8_lossy(h)).to_owned())
+            .collect();
+        while csv.read_byte_record(&mut record).map_err(unreadable)? {
+            let row = record
+                .get(0)
+                .and_then(|r| std::str::from_utf8(r).ok()?.parse::<u32>().ok());
+            if let Some(row) = row {
+                each(&headers, row, &record);
             }
-            let headers: Vec<String> = record
-                .iter()
-                .skip(OWN_COLUMNS)
-                .map(|h| original_header(&String::from_utf8_lossy(h)).to_owned())
-                .collect();
-            while csv.read_byte_record(&mut record).map_err(unreadable)? {
-                let row = record
-                    .get(0)
-                    .and_then(|r| std::str::from_utf8(r).ok()?.parse::<u32>().ok());
-                if let Some(row) = row {
-                    each(&headers, row, &record);
-                }
-            }
-            Ok(())
-        },
-    );
-    if sha256 != expected {
+        }
+    }
+    // What the reader left unread (nothing, for a well-formed file).
+    std::io::copy(&mut hashing, &mut std::io::sink())
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    if hex::encode(hashing.hash.finalize()) != expected {
         return Err(format!(
             "`{}` was changed after its batch was written",
             path.display()
         ));
     }
-    parsed?;
     Ok(())
 }
 
@@ -228,4 +227,18 @@ fn listed_sha256(manifest: &[u8], path: &str) -> Option<String> {
         .find(|f| f["path"] == path)?["sha256"]
         .as_str()
         .map(str::to_owned)
+}
+
+/// A reader that hashes what passes through it.
+struct Hashing<R> {
+    inner: R,
+    hash: Sha256,
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
 }
