@@ -198,7 +198,8 @@ struct Words {
     amount: &'static str,
     report: &'static str,
     open_report: &'static str,
-    changes: fn(&crate::changes::Summary) -> String,
+    /// The changes since `from`: new, stopped, accounts changed, the rest.
+    changes: fn(from: &str, [usize; 4]) -> String,
 }
 
 const EN: Words = Words {
@@ -211,20 +212,9 @@ const EN: Words = Words {
     declared: "declared",
     warnings: |n| format!("  {n} with warnings to review"),
     see_rejected: "  see rejected.csv",
-    changes: |c| {
-        let n = |k: &str| c.counts.get(k).copied().unwrap_or(0);
-        let other: usize = c
-            .counts
-            .iter()
-            .filter(|(k, _)| !matches!(**k, "NEW" | "STOPPED" | "ACCOUNT_CHANGED"))
-            .map(|(_, n)| n)
-            .sum();
+    changes: |from, [new, stopped, accounts, other]| {
         format!(
-            "  changes   since {}: {} new, {} stopped, {} accounts changed, {other} other changes  see changes.csv",
-            c.from,
-            n("NEW"),
-            n("STOPPED"),
-            n("ACCOUNT_CHANGED")
+            "  changes   since {from}: {new} new, {stopped} stopped, {accounts} accounts changed, {other} other changes  see changes.csv"
         )
     },
     adds_up: "the rows add up to the list's total",
@@ -251,20 +241,9 @@ const VI: Words = Words {
     declared: "tổng cộng",
     warnings: |n| format!("  {n} dòng cần xem lại"),
     see_rejected: "  xem rejected.csv",
-    changes: |c| {
-        let n = |k: &str| c.counts.get(k).copied().unwrap_or(0);
-        let other: usize = c
-            .counts
-            .iter()
-            .filter(|(k, _)| !matches!(**k, "NEW" | "STOPPED" | "ACCOUNT_CHANGED"))
-            .map(|(_, n)| n)
-            .sum();
+    changes: |from, [new, stopped, accounts, other]| {
         format!(
-            "  thay đổi  so với {}: {} mới, {} thôi hưởng, {} đổi tài khoản, {other} thay đổi khác  xem changes.csv",
-            c.from,
-            n("NEW"),
-            n("STOPPED"),
-            n("ACCOUNT_CHANGED")
+            "  thay đổi  so với {from}: {new} mới, {stopped} thôi hưởng, {accounts} đổi tài khoản, {other} thay đổi khác  xem changes.csv"
         )
     },
     adds_up: "khớp với dòng Tổng cộng của danh sách",
@@ -334,7 +313,17 @@ fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path, lang: Lang) -> std
     )?;
     write_declared(w, m, words)?;
     if let Some(changes) = &m.changes {
-        writeln!(w, "{}", (words.changes)(changes))?;
+        let n = |k: &str| changes.counts.get(k).copied().unwrap_or(0);
+        use crate::changes::Change;
+        let named = [Change::New, Change::Stopped, Change::AccountChanged].map(Change::as_str);
+        let other = changes
+            .counts
+            .iter()
+            .filter(|(k, _)| !named.contains(k))
+            .map(|(_, n)| n)
+            .sum();
+        let counts = [n(named[0]), n(named[1]), n(named[2]), other];
+        writeln!(w, "{}", (words.changes)(&changes.from, counts))?;
     }
     writeln!(w)?;
     writeln!(
