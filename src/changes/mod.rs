@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::ledger::PaymentStatus;
 use crate::period::Period;
-use crate::reference::Categories;
+use crate::reference::{Categories, Reference};
 use crate::validate::coefficient_mismatch::Birth;
 
 /// What changed for a beneficiary since the earlier period.
@@ -266,16 +266,14 @@ impl Changes {
     }
 }
 
-/// How a bank and account read in a listing: `Agribank 8507205123456`.
-pub type BankName<'a> = &'a dyn Fn(&str) -> String;
-
-/// Compares `later` with `earlier`. `bank` names a BIN for the listing.
+/// Compares `later` with `earlier`.
 pub fn compare(
     earlier: &Side,
     later: &Side,
-    categories: &Categories,
-    bank: BankName<'_>,
+    reference: &Reference,
 ) -> Result<Changes, polars::prelude::PolarsError> {
+    let categories = &reference.categories;
+    let bank = |bin: &str| reference.bank_name(bin);
     let pairs = frame::pair(&earlier.entries, &later.entries, categories)?;
     let mut changes = Changes {
         from: earlier.period.to_string(),

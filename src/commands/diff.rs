@@ -5,7 +5,6 @@ use crate::changes::{Change, Changes};
 use crate::cli::{DiffArgs, Lang};
 use crate::commands::{Failure, ledger_path, open_existing_ledger, print};
 use crate::exit::Exit;
-use crate::reference::BankMatch;
 use crate::settings::RunSettings;
 
 /// Runs the command.
@@ -33,18 +32,8 @@ pub fn run(args: &DiffArgs, lang: Lang) -> Result<(), Failure> {
         })
     };
     let (earlier, later) = (side(args.from)?, side(args.to)?);
-    let banks = &settings.reference.banks;
-    let name = |bin: &str| match banks.resolve(bin) {
-        BankMatch::Found(id) => banks.get(id).short_name.clone(),
-        _ => bin.to_owned(),
-    };
-    let mut changes = crate::changes::compare(
-        &earlier.side,
-        &later.side,
-        &settings.reference.categories,
-        &name,
-    )
-    .map_err(Failure::internal)?;
+    let mut changes = crate::changes::compare(&earlier.side, &later.side, &settings.reference)
+        .map_err(Failure::internal)?;
     changes.not_compared = earlier
         .not_compared
         .iter()

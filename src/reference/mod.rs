@@ -113,6 +113,17 @@ impl Reference {
     }
 }
 
+impl Reference {
+    /// The short name of the bank with this BIN (the BIN itself for a bank
+    /// the directory does not know).
+    pub fn bank_name(&self, bin: &str) -> String {
+        match self.banks.resolve(bin) {
+            BankMatch::Found(id) => self.banks.get(id).short_name.clone(),
+            _ => bin.to_owned(),
+        }
+    }
+}
+
 /// One record of a reference table, read by column name.
 struct Record<'a> {
     headers: &'a csv::StringRecord,

@@ -22,7 +22,7 @@ use serde::Serialize;
 pub use apply::{Change, FileOutcome, Outcome, Unmatched, read_answer};
 
 use crate::ledger::{Ledger, LedgerError, PaymentFilter, PaymentStatus, SourceRows, StatusCount};
-use crate::reference::{BankMatch, Field, Reference, Reissue};
+use crate::reference::{Field, Reference, Reissue};
 use crate::report::csv_safe::{write_record, writer};
 use crate::write::publish::{PublishError, Staging};
 
@@ -112,14 +112,6 @@ impl Tally {
     }
 }
 
-/// The short name of the bank with this BIN.
-pub fn bank_name(reference: &Reference, bin: &str) -> String {
-    match reference.banks.resolve(bin) {
-        BankMatch::Found(id) => reference.banks.get(id).short_name.clone(),
-        _ => bin.to_owned(),
-    }
-}
-
 /// Per batch and bank, in batch then BIN order.
 pub fn tally(reference: &Reference, counts: &[StatusCount]) -> Vec<Tally> {
     let mut by_key: BTreeMap<(&str, &str), Tally> = BTreeMap::new();
@@ -129,7 +121,7 @@ pub fn tally(reference: &Reference, counts: &[StatusCount]) -> Vec<Tally> {
             .or_insert_with(|| Tally {
                 batch_id: c.batch_id.clone(),
                 bank_bin: c.bank_bin.clone(),
-                bank: bank_name(reference, &c.bank_bin),
+                bank: reference.bank_name(&c.bank_bin),
                 ..Tally::default()
             })
             .add(
@@ -395,7 +387,7 @@ fn write_outcomes(
                         &o.payment.row.to_string(),
                         &o.payment.name,
                         &o.payment.bank_bin,
-                        &bank_name(reference, &o.payment.bank_bin),
+                        &reference.bank_name(&o.payment.bank_bin),
                         &o.payment.amount_vnd.to_string(),
                         o.before.status.as_str(),
                         o.after.status.as_str(),
@@ -477,7 +469,7 @@ fn write_failed(
                     &c.commune,
                     &c.village,
                     &c.phone,
-                    &bank_name(reference, &p.bank_bin),
+                    &reference.bank_name(&p.bank_bin),
                     &p.account,
                     &p.amount_vnd.to_string(),
                     last.after.status.as_str(),

@@ -10,7 +10,7 @@ use std::io::Write;
 use quick_xml::escape::escape;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
-use super::{Count, Failed, FileOutcome, Tally, bank_name, total};
+use super::{Count, Failed, FileOutcome, Tally, total};
 use crate::cells::format_vnd;
 use crate::ledger::PaymentStatus;
 use crate::reference::Reference;
@@ -185,7 +185,7 @@ fn failed_payments(h: &mut String, reference: &Reference, failed: &[Failed<'_>])
                 escape(&p.batch_id),
                 escape(&p.name),
                 escape(&address),
-                escape(bank_name(reference, &p.bank_bin)),
+                escape(reference.bank_name(&p.bank_bin)),
                 escape(&p.account),
                 money(p.amount_vnd),
                 escape(code),
@@ -373,7 +373,7 @@ fn failed_sheet(
             &c.commune,
             &c.village,
             &c.phone,
-            &bank_name(reference, &p.bank_bin),
+            &reference.bank_name(&p.bank_bin),
             &p.account,
             "",
             o.after.status.as_str(),

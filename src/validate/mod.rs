@@ -164,22 +164,16 @@ fn compare_months(
     let later =
         crate::changes::Side::of_list(candidates, table, ctx.period, adopted, &ctx.reference.banks);
     tracing::debug!("this month's side built");
-    let banks = &ctx.reference.banks;
-    let name = |bin: &str| match banks.resolve(bin) {
-        crate::reference::BankMatch::Found(id) => banks.get(id).short_name.clone(),
-        _ => bin.to_owned(),
+    let mut changes = match crate::changes::compare(&previous.side, &later, ctx.reference) {
+        Ok(changes) => changes,
+        Err(e) => {
+            // polars failing on two well-formed columns is a bug: say so,
+            // and pay the month without its comparison rather than not at
+            // all (the rules that read it only warn by default).
+            tracing::error!("cannot compare the months: {e}");
+            return None;
+        }
     };
-    let mut changes =
-        match crate::changes::compare(&previous.side, &later, &ctx.reference.categories, &name) {
-            Ok(changes) => changes,
-            Err(e) => {
-                // polars failing on two well-formed columns is a bug: say so,
-                // and pay the month without its comparison rather than not at
-                // all (the rules that read it only warn by default).
-                tracing::error!("cannot compare the months: {e}");
-                return None;
-            }
-        };
     let paid_now: std::collections::HashSet<&str> = known
         .paid
         .people
