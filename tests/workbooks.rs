@@ -528,3 +528,40 @@ fn a_workbook_that_expands_beyond_a_list_is_refused() {
         refused.render()
     );
 }
+
+/// A cell reference too long for calamine's arithmetic (it panics on one in
+/// a debug build, found by tests/fuzz.rs) refuses the file as damaged; it
+/// never ends the process with a panic.
+#[test]
+fn a_cell_reference_beyond_any_sheet_refuses_the_file() {
+    use std::io::{Read, Write};
+    let xlsx = tiny_workbook(&[]);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().into_owned();
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(text.contains("r=\"A2\""), "{text}");
+            bytes = text
+                .replacen("r=\"A2\"", "r=\"AAAAAAAAAAAAAAAA2\"", 1)
+                .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    let w = Workdir::new();
+    w.write("long-ref.xlsx", out.finish().unwrap().into_inner());
+    let outcome = w.run(&["run", "long-ref.xlsx", "--period", "2024-01", "--out", "b"]);
+    assert_eq!(outcome.code, 3, "{}", outcome.render());
+    assert!(
+        outcome.stderr.contains("long-ref.xlsx"),
+        "{}",
+        outcome.render()
+    );
+    assert!(!w.join("b").exists());
+}

@@ -119,7 +119,16 @@ pub fn read(
     } else {
         "xlsx"
     };
-    let (name, range) = open_sheet(file_name, bytes, sheet)?;
+    // calamine panics on some damaged workbooks (a cell reference too long
+    // for its arithmetic, where a release build wraps silently): such a file
+    // is refused like any other damaged one, in every build.
+    let (name, range) = std::panic::catch_unwind(|| open_sheet(file_name, bytes, sheet))
+        .unwrap_or_else(|_| {
+            Err(IngestError::Workbook {
+                file: file_name.to_owned(),
+                message: "the workbook is damaged: its sheet cannot be read".to_owned(),
+            })
+        })?;
     let (top, _left) = range.start().unwrap_or((0, 0));
     let mut rows: Vec<Vec<(String, bool)>> =
         range.rows().map(|r| r.iter().map(text).collect()).collect();
