@@ -261,13 +261,9 @@ fn payments_of(conn: &Connection, period: Period) -> rusqlite::Result<(Vec<Entry
     Ok((entries, batch_of))
 }
 
-/// The birth date a payment was recorded with: in its identifiers
-/// (`birth:YYYY-MM-DD`), or in a name key (`name:<name>|<birth>|…`).
+/// The birth date a payment was recorded with, as a date.
 fn birth_of(key: &str, identifiers: &str) -> Option<Birth> {
-    let text = identifiers
-        .split(';')
-        .find_map(|p| p.strip_prefix("birth:"))
-        .or_else(|| key.strip_prefix("name:")?.split('|').nth(1))?;
+    let text = super::recorded_birth(key, identifiers)?;
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
         .map(Birth::Date)

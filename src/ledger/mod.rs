@@ -216,20 +216,26 @@ impl Person {
             person.citizen_id = known(id);
         } else if let Some(code) = key.strip_prefix("code:") {
             person.code = known(code);
-        } else if let Some(rest) = key.strip_prefix("name:") {
-            person.birth_date = rest.split('|').nth(1).and_then(known);
         }
         for part in identifiers.split(';') {
             if let Some(id) = part.strip_prefix("cid:") {
                 person.citizen_id = known(id);
             } else if let Some(code) = part.strip_prefix("code:") {
                 person.code = known(code);
-            } else if let Some(d) = part.strip_prefix("birth:") {
-                person.birth_date = known(d);
             }
         }
+        person.birth_date = recorded_birth(key, identifiers).and_then(known);
         person
     }
+}
+
+/// The birth date (`YYYY-MM-DD`) a payment was recorded with: in its
+/// identifiers (`birth:…`), else in a name key (`name:<name>|<birth>|…`).
+pub(crate) fn recorded_birth<'a>(key: &'a str, identifiers: &'a str) -> Option<&'a str> {
+    identifiers
+        .split(';')
+        .find_map(|p| p.strip_prefix("birth:"))
+        .or_else(|| key.strip_prefix("name:")?.split('|').nth(1))
 }
 
 impl Ledger {
