@@ -502,23 +502,18 @@ impl Side {
     }
 }
 
-/// The distinct texts of a column, each held once and shared.
+/// The distinct texts of a column, each held once and shared: by the
+/// cell's code where the reader held the column as codes, else by text.
 struct Interned {
-    /// By the column's code, where it is held as codes (then the empty
-    /// cell's, `None`).
-    by_code: Option<Vec<Option<Arc<str>>>>,
-    /// Else by text.
+    by_code: Option<crate::validate::ByCode<Option<Arc<str>>>>,
     by_text: std::sync::Mutex<std::collections::HashMap<String, Arc<str>>>,
     field: crate::reference::Field,
 }
 
 impl Interned {
     fn new(table: &crate::ingest::Table, field: crate::reference::Field) -> Interned {
-        let text = |t: &str| (!t.trim().is_empty()).then(|| Arc::from(crate::text::clean(t)));
         Interned {
-            by_code: table
-                .distinct(field)
-                .map(|texts| texts.iter().map(|t| text(t)).chain([None]).collect()),
+            by_code: crate::validate::ByCode::new(table, field, shared_text),
             by_text: Default::default(),
             field,
         }
@@ -526,22 +521,21 @@ impl Interned {
 
     fn get(&self, table: &crate::ingest::Table, index: usize) -> Option<Arc<str>> {
         let row = table.row(index);
-        if let Some(by_code) = &self.by_code {
-            let at = row
-                .code(self.field)
-                .map_or(by_code.len() - 1, |c| c as usize);
-            return by_code.get(at).cloned().flatten();
+        if let Some(known) = self.by_code.as_ref().and_then(|c| c.get(&row)) {
+            return known.clone();
         }
         let cell = row.get(self.field);
-        if cell.trim().is_empty() {
-            return None;
-        }
         let mut by_text = self.by_text.lock().expect("not poisoned");
         if let Some(known) = by_text.get(cell) {
             return Some(Arc::clone(known));
         }
-        let shared: Arc<str> = Arc::from(crate::text::clean(cell));
+        let shared = shared_text(cell)?;
         by_text.insert(cell.to_owned(), Arc::clone(&shared));
         Some(shared)
     }
+}
+
+/// A cell's text, cleaned, unless it is blank.
+fn shared_text(cell: &str) -> Option<Arc<str>> {
+    (!cell.trim().is_empty()).then(|| Arc::from(crate::text::clean(cell)))
 }
