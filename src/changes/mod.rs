@@ -165,6 +165,9 @@ pub struct Line {
     pub before: String,
     /// Its later value.
     pub after: String,
+    /// The list's row index of the later row (this month's list only).
+    #[serde(skip)]
+    pub candidate: Option<u32>,
 }
 
 /// What a batch's manifest says of its comparison with the earlier period.
@@ -223,9 +226,6 @@ pub struct Changes {
     /// The stopped beneficiaries' last payments, in earlier row order.
     #[serde(skip)]
     pub stopped: Vec<Stopped>,
-    /// The list rows (candidate indexes) whose account changed.
-    #[serde(skip)]
-    pub account_changed: Vec<u32>,
     /// Batches of the earlier period whose listing could not be read, so
     /// their commune, category and coefficient were not compared.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -297,6 +297,7 @@ pub fn compare(
                 field,
                 before,
                 after,
+                candidate: l.and_then(|l| l.candidate),
             }
         };
         let mut found: Vec<Line> = Vec::new();
@@ -334,9 +335,6 @@ pub fn compare(
             (Some(ei), Some(li)) => {
                 let (e, l) = (&earlier.entries[ei], &later.entries[li]);
                 if pair.account {
-                    if let Some(c) = l.candidate {
-                        changes.account_changed.push(c);
-                    }
                     found.push(line(
                         Change::AccountChanged,
                         "account",
@@ -405,7 +403,6 @@ pub fn compare(
         .lines
         .sort_by_key(|l| (l.row.is_none(), l.row, l.previous_row, l.change));
     changes.stopped.sort_by_key(|e| e.row);
-    changes.account_changed.sort_unstable();
     changes.counts = counted;
     Ok(changes)
 }

@@ -10,22 +10,17 @@ use crate::reference::Field;
 
 /// Adds the diagnostic to every row whose account changed.
 pub fn check(candidates: &mut [Candidate], changes: &Changes) {
-    let by_row: std::collections::HashMap<u32, &crate::changes::Line> = changes
+    let changed = changes
         .lines
         .iter()
-        .filter(|l| l.change == Change::AccountChanged)
-        .filter_map(|l| Some((l.row?, l)))
-        .collect();
-    for at in &changes.account_changed {
-        let c = &mut candidates[*at as usize];
-        let Some(line) = by_row.get(&c.row) else {
-            continue;
-        };
+        .filter(|l| l.change == Change::AccountChanged);
+    for line in changed {
+        let Some(at) = line.candidate else { continue };
         let previous = line
             .previous_row
             .map(|r| format!(" (row {r})"))
             .unwrap_or_default();
-        c.diagnostics.push(Diagnostic::new(
+        candidates[at as usize].diagnostics.push(Diagnostic::new(
             Code::AccountChanged,
             Some(Field::AccountNumber),
             format!(
