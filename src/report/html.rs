@@ -451,16 +451,7 @@ fn changes_section(h: &mut String, changes: &crate::changes::Changes) {
             );
         }
         h.push_str("</tbody></table>\n");
-        if changed.len() > LISTED {
-            let _ = writeln!(
-                h,
-                r#"<p class="note">{}</p>"#,
-                both(
-                    &format!("Chỉ hiện {LISTED} dòng đầu; danh sách đầy đủ trong changes.csv."),
-                    &format!("The first {LISTED} are shown; changes.csv has them all."),
-                )
-            );
-        }
+        first_listed(h, changed.len(), "changes.csv");
     }
     if !changes.stopped.is_empty() {
         let _ = writeln!(
@@ -487,6 +478,22 @@ fn changes_section(h: &mut String, changes: &crate::changes::Changes) {
             );
         }
         h.push_str("</tbody></table>\n");
+        first_listed(h, changes.stopped.len(), "changes.csv");
+    }
+}
+
+/// When a table shows only the first [`LISTED`] of `count` rows: says so,
+/// and which file has them all.
+fn first_listed(h: &mut String, count: usize, file: &str) {
+    if count > LISTED {
+        let _ = writeln!(
+            h,
+            r#"<p class="note">{}</p>"#,
+            both(
+                &format!("Chỉ hiện {LISTED} dòng đầu; danh sách đầy đủ trong {file}."),
+                &format!("The first {LISTED} are shown; {file} has them all."),
+            )
+        );
     }
 }
 
@@ -537,16 +544,7 @@ fn rejected_rows(h: &mut String, result: &Prepared) {
             );
         }
         h.push_str("</tbody></table>\n");
-        if rejected.len() > LISTED {
-            let _ = writeln!(
-                h,
-                r#"<p class="note">{}</p>"#,
-                both(
-                    &format!("Chỉ hiện {LISTED} dòng đầu; danh sách đầy đủ trong rejected.csv."),
-                    &format!("The first {LISTED} are shown; rejected.csv has them all."),
-                )
-            );
-        }
+        first_listed(h, rejected.len(), "rejected.csv");
     }
 }
 
