@@ -133,9 +133,6 @@ pub fn validate(table: &Table, ctx: &Context<'_>, known: Option<Known<'_>>) -> V
         ),
         None => already_paid::Adopted::new(),
     };
-    // Which rows are rejected so far: a rejected row is not new. Settled
-    // again below, with the rules the comparison adds.
-    settle(&mut candidates, ctx.config);
     let changes = known.and_then(|k| {
         let changes = compare_months(&mut candidates, table, ctx, k, &adopted);
         tracing::debug!(elapsed = ?started.elapsed(), "months compared");
@@ -161,6 +158,9 @@ fn compare_months(
     adopted: &already_paid::Adopted,
 ) -> Option<crate::changes::Changes> {
     let previous = known.history.previous.as_ref()?;
+    // Which rows are rejected so far: a rejected row is not new. Settled
+    // again once the rules the comparison adds are in.
+    settle(candidates, ctx.config);
     let later =
         crate::changes::Side::of_list(candidates, table, ctx.period, adopted, &ctx.reference.banks);
     tracing::debug!("this month's side built");

@@ -13,26 +13,21 @@ pub fn check(candidates: &mut [Candidate], later: &Side, failed: &HashSet<String
     if failed.is_empty() {
         return;
     }
-    for e in later
+    let one = later.period.previous();
+    let (two, three) = (one.previous(), one.previous().previous());
+    let message = format!(
+        "every payment of {three}, {two} and {one} failed or was returned: review the \
+         beneficiary for suspension before paying again"
+    );
+    let failing = later
         .entries
         .iter()
-        .filter(|e| failed.contains(e.key.as_str()))
-    {
-        let Some(at) = e.candidate else { continue };
-        let p = later.period;
-        let months = [
-            p.previous(),
-            p.previous().previous(),
-            p.previous().previous().previous(),
-        ];
+        .filter(|e| failed.contains(e.key.as_str()));
+    for at in failing.filter_map(|e| e.candidate) {
         candidates[at as usize].diagnostics.push(Diagnostic::new(
             Code::RepeatedFailure,
             None,
-            format!(
-                "every payment of {}, {} and {} failed or was returned: review the \
-                 beneficiary for suspension before paying again",
-                months[2], months[1], months[0]
-            ),
+            message.clone(),
         ));
     }
 }
