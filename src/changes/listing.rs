@@ -19,7 +19,7 @@ pub const COLUMNS: [&str; 8] = [
 ];
 
 /// Writes `changes.csv`.
-pub fn write(out: &mut (dyn Write + Send), changes: &Changes) -> std::io::Result<()> {
+pub fn write(out: &mut dyn Write, changes: &Changes) -> std::io::Result<()> {
     let mut w = writer(&mut *out);
     write_record(&mut w, COLUMNS)?;
     let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();

@@ -3,7 +3,7 @@
 
 use crate::changes::{Change, Changes};
 use crate::cli::{DiffArgs, Lang};
-use crate::commands::{Failure, ledger_path, open_existing_ledger, print};
+use crate::commands::{Failure, ledger_path, open_existing_ledger, print, write_new_file};
 use crate::exit::Exit;
 use crate::settings::RunSettings;
 
@@ -53,8 +53,8 @@ pub fn run(args: &DiffArgs, lang: Lang) -> Result<(), Failure> {
     print(&table(&changes, lang, args.out.as_deref()))
 }
 
-/// Writes `changes.csv` into `out`, through a temporary file renamed into
-/// place: a reader never sees half of it.
+/// Writes `changes.csv` into `out`, a new or empty directory, the way
+/// every output is written ([`write_new_file`]).
 fn write(out: &std::path::Path, changes: &Changes) -> Result<(), Failure> {
     let io = |e: std::io::Error| {
         Failure::new(
@@ -70,16 +70,9 @@ fn write(out: &std::path::Path, changes: &Changes) -> Result<(), Failure> {
         ));
     }
     std::fs::create_dir_all(out).map_err(io)?;
-    let mut file = tempfile::NamedTempFile::new_in(out).map_err(io)?;
-    {
-        let mut w = std::io::BufWriter::new(file.as_file_mut());
-        crate::changes::listing::write(&mut w, changes).map_err(io)?;
-        std::io::Write::flush(&mut w).map_err(io)?;
-    }
-    file.as_file().sync_all().map_err(io)?;
-    file.persist(out.join("changes.csv"))
-        .map_err(|e| io(e.error))?;
-    Ok(())
+    write_new_file(&out.join("changes.csv"), |w| {
+        crate::changes::listing::write(w, changes)
+    })
 }
 
 /// The counts per change, aligned.
