@@ -100,7 +100,7 @@ fn a_ledger_of_the_previous_release_is_migrated_with_nothing_lost() {
         "{}",
         status.render()
     );
-    assert_eq!(user_version(&ledger), 3);
+    assert_eq!(user_version(&ledger), 4);
     assert_eq!(
         status.stdout,
         std::fs::read_to_string(home.join("status-v2.txt")).unwrap()
@@ -231,7 +231,7 @@ fn a_ledger_of_the_previous_release_is_migrated_with_nothing_lost() {
 #[test]
 fn a_kill_during_the_migration_leaves_the_old_ledger_or_the_new_one() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    for (point, version) in [("migration-copied", 2), ("migration-committed", 3)] {
+    for (point, version) in [("migration-copied", 2), ("migration-committed", 4)] {
         let home = restore();
         let ledger = home.join("ledger.sqlite");
         let killed = run(&home, &["status", "--ledger", "ledger.sqlite"], Some(point));

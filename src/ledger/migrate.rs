@@ -272,3 +272,64 @@ fn check_v2_seals(conn: &Connection) -> rusqlite::Result<Option<String>> {
     }
     Ok(None)
 }
+
+/// Migrates the version 3 ledger open on `conn` to the current version, in
+/// one transaction: batches gain the roles that must approve them (none for
+/// every batch recorded so far), and the approvals and releases get their
+/// tables. Journalled as a `migration` record with nothing to seal anew.
+pub(super) fn from_v3(conn: &mut Connection, path: &Path) -> Result<(), LedgerError> {
+    let sql = |source| LedgerError::Sqlite {
+        path: path.to_owned(),
+        source,
+    };
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql)?;
+    let version: i64 = tx
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(sql)?;
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    if version != 3 {
+        return Err(LedgerError::Version {
+            path: path.to_owned(),
+            found: version,
+        });
+    }
+    tracing::warn!(
+        "migrating ledger `{}` from schema version 3 to {SCHEMA_VERSION}",
+        path.display()
+    );
+    tx.execute_batch(&format!(
+        "ALTER TABLE batches ADD COLUMN approval_roles TEXT NOT NULL DEFAULT '';
+         {SCHEMA}"
+    ))
+    .map_err(sql)?;
+    let payments: u64 = tx
+        .query_row("SELECT count(*) FROM end_to_end_ids", [], |r| r.get(0))
+        .map_err(sql)?;
+    journal::append(
+        &tx,
+        "migration",
+        &Migration {
+            from: 3,
+            to: SCHEMA_VERSION,
+            payments,
+            seals: Vec::new(),
+        },
+    )
+    .map_err(sql)?;
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+        .map_err(sql)?;
+    crate::failpoint::hit("migration-copied");
+    let head_file = |source| LedgerError::HeadFile {
+        path: super::head::path(path),
+        source,
+    };
+    super::head::prepare(path, &super::head::current(&tx).map_err(sql)?).map_err(head_file)?;
+    tx.commit().map_err(sql)?;
+    super::head::publish(path).map_err(head_file)?;
+    crate::failpoint::hit("migration-committed");
+    Ok(())
+}

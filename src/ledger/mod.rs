@@ -32,15 +32,15 @@ pub use head::Head;
 pub use history::{History, RecordedSide};
 pub use journal::ChainHead;
 pub use records::{
-    AnswerRecord, BankFileRecord, BatchRecord, NewPayment, NewPayments, PaymentFilter,
-    PaymentRecord, StatusChange, StatusCount,
+    AnswerRecord, ApprovalRecord, BankFileRecord, BatchRecord, NewPayment, NewPayments,
+    PaymentFilter, PaymentRecord, ReleaseRecord, StatusChange, StatusCount,
 };
 pub use source::{SourceRow, SourceRows};
 pub use status::{PaymentStatus, UnknownStatus};
 pub use verify::{Problem, verify};
 
 const SCHEMA: &str = include_str!("schema.sql");
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 /// The page size of a new ledger, in bytes.
 const PAGE_SIZE: i64 = 16384;
 /// SQLite's page cache while a batch's payments are inserted, per payment:
@@ -68,7 +68,7 @@ pub enum LedgerError {
     /// The database was made by a newer `disburse`, or by one too old to
     /// migrate.
     #[error(
-        "ledger `{path}` has schema version {found}; this disburse reads version {SCHEMA_VERSION} and migrates version 2"
+        "ledger `{path}` has schema version {found}; this disburse reads version {SCHEMA_VERSION} and migrates versions 2 and 3"
     )]
     Version {
         /// The database file.
@@ -288,6 +288,7 @@ impl Ledger {
                 .map_err(sql)?;
             }
             2 => migrate::from_v2(&mut conn, path)?,
+            3 => migrate::from_v3(&mut conn, path)?,
             found => {
                 return Err(LedgerError::Version {
                     path: path.to_owned(),
@@ -410,6 +411,45 @@ impl Ledger {
         filter: PaymentFilter<'_>,
     ) -> Result<Vec<StatusCount>, LedgerError> {
         records::status_counts(&self.conn, filter).map_err(self.sql())
+    }
+
+    /// The batch with this id, and its state (`pending`, `published`).
+    pub fn batch(&self, batch_id: &str) -> Result<Option<(BatchRecord, String)>, LedgerError> {
+        Ok(records::all_batches(&self.conn)
+            .map_err(self.sql())?
+            .into_iter()
+            .find(|(b, _)| b.batch_id == batch_id))
+    }
+
+    /// A batch's approvals, by role.
+    pub fn approvals(&self, batch_id: &str) -> Result<Vec<ApprovalRecord>, LedgerError> {
+        records::approvals(&self.conn, batch_id).map_err(self.sql())
+    }
+
+    /// A batch's release, if it was released after approval.
+    pub fn release(&self, batch_id: &str) -> Result<Option<ReleaseRecord>, LedgerError> {
+        Ok(records::releases(&self.conn, batch_id)
+            .map_err(self.sql())?
+            .pop())
+    }
+
+    /// Records (and journals) an approval; refused by the schema when the
+    /// role, or the key, already signed the batch.
+    pub fn record_approval(&mut self, approval: &ApprovalRecord) -> Result<(), LedgerError> {
+        let tx = self.begin()?;
+        records::insert_approval(&tx.tx, approval).map_err(tx.sql())?;
+        journal::append(&tx.tx, "approval", approval).map_err(tx.sql())?;
+        crate::failpoint::hit("approval-recorded");
+        tx.commit()
+    }
+
+    /// Records (and journals) a release: the batch's payments are sent
+    /// from now on.
+    pub fn record_release(&mut self, release: &ReleaseRecord) -> Result<(), LedgerError> {
+        let tx = self.begin()?;
+        records::insert_release(&tx.tx, release).map_err(tx.sql())?;
+        journal::append(&tx.tx, "release", release).map_err(tx.sql())?;
+        tx.commit()
     }
 
     /// Every bank file.
@@ -871,6 +911,12 @@ impl LedgerTx<'_> {
         records::insert_answer(&self.tx, answer).map_err(self.sql())?;
         journal::append(&self.tx, "answer", answer).map_err(self.sql())?;
         Ok(())
+    }
+
+    /// Whether a batch's payments are sent: it needed no approval, or it
+    /// was released; `None` for a batch not recorded.
+    pub fn released(&self, batch_id: &str) -> Result<Option<bool>, LedgerError> {
+        records::released(&self.tx, batch_id).map_err(self.sql())
     }
 
     /// The bank file with this `MsgId`.

@@ -34,6 +34,50 @@ pub struct BatchRecord {
     pub accepted_vnd: i64,
     /// Rows rejected.
     pub rejected: i64,
+    /// The roles that must sign the batch before its files go to the
+    /// banks, comma-separated; empty when it needs no approval (and in the
+    /// journal of batches recorded before approvals existed).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub approval_roles: String,
+}
+
+impl BatchRecord {
+    /// The roles that must sign it.
+    pub fn roles(&self) -> impl Iterator<Item = &str> {
+        self.approval_roles.split(',').filter(|r| !r.is_empty())
+    }
+}
+
+/// A signature over a batch's manifest, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalRecord {
+    /// The batch signed.
+    pub batch_id: String,
+    /// The role signed in.
+    pub role: String,
+    /// Who signed, as the configuration names them.
+    pub signer: String,
+    /// Their Ed25519 public key, hex.
+    pub public_key: String,
+    /// When.
+    pub signed_at: String,
+    /// The manifest signed.
+    pub manifest_sha256: String,
+    /// The signature of the statement, hex.
+    pub signature: String,
+}
+
+/// A batch handed over for the banks, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseRecord {
+    /// The batch.
+    pub batch_id: String,
+    /// When.
+    pub released_at: String,
+    /// Where its files were copied (directories, `;`-separated).
+    pub destination: String,
+    /// The manifest released.
+    pub manifest_sha256: String,
 }
 
 /// A bank file as recorded.
@@ -241,7 +285,7 @@ pub(super) fn answers_where(
 }
 
 const BATCH_COLUMNS: &str = "batch_id, input_sha256, input_file, source, period, office, created_at, out_dir, \
-     staging_dir, manifest_sha256, accepted, accepted_vnd, rejected, state";
+     staging_dir, manifest_sha256, accepted, accepted_vnd, rejected, approval_roles, state";
 
 fn batch_from(r: &Row<'_>) -> rusqlite::Result<(BatchRecord, String)> {
     Ok((
@@ -259,8 +303,9 @@ fn batch_from(r: &Row<'_>) -> rusqlite::Result<(BatchRecord, String)> {
             accepted: r.get(10)?,
             accepted_vnd: r.get(11)?,
             rejected: r.get(12)?,
+            approval_roles: r.get(13)?,
         },
-        r.get(13)?,
+        r.get(14)?,
     ))
 }
 
@@ -300,17 +345,18 @@ pub(super) fn batches_of_period(
     let mut stmt = conn.prepare(&format!(
         "SELECT {BATCH_COLUMNS}, id FROM batches WHERE period = ?1 ORDER BY id"
     ))?;
-    stmt.query_map([period], |r| Ok((r.get(14)?, batch_from(r)?.0)))?
+    stmt.query_map([period], |r| Ok((r.get(15)?, batch_from(r)?.0)))?
         .collect()
 }
 
 /// Records a batch as pending; its row id.
 pub(super) fn insert_batch(conn: &Connection, b: &BatchRecord) -> rusqlite::Result<i64> {
     conn.execute(
-        &format!("INSERT INTO batches ({BATCH_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'pending')"),
+        &format!("INSERT INTO batches ({BATCH_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'pending')"),
         params![
             b.batch_id, b.input_sha256, b.input_file, b.source, b.period, b.office, b.created_at,
-            b.out_dir, b.staging_dir, b.manifest_sha256, b.accepted, b.accepted_vnd, b.rejected
+            b.out_dir, b.staging_dir, b.manifest_sha256, b.accepted, b.accepted_vnd, b.rejected,
+            b.approval_roles
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -561,4 +607,99 @@ pub(super) fn payment_by_id(
            AND p.beneficiary_key = i.beneficiary_key AND p.attempt = i.attempt"
     ))?
     .query_row([id], payment_from)
+}
+
+/// A batch's approvals, by role.
+pub(super) fn approvals(
+    conn: &Connection,
+    batch_id: &str,
+) -> rusqlite::Result<Vec<ApprovalRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT b.batch_id, a.role, a.signer, a.public_key, a.signed_at, a.manifest_sha256, a.signature
+         FROM approvals a JOIN batches b ON b.id = a.batch
+         WHERE b.batch_id = ?1 OR ?1 IS NULL ORDER BY b.id, a.role",
+    )?;
+    let batch = (!batch_id.is_empty()).then_some(batch_id);
+    stmt.query_map([batch], |r| {
+        Ok(ApprovalRecord {
+            batch_id: r.get(0)?,
+            role: r.get(1)?,
+            signer: r.get(2)?,
+            public_key: r.get(3)?,
+            signed_at: r.get(4)?,
+            manifest_sha256: r.get(5)?,
+            signature: r.get(6)?,
+        })
+    })?
+    .collect()
+}
+
+/// Records an approval.
+pub(super) fn insert_approval(conn: &Connection, a: &ApprovalRecord) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO approvals (batch, role, signer, public_key, signed_at, manifest_sha256, signature)
+         SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM batches WHERE batch_id = ?1",
+        params![
+            a.batch_id,
+            a.role,
+            a.signer,
+            a.public_key,
+            a.signed_at,
+            a.manifest_sha256,
+            a.signature
+        ],
+    )
+    .and_then(|n| {
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(rusqlite::Error::QueryReturnedNoRows)
+        }
+    })
+}
+
+/// Releases, of one batch or (with an empty id) of all.
+pub(super) fn releases(conn: &Connection, batch_id: &str) -> rusqlite::Result<Vec<ReleaseRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT b.batch_id, r.released_at, r.destination, r.manifest_sha256
+         FROM releases r JOIN batches b ON b.id = r.batch
+         WHERE b.batch_id = ?1 OR ?1 IS NULL ORDER BY b.id",
+    )?;
+    let batch = (!batch_id.is_empty()).then_some(batch_id);
+    stmt.query_map([batch], |r| {
+        Ok(ReleaseRecord {
+            batch_id: r.get(0)?,
+            released_at: r.get(1)?,
+            destination: r.get(2)?,
+            manifest_sha256: r.get(3)?,
+        })
+    })?
+    .collect()
+}
+
+/// Records a release.
+pub(super) fn insert_release(conn: &Connection, r: &ReleaseRecord) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO releases (batch, released_at, destination, manifest_sha256)
+         SELECT id, ?2, ?3, ?4 FROM batches WHERE batch_id = ?1",
+        params![r.batch_id, r.released_at, r.destination, r.manifest_sha256],
+    )
+    .and_then(|n| {
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(rusqlite::Error::QueryReturnedNoRows)
+        }
+    })
+}
+
+/// Whether a batch's payments are sent: it needs no approval (released
+/// when published) or it was released. `None` for a batch not recorded.
+pub(super) fn released(conn: &Connection, batch_id: &str) -> rusqlite::Result<Option<bool>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.approval_roles = '' OR EXISTS (SELECT 1 FROM releases r WHERE r.batch = b.id)
+         FROM batches b WHERE b.batch_id = ?1",
+    )?;
+    let mut rows = stmt.query_map([batch_id], |r| r.get::<_, bool>(0))?;
+    rows.next().transpose()
 }

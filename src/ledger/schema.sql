@@ -1,7 +1,7 @@
 -- The payment ledger: what has been paid, ever. Every change is also a
 -- record of the journal, whose sha256 chain `disburse ledger verify` checks.
 --
--- Schema version 3. A payment row holds what the ledger decides on (who,
+-- Schema version 4. A payment row holds what the ledger decides on (who,
 -- which month, which attempt, where the money went, where it stands); the
 -- rest of its input row is in its batch's `accepted.csv`, whose sha256 the
 -- batch's manifest records. Payments are clustered by beneficiary, their
@@ -35,7 +35,10 @@ CREATE TABLE IF NOT EXISTS batches (
     accepted        INTEGER NOT NULL,
     accepted_vnd    INTEGER NOT NULL,
     rejected        INTEGER NOT NULL,
-    state           TEXT NOT NULL CHECK (state IN ('pending', 'published'))
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'published')),
+    -- the roles that must sign the batch before its files go to the banks,
+    -- comma-separated; empty: none, the batch is released when published
+    approval_roles  TEXT NOT NULL DEFAULT ''
 );
 
 CREATE TABLE IF NOT EXISTS bank_files (
@@ -94,6 +97,30 @@ CREATE TABLE IF NOT EXISTS answers (
     received_at TEXT NOT NULL,
     updated     INTEGER NOT NULL,
     unmatched   INTEGER NOT NULL
+);
+
+-- Signatures over a batch's manifest, one per role; one key signs one role
+-- of a batch at most. `signature` is the Ed25519 signature of the
+-- statement the approval file holds.
+CREATE TABLE IF NOT EXISTS approvals (
+    batch           INTEGER NOT NULL REFERENCES batches (id),
+    role            TEXT NOT NULL,
+    signer          TEXT NOT NULL,
+    public_key      TEXT NOT NULL,
+    signed_at       TEXT NOT NULL,
+    manifest_sha256 TEXT NOT NULL,
+    signature       TEXT NOT NULL,
+    PRIMARY KEY (batch, role),
+    UNIQUE (batch, public_key)
+);
+
+-- Batches whose files were handed over for the banks after approval: their
+-- payments are sent from then on.
+CREATE TABLE IF NOT EXISTS releases (
+    batch           INTEGER PRIMARY KEY REFERENCES batches (id),
+    released_at     TEXT NOT NULL,
+    destination     TEXT NOT NULL,
+    manifest_sha256 TEXT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS journal (

@@ -9,7 +9,10 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::journal::{ChainHead, GENESIS, PaymentsSeal, payments_digest, record_hash};
-use super::records::{AnswerRecord, BankFileRecord, BatchRecord, PaymentRecord, StatusChange};
+use super::records::{
+    AnswerRecord, ApprovalRecord, BankFileRecord, BatchRecord, PaymentRecord, ReleaseRecord,
+    StatusChange,
+};
 use super::{Ledger, LedgerError, PaymentStatus, records};
 
 /// One thing found wrong.
@@ -30,6 +33,8 @@ struct Replayed {
     seals: BTreeMap<String, PaymentsSeal>,
     status: HashMap<String, StatusChange>,
     answers: BTreeMap<String, AnswerRecord>,
+    approvals: BTreeMap<(String, String), ApprovalRecord>,
+    releases: BTreeMap<String, ReleaseRecord>,
 }
 
 fn parse<T: serde::de::DeserializeOwned>(seq: i64, body: &str) -> Result<T, Problem> {
@@ -133,6 +138,16 @@ fn replay(state: &mut Replayed, seq: i64, kind: &str, body: &str) -> Result<(), 
             let a: AnswerRecord = parse(seq, body)?;
             state.answers.insert(a.sha256.clone(), a);
         }
+        "approval" => {
+            let a: ApprovalRecord = parse(seq, body)?;
+            state
+                .approvals
+                .insert((a.batch_id.clone(), a.role.clone()), a);
+        }
+        "release" => {
+            let r: ReleaseRecord = parse(seq, body)?;
+            state.releases.insert(r.batch_id.clone(), r);
+        }
         "migration" => {
             // The schema changed: the batches' payments are sealed anew as
             // the new one records them.
@@ -147,6 +162,8 @@ fn replay(state: &mut Replayed, seq: i64, kind: &str, body: &str) -> Result<(), 
             state.batches.remove(&id);
             state.files.retain(|_, f| f.batch_id != id);
             state.seals.remove(&id);
+            state.approvals.retain(|(b, _), _| *b != id);
+            state.releases.remove(&id);
         }
         other => {
             return Err(Problem(format!(
@@ -193,6 +210,27 @@ fn compare(
     if files != replayed.files {
         problems.push(Problem(
             "the bank-file records differ from the journal".to_owned(),
+        ));
+    }
+    let approvals: BTreeMap<(String, String), ApprovalRecord> =
+        records::approvals(ledger.conn(), "")
+            .map_err(&sql)?
+            .into_iter()
+            .map(|a| ((a.batch_id.clone(), a.role.clone()), a))
+            .collect();
+    if approvals != replayed.approvals {
+        problems.push(Problem(
+            "the approvals differ from the journal: a signature was added, changed or deleted behind it".to_owned(),
+        ));
+    }
+    let releases: BTreeMap<String, ReleaseRecord> = records::releases(ledger.conn(), "")
+        .map_err(&sql)?
+        .into_iter()
+        .map(|r| (r.batch_id.clone(), r))
+        .collect();
+    if releases != replayed.releases {
+        problems.push(Problem(
+            "the releases differ from the journal: a batch was marked released, or unreleased, behind it".to_owned(),
         ));
     }
     let answers: BTreeMap<String, AnswerRecord> = records::answers(ledger.conn())
