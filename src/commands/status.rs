@@ -23,6 +23,7 @@ pub fn run(args: &StatusArgs, lang: Lang) -> Result<(), Failure> {
     };
     let counts = ledger.status_counts(filter)?;
     let tallies = tally(&settings.reference, &counts);
+    let unreleased = unreleased(&ledger, period.as_deref(), args.batch.as_deref())?;
     if args.json {
         #[derive(Serialize)]
         struct Json<'a> {
@@ -30,12 +31,14 @@ pub fn run(args: &StatusArgs, lang: Lang) -> Result<(), Failure> {
             batch: Option<&'a str>,
             banks: &'a [Tally],
             total: Tally,
+            awaiting_release: &'a [Unreleased],
         }
         let json = Json {
             period: period.as_deref(),
             batch: args.batch.as_deref(),
             banks: &tallies,
             total: total(&tallies),
+            awaiting_release: &unreleased,
         };
         let text = serde_json::to_string_pretty(&json).map_err(Failure::internal)?;
         return print(&format!("{text}\n"));
@@ -61,7 +64,95 @@ pub fn run(args: &StatusArgs, lang: Lang) -> Result<(), Failure> {
     } else {
         format!("payments for {scope} (ledger {}):", path.display())
     };
-    print(&format!("{head}\n{}", table(&tallies, lang)))
+    let mut text = format!("{head}\n{}", table(&tallies, lang));
+    if !unreleased.is_empty() {
+        text.push_str(if vi {
+            "lô chưa được chuyển cho ngân hàng (các khoản chi của lô chưa được gửi):\n"
+        } else {
+            "batches not released (their payments are not sent until they are):\n"
+        });
+        for u in &unreleased {
+            let signed: Vec<String> = u
+                .signed
+                .iter()
+                .map(|(role, who)| format!("{} ({who})", label(role, vi)))
+                .collect();
+            let missing: Vec<String> = u.missing.iter().map(|r| label(r, vi)).collect();
+            let (signed_word, missing_word, none) = if vi {
+                ("đã ký", "còn thiếu", "chưa ai")
+            } else {
+                ("signed", "still to sign", "nobody")
+            };
+            text.push_str(&format!(
+                "  {}  {signed_word}: {}; {missing_word}: {}\n",
+                u.batch_id,
+                if signed.is_empty() {
+                    none.to_owned()
+                } else {
+                    signed.join(", ")
+                },
+                if missing.is_empty() {
+                    "-".to_owned()
+                } else {
+                    missing.join(", ")
+                },
+            ));
+        }
+    }
+    print(&text)
+}
+
+/// A role's name in the terminal's language.
+fn label(role: &str, vi: bool) -> String {
+    let (v, e) = crate::approval::role_label(role);
+    if vi { v } else { e }
+}
+
+/// A batch that needs approval and was not released.
+#[derive(Debug, Serialize)]
+struct Unreleased {
+    batch_id: String,
+    required: Vec<String>,
+    /// Role and signer of each signature recorded.
+    signed: Vec<(String, String)>,
+    missing: Vec<String>,
+}
+
+/// The batches in scope awaiting approval or release.
+fn unreleased(
+    ledger: &crate::ledger::Ledger,
+    period: Option<&str>,
+    batch: Option<&str>,
+) -> Result<Vec<Unreleased>, Failure> {
+    let mut found = Vec::new();
+    for (record, _) in ledger.batches()? {
+        let in_scope = match (period, batch) {
+            (Some(p), _) => record.period == p,
+            (None, Some(b)) => record.batch_id == b,
+            (None, None) => true,
+        };
+        let required: Vec<String> = record.roles().map(str::to_owned).collect();
+        if !in_scope || required.is_empty() || ledger.release(&record.batch_id)?.is_some() {
+            continue;
+        }
+        let signed: Vec<(String, String)> = ledger
+            .approvals(&record.batch_id)?
+            .into_iter()
+            .map(|a| (a.role, a.signer))
+            .collect();
+        let missing = required
+            .iter()
+            .filter(|r| !signed.iter().any(|(s, _)| s == *r))
+            .cloned()
+            .collect();
+        found.push(Unreleased {
+            batch_id: record.batch_id,
+            required,
+            signed,
+            missing,
+        });
+    }
+    Ok(found)
 }
 
 /// A count as `12 · 4.320.000 đ`, or `-` for none.
