@@ -454,6 +454,9 @@ fn manifest(result: &Prepared, header: &MessageHeader, files: Vec<FileEntry>) ->
         files,
         journal_head: result.journal_head.clone(),
         changes: result.changes.as_ref().map(|c| c.summary()),
+        approval: crate::write::manifest::ApprovalRequirement {
+            required: result.config.required_roles(),
+        },
     }
 }
 
@@ -575,6 +578,7 @@ fn records<'r>(
         accepted: t.accepted as i64,
         accepted_vnd: t.accepted_vnd,
         rejected: t.rejected as i64,
+        approval_roles: result.config.required_roles().join(","),
     };
     let files = result
         .batches

@@ -51,6 +51,14 @@ pub enum Command {
     Reissue(ReissueArgs),
     /// Compare two recorded months: who is new, who stopped, whose account, amount, name, commune, category or coefficient changed.
     Diff(DiffArgs),
+    /// Make an approver's Ed25519 key pair; prints the entry for the office's configuration.
+    Keygen(KeygenArgs),
+    /// Sign a batch in your role, after checking every file against its manifest and the ledger.
+    Approve(ApproveArgs),
+    /// Hand an approved batch over for the banks: bank files, manifest and approvals, copied atomically.
+    Release(ReleaseArgs),
+    /// Check a batch, or a release a bank received, against its manifest and the approvers' public keys.
+    Verify(VerifyArgs),
     /// Check or export the payment ledger.
     #[command(subcommand)]
     Ledger(LedgerCommand),
@@ -174,6 +182,78 @@ pub struct DiffArgs {
     /// Print the counts as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `disburse keygen`.
+#[derive(Debug, Args)]
+#[command(after_help = Exit::help())]
+pub struct KeygenArgs {
+    /// The approver's full name, as signatures and reports show it.
+    #[arg(long)]
+    pub name: String,
+    /// The role they sign in (`chief_accountant`, `head`, or one of `[approval] roles`).
+    #[arg(long)]
+    pub role: String,
+    /// The secret key file to write (readable by its owner only); must not exist.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// The office's settings (TOML): the roles a key may be made for.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+/// `disburse approve`.
+#[derive(Debug, Args)]
+#[command(after_help = Exit::help())]
+pub struct ApproveArgs {
+    /// The batch directory (as `run` or the hot folder wrote it).
+    pub batch_dir: PathBuf,
+    /// Your secret key file (`disburse keygen`); its passphrase is asked
+    /// at the terminal, or read from DISBURSE_PASSPHRASE.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Sign without asking for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// The office's settings (TOML), with its `[[approvers]]`.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The payment ledger the batch was recorded in.
+    #[arg(long, env = "DISBURSE_LEDGER")]
+    pub ledger: Option<PathBuf>,
+}
+
+/// `disburse release`.
+#[derive(Debug, Args)]
+#[command(after_help = Exit::help())]
+pub struct ReleaseArgs {
+    /// The approved batch directory.
+    pub batch_dir: PathBuf,
+    /// Where to put the bank files, the manifest and the approvals; must
+    /// not exist or be empty.
+    #[arg(long)]
+    pub to: PathBuf,
+    /// The office's settings (TOML), with its `[[approvers]]`.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The payment ledger the batch was recorded in.
+    #[arg(long, env = "DISBURSE_LEDGER")]
+    pub ledger: Option<PathBuf>,
+}
+
+/// `disburse verify`.
+#[derive(Debug, Args)]
+#[command(after_help = Exit::help())]
+pub struct VerifyArgs {
+    /// A batch directory, or a release as a bank received it.
+    pub batch_dir: PathBuf,
+    /// The paying office's settings (TOML), or a file of its `[[approvers]]`
+    /// and `[approval]` only: the public keys and roles to check against.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The payment ledger, to check the batch against what it recorded too.
+    #[arg(long)]
+    pub ledger: Option<PathBuf>,
 }
 
 /// `disburse ledger ...`.

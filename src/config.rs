@@ -137,6 +137,80 @@ pub struct Config {
     pub schemas_dir: Option<PathBuf>,
     /// The payment ledger used when `--ledger` is not given.
     pub ledger: Option<PathBuf>,
+    /// Which roles must sign a batch before its files go to the banks.
+    #[serde(default)]
+    pub approval: ApprovalSettings,
+    /// The people who sign, each with their role and public key.
+    #[serde(default)]
+    pub approvers: Vec<Approver>,
+}
+
+/// `[approval]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalSettings {
+    /// The roles that must each sign; by default the chief accountant and
+    /// the head of the unit, once any approver is configured.
+    pub roles: Option<Vec<String>>,
+}
+
+/// The roles Decree 11/2020 and the treasury's rules ask to sign a payment.
+pub const DEFAULT_ROLES: [&str; 2] = ["chief_accountant", "head"];
+
+/// The office's signatories: `[approval]` and `[[approvers]]`, from its
+/// configuration or, for a bank or an auditor, from a file of these two
+/// alone.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Signatories {
+    /// The roles required.
+    #[serde(default)]
+    pub approval: ApprovalSettings,
+    /// The approvers.
+    #[serde(default)]
+    pub approvers: Vec<Approver>,
+}
+
+impl Signatories {
+    /// The roles that must sign, in signing order; empty when no approver
+    /// is configured.
+    pub fn required_roles(&self) -> Vec<String> {
+        if self.approvers.is_empty() {
+            return Vec::new();
+        }
+        match &self.approval.roles {
+            Some(roles) => roles.clone(),
+            None => DEFAULT_ROLES.iter().map(|r| (*r).to_owned()).collect(),
+        }
+    }
+
+    /// Reads `[approval]` and `[[approvers]]` from a TOML file, whatever
+    /// else it holds, and checks them.
+    pub fn load(path: &Path) -> Result<Signatories, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let invalid = |message: String| ConfigError::Invalid {
+            file: path.display().to_string(),
+            message,
+        };
+        let found: Signatories =
+            toml::from_str(&text).map_err(|e| invalid(e.message().to_owned()))?;
+        check_approval(&found).map_err(invalid)?;
+        Ok(found)
+    }
+}
+
+/// One `[[approvers]]` entry: a person who may sign in a role.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approver {
+    /// Their name, as signatures and reports show it.
+    pub name: String,
+    /// The role they sign in.
+    pub role: String,
+    /// Their Ed25519 public key: 64 hexadecimal digits.
+    pub public_key: String,
 }
 
 fn default_payment_types() -> BTreeMap<String, Vec<String>> {
@@ -209,6 +283,7 @@ impl Config {
                 "payment.base_level_vnd must be positive".to_owned(),
             ));
         }
+        check_approval(&config.signatories()).map_err(invalid)?;
         for (name, severity) in &config.rules {
             let code = Code::from_name(name)
                 .ok_or_else(|| invalid(format!("rules: unknown rule `{name}`")))?;
@@ -248,6 +323,20 @@ impl Config {
             })
     }
 
+    /// The roles that must sign a batch before release, in signing order;
+    /// empty when no approver is configured.
+    pub fn required_roles(&self) -> Vec<String> {
+        self.signatories().required_roles()
+    }
+
+    /// Who signs, and in which roles.
+    pub fn signatories(&self) -> Signatories {
+        Signatories {
+            approval: self.approval.clone(),
+            approvers: self.approvers.clone(),
+        }
+    }
+
     /// The severity in force for a rule.
     pub fn severity(&self, code: Code) -> Severity {
         self.rules
@@ -262,6 +351,89 @@ impl Config {
             .execution_date
             .unwrap_or_else(|| period.day(self.payment.execution_day))
     }
+}
+
+/// A role name: a lower-case word (`chief_accountant`), as it names the
+/// approval file.
+pub fn is_role_name(role: &str) -> bool {
+    (1..=32).contains(&role.len())
+        && role.starts_with(|c: char| c.is_ascii_lowercase())
+        && role
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// `[approval]` and `[[approvers]]` make sense together: every role is
+/// named once and has someone to sign it, every approver signs a required
+/// role with a key of their own, and one person holds one role.
+fn check_approval(config: &Signatories) -> Result<(), String> {
+    if config.approvers.is_empty() {
+        return match &config.approval.roles {
+            Some(roles) if !roles.is_empty() => Err(format!(
+                "approval.roles names {} but no [[approvers]] are configured to sign",
+                roles.join(", ")
+            )),
+            _ => Ok(()),
+        };
+    }
+    let roles = config.required_roles();
+    if roles.is_empty() {
+        return Err("approval.roles is empty, but [[approvers]] are configured: name the roles that must sign".to_owned());
+    }
+    for (i, role) in roles.iter().enumerate() {
+        if !is_role_name(role) {
+            return Err(format!(
+                "approval.roles: `{role}` is not a role name (lower-case letters, digits and _)"
+            ));
+        }
+        if roles[..i].contains(role) {
+            return Err(format!("approval.roles names `{role}` twice"));
+        }
+    }
+    let mut keys = std::collections::HashSet::new();
+    let mut people: BTreeMap<&str, &str> = BTreeMap::new();
+    for (i, a) in config.approvers.iter().enumerate() {
+        let at = format!("approvers[{}] ({})", i + 1, a.name);
+        if a.name.trim().is_empty()
+            || a.name.chars().count() > 140
+            || a.name.chars().any(char::is_control)
+        {
+            return Err(format!(
+                "approvers[{}]: `name` must be a person's name, 1 to 140 characters",
+                i + 1
+            ));
+        }
+        if !roles.contains(&a.role) {
+            return Err(format!(
+                "{at}: role `{}` is not one of approval.roles ({})",
+                a.role,
+                roles.join(", ")
+            ));
+        }
+        crate::approval::key::public_key(&a.public_key)
+            .map_err(|why| format!("{at}: public_key {why}"))?;
+        if !keys.insert(a.public_key.to_ascii_lowercase()) {
+            return Err(format!(
+                "{at}: this public key is configured twice; every approver signs with a key of their own"
+            ));
+        }
+        if let Some(other) = people.insert(a.name.trim(), &a.role)
+            && other != a.role
+        {
+            return Err(format!(
+                "{at}: {} is configured as `{other}` too; one person signs in one role, so that two people approve every batch",
+                a.name
+            ));
+        }
+    }
+    for role in &roles {
+        if !config.approvers.iter().any(|a| &a.role == role) {
+            return Err(format!(
+                "approval.roles: no approver is configured for `{role}`"
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

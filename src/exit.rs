@@ -26,11 +26,15 @@ pub enum Exit {
     Ledger = 7,
     /// `--strict-totals`: the rows do not add up to the list's totals row.
     DeclaredTotal = 8,
+    /// The batch is not approved, or a file or a signature does not verify.
+    NotApproved = 9,
+    /// The key may not sign this batch.
+    Signer = 10,
 }
 
 impl Exit {
     /// Every exit code, in order.
-    pub const ALL: [Exit; 9] = [
+    pub const ALL: [Exit; 11] = [
         Exit::Done,
         Exit::Internal,
         Exit::Usage,
@@ -40,6 +44,8 @@ impl Exit {
         Exit::AlreadyProcessed,
         Exit::Ledger,
         Exit::DeclaredTotal,
+        Exit::NotApproved,
+        Exit::Signer,
     ];
 
     /// The number.
@@ -64,6 +70,12 @@ impl Exit {
             Exit::Ledger => "the ledger cannot be used, or `ledger verify` found a problem",
             Exit::DeclaredTotal => {
                 "refused (`--strict-totals`): the rows do not add up to the list's totals row"
+            }
+            Exit::NotApproved => {
+                "refused: the batch is not approved, or a file or signature does not verify (`approve`, `release`, `verify`)"
+            }
+            Exit::Signer => {
+                "refused: this key may not sign the batch (not a configured approver's, wrong passphrase, role already signed, key already signed another role)"
             }
         }
     }

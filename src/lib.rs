@@ -9,6 +9,7 @@
 //! them in order. [`ledger`] remembers every payment; [`returns`] reads the
 //! banks' answers back into it.
 
+pub mod approval;
 pub mod batch;
 pub mod cells;
 pub mod changes;

@@ -82,6 +82,10 @@ fn main() -> ExitCode {
         Command::Status(args) => commands::status::run(args, cli.lang),
         Command::Reissue(args) => commands::reissue::run(args, cli.quiet),
         Command::Diff(args) => commands::diff::run(args, cli.lang),
+        Command::Keygen(args) => commands::approval::keygen(args),
+        Command::Approve(args) => commands::approval::approve(args),
+        Command::Release(args) => commands::approval::release(args),
+        Command::Verify(args) => commands::approval::verify(args),
         Command::Ledger(command) => commands::ledger::run(command, cli.quiet),
         Command::Generate(args) => commands::generate::run(args),
     };

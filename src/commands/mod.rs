@@ -1,6 +1,7 @@
 //! One file per subcommand: each turns parsed arguments into library calls
 //! and output for people. Only this module and `main.rs` print.
 
+pub mod approval;
 pub mod diff;
 pub mod generate;
 pub mod ledger;

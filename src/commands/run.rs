@@ -147,6 +147,7 @@ struct JsonSummary<'a> {
     out: String,
     totals: &'a Totals,
     banks: Vec<JsonBank<'a>>,
+    approval: &'a crate::write::manifest::ApprovalRequirement,
 }
 
 #[derive(Serialize)]
@@ -175,6 +176,7 @@ impl<'a> JsonSummary<'a> {
                     total_vnd: f.total_vnd.unwrap_or(0),
                 })
                 .collect(),
+            approval: &m.approval,
         }
     }
 }
@@ -200,6 +202,8 @@ struct Words {
     open_report: &'static str,
     /// The changes since `from`: new, stopped, accounts changed, the rest.
     changes: fn(from: &str, [usize; 4]) -> String,
+    /// The approval the batch needs: none, or the roles' names.
+    approval: fn(Option<&str>) -> String,
 }
 
 const EN: Words = Words {
@@ -224,6 +228,14 @@ const EN: Words = Words {
         )
     },
     unreadable: |n| format!(" ({n} rejected rows have no readable amount)"),
+    approval: |roles| {
+        match roles {
+        None => "  approval  none needed (no approvers configured): the bank files may be sent as written".to_owned(),
+        Some(roles) => format!(
+            "  approval  awaiting {roles} (disburse approve); send nothing until `disburse release`"
+        ),
+    }
+    },
     bank_file: "bank file",
     payments: "payments",
     amount: "amount",
@@ -251,6 +263,14 @@ const VI: Words = Words {
         format!("các dòng cộng lại {rows} đ nhưng danh sách ghi {declared} đ: chênh lệch {diff} đ")
     },
     unreadable: |n| format!(" ({n} dòng bị từ chối không đọc được số tiền)"),
+    approval: |roles| {
+        match roles {
+        None => "  phê duyệt không cần (chưa cấu hình người ký): có thể gửi các tệp ngân hàng như đã lập".to_owned(),
+        Some(roles) => format!(
+            "  phê duyệt chờ {roles} ký (disburse approve); chưa gửi gì cho ngân hàng trước `disburse release`"
+        ),
+    }
+    },
     bank_file: "tệp ngân hàng",
     payments: "số món",
     amount: "số tiền",
@@ -342,6 +362,10 @@ fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path, lang: Lang) -> std
         )?;
     }
     writeln!(w)?;
+    let required = &m.approval.required;
+    let names =
+        (!required.is_empty()).then(|| crate::approval::page::labels(required, lang == Lang::En));
+    writeln!(w, "{}", (words.approval)(names.as_deref()))?;
     writeln!(
         w,
         "  {:<9} {} ({})",

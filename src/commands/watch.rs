@@ -36,9 +36,37 @@ pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
         signal_hook::flag::register(signal, Arc::clone(&stop)).map_err(Failure::internal)?;
     }
     let settle = Duration::from_secs(args.settle);
+    let roles = settings.config.required_roles();
+    let awaiting = if roles.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; awaiting approval ({}), then released into {}",
+            crate::approval::page::labels(&roles, true),
+            args.root.join("tobank").display()
+        )
+    };
     let report = |o: &Outcome| {
         if !quiet {
-            print_outcome(o);
+            print_outcome(o, &awaiting);
+        }
+    };
+    // With approvers, the approved batches of the outbox go to the banks'
+    // folders: at start, and after every scan.
+    let release = |ledger: &mut Ledger| {
+        if roles.is_empty() {
+            return;
+        }
+        for (batch, dirs) in crate::commands::approval::release_approved(
+            &folder_outbox(&args.root),
+            &args.root.join("tobank"),
+            ledger,
+            &settings.config,
+        ) {
+            if !quiet {
+                let dirs: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+                println!("batch {batch}: approved, released into {}", dirs.join(", "));
+            }
         }
     };
 
@@ -76,6 +104,7 @@ pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
                 Err(e) => tracing::error!("{}: {:#}", path.display(), anyhow::Error::new(e)),
             }
         }
+        release(&mut ledger);
         if args.once {
             if !quiet {
                 print_waiting(&folder, settle);
@@ -88,14 +117,19 @@ pub fn run(args: &WatchArgs, quiet: bool) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The outbox of a hot folder.
+fn folder_outbox(root: &std::path::Path) -> std::path::PathBuf {
+    root.join("outbox")
+}
+
 /// What happened to one dropped file, on one line.
-fn print_outcome(o: &Outcome) {
+fn print_outcome(o: &Outcome, awaiting: &str) {
     match o {
         Outcome::Batch {
             file,
             batch_id,
             out,
-        } => println!("{file}: batch {batch_id} in {}", out.display()),
+        } => println!("{file}: batch {batch_id} in {}{awaiting}", out.display()),
         Outcome::Answer {
             file,
             out,

@@ -116,6 +116,7 @@ pub fn write(
     );
     meta(&mut h, result);
     verdict(&mut h, result);
+    approval_section(&mut h, &result.config);
     summary(&mut h, &result.totals);
     banks(&mut h, result, files);
     chart_section(&mut h, result, charts);
@@ -133,6 +134,61 @@ pub fn write(
         &result.batch_id,
     );
     out.write_all(h.as_bytes())
+}
+
+/// The approval the batch needs before its files may go to a bank: none,
+/// or the roles and who may sign in each. The signatures themselves come
+/// later, beside the manifest (`approvals/`, shown by
+/// `approvals/index.html`): this page is part of what they sign.
+fn approval_section(h: &mut String, config: &crate::config::Config) {
+    let roles = config.required_roles();
+    if roles.is_empty() {
+        let _ = writeln!(
+            h,
+            r#"<p class="note" data-field="approval" data-state="none">{}</p>"#,
+            both(
+                "Phê duyệt: không yêu cầu (đơn vị chưa cấu hình người ký); các tệp ngân hàng có thể gửi như đã lập.",
+                "Approval: none needed (the office configures no approvers); the bank files may be sent as written.",
+            )
+        );
+        return;
+    }
+    let _ = writeln!(
+        h,
+        r#"<h2>{}</h2>
+<div class="verdict bad" data-field="approval" data-state="prepared">{}</div>
+<table>
+<tr><th>{}</th><th>{}</th><th>{}</th></tr>"#,
+        both("Phê duyệt", "Approval"),
+        both(
+            "Chờ phê duyệt: chưa gửi tệp nào cho ngân hàng. Mỗi người ký bằng khóa riêng (disburse approve); khi đủ chữ ký, các tệp được chuyển đi (disburse release). Tình trạng chữ ký: approvals/index.html.",
+            "Awaiting approval: send no file to any bank. Each signatory signs with their own key (disburse approve); once all have, the files are handed over (disburse release). Signatures so far: approvals/index.html.",
+        ),
+        both("Vai trò", "Role"),
+        both("Người được ký", "May sign"),
+        both("Chữ ký", "Signature"),
+    );
+    for role in &roles {
+        let (vi, en) = crate::approval::role_label(role);
+        let names: Vec<&str> = config
+            .approvers
+            .iter()
+            .filter(|a| &a.role == role)
+            .map(|a| a.name.as_str())
+            .collect();
+        let _ = writeln!(
+            h,
+            r#"<tr data-role="{}"><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            escape(role),
+            both(&vi, &en),
+            escape(names.join(", ")),
+            both("Chưa ký", "Not signed yet"),
+        );
+    }
+    h.push_str(
+        "</table>
+",
+    );
 }
 
 /// The payments and the amount in the bank files.

@@ -261,6 +261,8 @@ struct Matcher<'t, 'c> {
     /// Bank files to read whole at their first named transaction, and
     /// whether they were.
     to_prefetch: HashMap<String, bool>,
+    /// Whether each batch named so far was released for the banks.
+    released: HashMap<String, bool>,
 }
 
 /// Transactions of one bank file an answer must name for the file's
@@ -278,7 +280,30 @@ impl<'t, 'c> Matcher<'t, 'c> {
             named: HashSet::new(),
             prefetched: HashMap::new(),
             to_prefetch: HashMap::new(),
+            released: HashMap::new(),
         }
+    }
+
+    /// Whether the batch is released, else lists the item: an answer about
+    /// a payment whose files were never handed over is not believed.
+    fn released(&mut self, item: &Item, batch_id: &str) -> Result<bool, LedgerError> {
+        let released = match self.released.get(batch_id) {
+            Some(&r) => r,
+            None => {
+                let r = self.tx.released(batch_id)?.unwrap_or(false);
+                self.released.insert(batch_id.to_owned(), r);
+                r
+            }
+        };
+        if !released {
+            self.unmatched(
+                item,
+                format!(
+                    "batch `{batch_id}` has not been released: its files were never handed over for the banks (it awaits approval); nothing changed"
+                ),
+            );
+        }
+        Ok(released)
     }
 
     /// The payment with this end-to-end id and its recorded status.
@@ -492,6 +517,9 @@ impl<'t, 'c> Matcher<'t, 'c> {
             );
             return Ok(());
         }
+        if !self.released(item, &payment.batch_id)? {
+            return Ok(());
+        }
         self.named.insert(e2e.to_owned());
         self.apply(payment, current, status, item);
         Ok(())
@@ -546,6 +574,9 @@ impl<'t, 'c> Matcher<'t, 'c> {
         let Some(status) = self.status(item) else {
             return Ok(());
         };
+        if !self.released(item, &file.batch_id)? {
+            return Ok(());
+        }
         let unnamed: Vec<_> = self
             .tx
             .payments(PaymentFilter::Message(&file.message_id))?
@@ -601,6 +632,9 @@ impl<'t, 'c> Matcher<'t, 'c> {
         let Some(file) = file else {
             return Ok(());
         };
+        if !self.released(item, &file.batch_id)? {
+            return Ok(());
+        }
         let count = item.count.as_deref().and_then(|c| c.parse::<i64>().ok());
         let total = item.amount.as_ref().and_then(Amount::vnd);
         let (Some(count), Some(total)) = (count, total) else {

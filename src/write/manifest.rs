@@ -34,6 +34,16 @@ pub struct Manifest {
     /// With a ledger that holds an earlier period: what changed since.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<crate::changes::Summary>,
+    /// Who must sign before the bank files may go to the banks.
+    pub approval: ApprovalRequirement,
+}
+
+/// The roles that must sign a batch (`disburse approve`) before its bank
+/// files are released; none when the office configures no approvers.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApprovalRequirement {
+    /// Roles, in signing order; empty: the batch needs no approval.
+    pub required: Vec<String>,
 }
 
 /// The input list.
