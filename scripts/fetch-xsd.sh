@@ -5,7 +5,7 @@
 set -euo pipefail
 dest=${1:-target/xsd}
 mkdir -p "$dest"
-if [ -f "$dest/pain.001.001.09.xsd" ] && [ -f "$dest/camt.054.001.08.xsd" ]; then
+if [ -f "$dest/pain.001.001.09.xsd" ] && [ -f "$dest/pain.001.001.03.xsd" ] && [ -f "$dest/camt.054.001.08.xsd" ]; then
   exit 0
 fi
 work=$(mktemp -d)
@@ -17,6 +17,7 @@ import glob, os, sys, zipfile
 work, dest = sys.argv[1], sys.argv[2]
 wanted = {
     "pain.001.001.09.xsd",
+    "pain.001.001.03.xsd",
     "pain.002.001.03.xsd",
     "pain.002.001.12.xsd",
     "camt.053.001.08.xsd",

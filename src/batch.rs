@@ -48,6 +48,9 @@ pub enum RunError {
     /// The pinned clock is malformed.
     #[error("{0}")]
     Clock(String),
+    /// A bank's profile cannot route its payments.
+    #[error(transparent)]
+    Route(#[from] crate::route::RouteError),
     /// The ledger cannot be used.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
@@ -256,8 +259,9 @@ pub fn finish(
             remittance: &config.payment.remittance,
             attempts,
             adopted: &adopted,
+            profiles: &settings.reference.profiles,
         },
-    );
+    )?;
     tracing::debug!(elapsed = ?started.elapsed(), "routed");
     // A totals row whose amount cannot be read declares nothing that adds up.
     if let (true, Some(declared)) = (settings.strict_totals, &table.declared)
@@ -272,6 +276,7 @@ pub fn finish(
         });
     }
     let created = clock::now().map_err(RunError::Clock)?;
+    let (execution_date, notices) = execution_and_notices(config, period, created);
     Ok(Prepared {
         table,
         candidates,
@@ -284,7 +289,70 @@ pub fn finish(
         adopted,
         journal_head: None,
         changes: None,
+        execution_date,
+        notices,
     })
+}
+
+/// The execution date to request, and what to say about it and the
+/// debtor's bank: a requested date already past is kept and warned of, or
+/// moved to the next business day (`[payment] past_execution_date`); a
+/// debtor's bank given only by name is warned of.
+fn execution_and_notices(
+    config: &crate::config::Config,
+    period: Period,
+    created: chrono::DateTime<chrono::FixedOffset>,
+) -> (chrono::NaiveDate, Vec<crate::prepared::Notice>) {
+    use crate::prepared::Notice;
+    use chrono::{Datelike, Weekday};
+    let requested = config.execution_date(period);
+    let today = created.date_naive();
+    let mut notices = Vec::new();
+    let mut date = requested;
+    if requested < today {
+        let mut next = today.succ_opt().unwrap_or(today);
+        while matches!(next.weekday(), Weekday::Sat | Weekday::Sun) {
+            next = next.succ_opt().unwrap_or(next);
+        }
+        match config.payment.past_execution_date {
+            crate::config::PastExecution::Warn => notices.push(Notice {
+                code: "EXECUTION_DATE_PAST",
+                message: format!(
+                    "the requested execution date {requested} is before today ({today}): a bank may refuse the files or pay late; set [payment] past_execution_date = \"next_business_day\" to ask for {next}"
+                ),
+                message_vi: format!(
+                    "ngày chi trả yêu cầu {requested} đã qua (hôm nay {today}): ngân hàng có thể từ chối hoặc chi chậm; đặt [payment] past_execution_date = \"next_business_day\" để yêu cầu ngày {next}"
+                ),
+            }),
+            crate::config::PastExecution::NextBusinessDay => {
+                date = next;
+                notices.push(Notice {
+                    code: "EXECUTION_DATE_MOVED",
+                    message: format!(
+                        "the requested execution date {requested} was past: the files ask for the next business day, {next}"
+                    ),
+                    message_vi: format!(
+                        "ngày chi trả yêu cầu {requested} đã qua: các tệp yêu cầu ngày làm việc kế tiếp, {next}"
+                    ),
+                });
+            }
+        }
+    }
+    let d = &config.debtor;
+    if d.agent_bic.is_none() && d.agent_member_id.is_none() {
+        notices.push(Notice {
+            code: "DEBTOR_AGENT_BY_NAME",
+            message: format!(
+                "the paying bank is given only by name ({}): banks route on a BIC or a NAPAS member id; set [debtor] agent_bic or agent_member_id",
+                d.agent_name.as_deref().unwrap_or("")
+            ),
+            message_vi: format!(
+                "ngân hàng của tài khoản chi chỉ có tên ({}): ngân hàng định tuyến theo BIC hoặc mã thành viên NAPAS; đặt [debtor] agent_bic hoặc agent_member_id",
+                d.agent_name.as_deref().unwrap_or("")
+            ),
+        });
+    }
+    (date, notices)
 }
 
 /// A batch written and synced beside its target, not yet published.
@@ -367,7 +435,8 @@ fn message_header(result: &Prepared) -> MessageHeader {
         debtor_account: config.debtor.account.clone(),
         debtor_agent_bic: config.debtor.agent_bic.clone(),
         debtor_agent_name: config.debtor.agent_name.clone(),
-        execution_date: config.execution_date(result.period),
+        debtor_agent_member_id: config.debtor.agent_member_id.clone(),
+        execution_date: result.execution_date,
         batch_booking: config.payment.batch_booking,
     }
 }
@@ -391,6 +460,9 @@ fn write_banks(
                 sha256: written.sha256,
                 bytes: written.bytes,
                 bank_bin: Some(b.bank.bin.clone()),
+                format: (b.format != crate::reference::BankFormat::Pain001V09)
+                    .then(|| b.format.as_str()),
+                part: b.part,
                 message_id: Some(b.message_id.clone()),
                 transactions: Some(b.payments.len()),
                 total_vnd: Some(b.total),
@@ -411,6 +483,16 @@ fn write_listings(staging: &Staging, result: &Prepared) -> Result<Vec<FileEntry>
             reconciliation::write,
         ),
         ("reconciliation.xlsx", "workbook", report::workbook::write),
+        (
+            "treasury/mau-09.xlsx",
+            "mau-09",
+            report::mau09::write_workbook,
+        ),
+        (
+            "treasury/mau-09.html",
+            "mau-09-page",
+            report::mau09::write_page,
+        ),
     ];
     if result.changes.is_some() {
         reports.push(("changes.csv", "changes", |w, result| {
@@ -421,7 +503,9 @@ fn write_listings(staging: &Staging, result: &Prepared) -> Result<Vec<FileEntry>
     reports
         .par_iter()
         .map(|(path, kind, fill)| {
+            let started = std::time::Instant::now();
             let written = staging.write_file(path, |w| fill(w, result))?;
+            tracing::debug!(file = path, elapsed = ?started.elapsed(), "listing written");
             Ok(FileEntry::document(path, kind, written))
         })
         .collect()
@@ -457,6 +541,7 @@ fn manifest(result: &Prepared, header: &MessageHeader, files: Vec<FileEntry>) ->
         approval: crate::write::manifest::ApprovalRequirement {
             required: result.config.required_roles(),
         },
+        notices: result.notices.clone(),
     }
 }
 

@@ -56,6 +56,9 @@ pub struct Debtor {
     pub agent_bic: Option<String>,
     /// The debtor's bank by name, when it has no BIC.
     pub agent_name: Option<String>,
+    /// The debtor's bank by its NAPAS member id (six digits), when it has
+    /// no BIC: banks route on an id, never on a name.
+    pub agent_member_id: Option<String>,
 }
 
 /// How payments are requested.
@@ -78,6 +81,21 @@ pub struct PaymentSettings {
     /// The most one payment may be; a row above it is `BAD_AMOUNT`.
     #[serde(default = "default_max_amount")]
     pub max_amount_vnd: i64,
+    /// What to do when the requested execution date is already past.
+    #[serde(default)]
+    pub past_execution_date: PastExecution,
+}
+
+/// What to do with a requested execution date already past when the batch
+/// is made (a January list run in March).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PastExecution {
+    /// Keep the date and warn in the summary, report and manifest.
+    #[default]
+    Warn,
+    /// Ask for the next business day (Monday to Friday) after today.
+    NextBusinessDay,
 }
 
 /// The default ceiling of one payment: 100 million đồng, above several
@@ -112,6 +130,7 @@ impl Default for PaymentSettings {
             batch_booking: true,
             base_level_vnd: None,
             max_amount_vnd: DEFAULT_MAX_AMOUNT_VND,
+            past_execution_date: PastExecution::Warn,
         }
     }
 }
@@ -267,8 +286,20 @@ impl Config {
                 config.payment.execution_day
             )));
         }
-        if config.debtor.agent_bic.is_none() && config.debtor.agent_name.is_none() {
-            return Err(invalid("debtor needs agent_bic or agent_name".to_owned()));
+        if config.debtor.agent_bic.is_none()
+            && config.debtor.agent_name.is_none()
+            && config.debtor.agent_member_id.is_none()
+        {
+            return Err(invalid(
+                "debtor needs agent_bic, agent_member_id or agent_name".to_owned(),
+            ));
+        }
+        if let Some(id) = &config.debtor.agent_member_id
+            && (id.len() != 6 || !id.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(invalid(format!(
+                "debtor.agent_member_id `{id}` is not a 6-digit NAPAS member id"
+            )));
         }
         if !config.payment_types.contains_key("monthly") {
             return Err(invalid("payment_types must include `monthly`".to_owned()));

@@ -24,6 +24,25 @@ pub fn message_id(batch_id: &str, bank_bin: &str) -> String {
     format!("{batch_id}-{bank_bin}")
 }
 
+/// The most parts one bank's payments may be split into: two base-36
+/// digits.
+pub const MAX_PARTS: u32 = 36 * 36 - 1;
+
+/// The message id of part `k` (from 1) of a bank's payments: the bank's
+/// message id and `k` in two base-36 digits (`…-97040501`, `…-9704050A`),
+/// at most 33 characters, so that its payment information id fits 35.
+pub fn part_message_id(batch_id: &str, bank_bin: &str, k: u32) -> String {
+    assert!((1..=MAX_PARTS).contains(&k), "part {k} cannot be numbered");
+    const DIGITS: &[u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let (hi, lo) = ((k / 36) as usize, (k % 36) as usize);
+    format!(
+        "{}{}{}",
+        message_id(batch_id, bank_bin),
+        DIGITS[hi] as char,
+        DIGITS[lo] as char
+    )
+}
+
 /// The payment information id inside that message: at most 33 characters.
 pub fn payment_info_id(message_id: &str) -> String {
     format!("{message_id}-1")

@@ -41,4 +41,20 @@ pub struct Prepared {
     /// What changed since the ledger's most recent earlier period (with a
     /// ledger that has one).
     pub changes: Option<crate::changes::Changes>,
+    /// The execution date the bank files request.
+    pub execution_date: chrono::NaiveDate,
+    /// What the bank's operator or the treasury should know before loading
+    /// the files (summary, report and manifest say each).
+    pub notices: Vec<Notice>,
+}
+
+/// Something about a batch to know before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Notice {
+    /// A stable code.
+    pub code: &'static str,
+    /// What it is and what to do, in English.
+    pub message: String,
+    /// The same in Vietnamese.
+    pub message_vi: String,
 }

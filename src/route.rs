@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 
 use crate::ids;
 use crate::period::Period;
-use crate::reference::{Bank, BankDirectory, BankId};
+use crate::reference::{Bank, BankDirectory, BankFormat, BankId, BankProfiles, NameStyle};
 use crate::validate::Candidate;
 
 /// One credit transfer. Its row number, account and amount are the
@@ -69,6 +69,11 @@ pub struct BankBatch {
     pub payments: Vec<Payment>,
     /// Sum of the amounts.
     pub total: i64,
+    /// The message the bank loads.
+    pub format: BankFormat,
+    /// The part (from 1) when the bank's payments are split over several
+    /// files, each at most the bank's `max_transactions`.
+    pub part: Option<u32>,
     /// The run's remittance texts (upper-case ASCII, at most 140
     /// characters), one per category and coefficient, shared by its
     /// batches.
@@ -81,9 +86,13 @@ impl BankBatch {
         &self.remittances[p.remittance as usize]
     }
 
-    /// The file name under `banks/`: `<BIN>-<SHORTNAME>.xml`.
+    /// The file name under `banks/`: `<BIN>-<SHORTNAME>.xml`, or
+    /// `<BIN>-<SHORTNAME>-<k>.xml` for part k.
     pub fn file_name(&self) -> String {
-        format!("{}-{}.xml", self.bank.bin, self.bank.slug)
+        match self.part {
+            None => format!("{}-{}.xml", self.bank.bin, self.bank.slug),
+            Some(k) => format!("{}-{}-{k}.xml", self.bank.bin, self.bank.slug),
+        }
     }
 }
 
@@ -101,6 +110,28 @@ pub struct RouteSettings<'a> {
     pub attempts: &'a HashMap<(String, String), u32>,
     /// The keys rows take from the ledger (absent: their own).
     pub adopted: &'a HashMap<u32, String>,
+    /// What each bank's channel loads.
+    pub profiles: &'a BankProfiles,
+}
+
+/// A routing that cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum RouteError {
+    /// More parts than ids can number.
+    #[error(
+        "{bank}'s {payments} payments would take {parts} files of {max} (at most {} can be numbered); raise its max_transactions in bank_profiles.csv",
+        ids::MAX_PARTS
+    )]
+    TooManyParts {
+        /// The bank.
+        bank: String,
+        /// Its payments.
+        payments: usize,
+        /// Its `max_transactions`.
+        max: usize,
+        /// The parts needed.
+        parts: usize,
+    },
 }
 
 /// What a remittance text depends on (see [`remittance_key`]).
@@ -121,9 +152,14 @@ fn remittance_key(c: &Candidate) -> RemittanceKey {
 fn remittance_texts(
     candidates: &[Candidate],
     settings: &RouteSettings<'_>,
+    style: NameStyle,
 ) -> (Arc<[Box<str>]>, FxHashMap<RemittanceKey, u32>) {
+    let (month, coefficient) = match style {
+        NameStyle::Ascii => ("THANG", "HE SO"),
+        NameStyle::Vietnamese => ("tháng", "hệ số"),
+    };
     let opening = format!(
-        "{} THANG {}",
+        "{} {month} {}",
         settings.remittance,
         settings.period.slashed()
     );
@@ -137,14 +173,24 @@ fn remittance_texts(
                 text.push_str(&c.category);
             }
             if let Some(milli) = c.coefficient {
-                text.push_str(" - HE SO ");
+                text.push_str(" - ");
+                text.push_str(coefficient);
+                text.push(' ');
                 text.push_str(&crate::cells::format_coefficient(milli));
             }
-            texts.push(Box::from(crate::text::bank_ascii(&text, 140).as_str()));
+            texts.push(Box::from(bank_text(&text, 140, style).as_str()));
             u32::try_from(texts.len() - 1).expect("fewer texts than rows")
         });
     }
     (texts.into(), remittances)
+}
+
+/// A name or text as a bank of this style takes it.
+fn bank_text(text: &str, max: usize, style: NameStyle) -> CompactString {
+    match style {
+        NameStyle::Ascii => crate::text::bank_ascii(text, max),
+        NameStyle::Vietnamese => crate::text::bank_vietnamese(text, max),
+    }
 }
 
 /// Each bank's accepted rows in input order, banks by BIN: listed first,
@@ -175,58 +221,96 @@ pub fn route(
     candidates: &[Candidate],
     banks: &BankDirectory,
     settings: &RouteSettings<'_>,
-) -> Vec<BankBatch> {
-    let (texts, remittances) = remittance_texts(candidates, settings);
+) -> Result<Vec<BankBatch>, RouteError> {
+    let (texts, remittances) = remittance_texts(candidates, settings, NameStyle::Ascii);
+    // The same texts with their diacritics, at the same indices, when a
+    // bank takes them.
+    let vietnamese = settings
+        .profiles
+        .any_vietnamese()
+        .then(|| remittance_texts(candidates, settings, NameStyle::Vietnamese).0);
     let rows_by_bank = rows_by_bank(candidates, banks);
     let ids = ids::EndToEndIds::new(settings.office, settings.period);
-    rows_by_bank
-        .into_values()
-        .map(|(bank_id, rows)| {
-            let mut payments = Vec::new();
-            rows.par_iter()
-                .map_init(String::new, |key, &index| {
-                    let index = index as usize;
-                    let c = &candidates[index];
-                    let (Some(_), Some(_)) = (c.account.as_ref(), c.amount) else {
-                        unreachable!("an accepted row has an account and an amount");
-                    };
-                    match settings.adopted.get(&c.index) {
-                        Some(adopted) => adopted.clone_into(key),
-                        None => c.beneficiary_key_into(key),
-                    }
-                    // Re-issues are few: most lists meet an empty map.
-                    let attempt = if settings.attempts.is_empty() {
-                        1
-                    } else {
-                        settings
-                            .attempts
-                            .get(&(c.payment_type.to_string(), key.clone()))
-                            .copied()
-                            .unwrap_or(1)
-                    };
-                    Payment {
-                        candidate: index as u32,
-                        remittance: remittances[&remittance_key(c)],
-                        end_to_end_id: ids.id(&c.payment_type, key, attempt),
-                        creditor_name: crate::text::bank_ascii(
-                            c.holder.as_deref().unwrap_or(&c.name),
-                            140,
-                        ),
-                    }
-                })
-                .collect_into_vec(&mut payments);
-            let bank = banks.get(bank_id);
-            let message_id = ids::message_id(settings.batch_id, &bank.bin);
+    let mut batches = Vec::with_capacity(rows_by_bank.len());
+    for (bank_id, rows) in rows_by_bank.into_values() {
+        let bank = banks.get(bank_id);
+        let profile = settings.profiles.of(&bank.bin);
+        let mut payments = Vec::new();
+        rows.par_iter()
+            .map_init(String::new, |key, &index| {
+                let index = index as usize;
+                let c = &candidates[index];
+                let (Some(_), Some(_)) = (c.account.as_ref(), c.amount) else {
+                    unreachable!("an accepted row has an account and an amount");
+                };
+                match settings.adopted.get(&c.index) {
+                    Some(adopted) => adopted.clone_into(key),
+                    None => c.beneficiary_key_into(key),
+                }
+                // Re-issues are few: most lists meet an empty map.
+                let attempt = if settings.attempts.is_empty() {
+                    1
+                } else {
+                    settings
+                        .attempts
+                        .get(&(c.payment_type.to_string(), key.clone()))
+                        .copied()
+                        .unwrap_or(1)
+                };
+                Payment {
+                    candidate: index as u32,
+                    remittance: remittances[&remittance_key(c)],
+                    end_to_end_id: ids.id(&c.payment_type, key, attempt),
+                    creditor_name: bank_text(
+                        c.holder.as_deref().unwrap_or(&c.name),
+                        140,
+                        profile.name_style,
+                    ),
+                }
+            })
+            .collect_into_vec(&mut payments);
+        let texts = match (&vietnamese, profile.name_style) {
+            (Some(vi), NameStyle::Vietnamese) => Arc::clone(vi),
+            _ => Arc::clone(&texts),
+        };
+        let batch = |payments: Vec<Payment>, part: Option<u32>| {
+            let message_id = match part {
+                None => ids::message_id(settings.batch_id, &bank.bin),
+                Some(k) => ids::part_message_id(settings.batch_id, &bank.bin, k),
+            };
             BankBatch {
                 bank: bank.clone(),
                 payment_info_id: ids::payment_info_id(&message_id),
                 message_id,
                 total: payments.iter().map(|p| p.amount(candidates)).sum(),
                 payments,
+                format: profile.format,
+                part,
                 remittances: Arc::clone(&texts),
             }
-        })
-        .collect()
+        };
+        match profile.max_transactions {
+            Some(max) if payments.len() > max => {
+                let parts = payments.len().div_ceil(max);
+                if parts > ids::MAX_PARTS as usize {
+                    return Err(RouteError::TooManyParts {
+                        bank: bank.short_name.clone(),
+                        payments: payments.len(),
+                        max,
+                        parts,
+                    });
+                }
+                let mut rest = payments;
+                for k in 1..=parts as u32 {
+                    let tail = rest.split_off(max.min(rest.len()));
+                    batches.push(batch(rest, Some(k)));
+                    rest = tail;
+                }
+            }
+            _ => batches.push(batch(payments, None)),
+        }
+    }
+    Ok(batches)
 }
 
 #[cfg(test)]

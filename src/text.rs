@@ -257,6 +257,26 @@ pub fn bank_ascii(s: &str, max: usize) -> CompactString {
     CompactString::new(truncate_words(out, max))
 }
 
+/// A name or text as a bank that takes Vietnamese receives it: NFC, single
+/// spaces, no control or format characters, at most `max` characters (cut
+/// at a word boundary where one exists). XML escaping is the writer's.
+pub fn bank_vietnamese(s: &str, max: usize) -> CompactString {
+    let cleaned = clean(s);
+    let kept: String = cleaned
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}'))
+        .collect();
+    if kept.chars().count() <= max {
+        return CompactString::new(kept);
+    }
+    let cut: String = kept.chars().take(max + 1).collect();
+    let end = match cut.trim_end().rfind(' ') {
+        Some(space) if space > 0 && cut[..space].chars().count() <= max => space,
+        _ => cut.char_indices().nth(max).map_or(cut.len(), |(i, _)| i),
+    };
+    CompactString::new(cut[..end].trim_end())
+}
+
 /// Cuts ASCII text to at most `max` bytes, at the last space before the limit
 /// when there is one.
 fn truncate_words(mut s: String, max: usize) -> String {

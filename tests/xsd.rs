@@ -70,6 +70,43 @@ fn every_generated_pain001_validates_against_the_official_xsd() {
 
 #[test]
 #[ignore = "needs the official XSDs: run scripts/test.sh"]
+fn files_of_bank_profiles_validate_against_their_own_version() {
+    let w = Workdir::new();
+    common::profiled_office(
+        &w,
+        "970405,pain.001.001.03,1000,,vietnamese\n970415,,,,vietnamese\n970418,pain.001.001.03,,,\n",
+    );
+    // The paying bank by its NAPAS member id, as both versions write it.
+    let office = w
+        .read("office.toml")
+        .replace("# agent_member_id", "agent_member_id");
+    w.write("office.toml", office);
+    w.run_sample("district-2024-01.csv", "b", &["--config", "office.toml"]);
+    let manifest = common::manifest(&w.join("b"));
+    let (mut v03, mut v09) = (Vec::new(), Vec::new());
+    for f in manifest["files"].as_array().unwrap() {
+        if f["kind"] != "pain.001" {
+            continue;
+        }
+        let path = w.join("b").join(f["path"].as_str().unwrap());
+        match f["format"].as_str() {
+            Some("pain.001.001.03") => v03.push(path),
+            None => v09.push(path),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(v03.len(), 4, "three parts of Agribank's and BIDV's");
+    let (ok, log) = xmllint(&xsd("pain.001.001.03.xsd"), &v03);
+    assert!(ok, "{log}");
+    let (ok, log) = xmllint(&xsd("pain.001.001.09.xsd"), &v09);
+    assert!(ok, "{log}");
+    // Each version's oracle refuses the other's file.
+    let (ok, _) = xmllint(&xsd("pain.001.001.09.xsd"), &v03[..1]);
+    assert!(!ok);
+}
+
+#[test]
+#[ignore = "needs the official XSDs: run scripts/test.sh"]
 fn the_bank_answers_the_tests_build_validate_against_the_official_xsds() {
     use common::answers::{
         Block, Entry, Original, Report, Totals, TxStatus, camt053, camt054, pain002, sent,

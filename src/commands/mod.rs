@@ -149,7 +149,10 @@ impl From<RunError> for Failure {
             RunError::Ingest(_) | RunError::NoPeriod | RunError::TotalTooLarge { .. } => {
                 Exit::Input
             }
-            RunError::Config(_) | RunError::Reference(_) | RunError::Clock(_) => Exit::Config,
+            RunError::Config(_)
+            | RunError::Reference(_)
+            | RunError::Clock(_)
+            | RunError::Route(_) => Exit::Config,
             RunError::Publish(_) => Exit::Output,
             RunError::AlreadyProcessed { .. } => Exit::AlreadyProcessed,
             RunError::Ledger(_) => Exit::Ledger,

@@ -204,6 +204,8 @@ struct Words {
     changes: fn(from: &str, [usize; 4]) -> String,
     /// The approval the batch needs: none, or the roles' names.
     approval: fn(Option<&str>) -> String,
+    /// The label of a notice.
+    notice: &'static str,
 }
 
 const EN: Words = Words {
@@ -236,6 +238,7 @@ const EN: Words = Words {
         ),
     }
     },
+    notice: "warning",
     bank_file: "bank file",
     payments: "payments",
     amount: "amount",
@@ -271,6 +274,7 @@ const VI: Words = Words {
         ),
     }
     },
+    notice: "lưu ý",
     bank_file: "tệp ngân hàng",
     payments: "số món",
     amount: "số tiền",
@@ -362,6 +366,13 @@ fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path, lang: Lang) -> std
         )?;
     }
     writeln!(w)?;
+    for n in &m.notices {
+        let text = match lang {
+            Lang::En => &n.message,
+            Lang::Vi => &n.message_vi,
+        };
+        writeln!(w, "  {:<9} {text}", words.notice)?;
+    }
     let required = &m.approval.required;
     let names =
         (!required.is_empty()).then(|| crate::approval::page::labels(required, lang == Lang::En));

@@ -8,6 +8,7 @@ mod banks;
 mod base_levels;
 mod categories;
 mod columns;
+mod profiles;
 mod provinces;
 mod reason_codes;
 
@@ -17,6 +18,7 @@ pub use banks::{AccountRule, Bank, BankDirectory, BankId, BankMatch};
 pub use base_levels::BaseLevels;
 pub use categories::{Band, Categories, Category, CategoryId};
 pub use columns::{ColumnAliases, Field};
+pub use profiles::{BankFormat, BankProfile, BankProfiles, MIN_MAX_TRANSACTIONS, NameStyle};
 pub use provinces::Provinces;
 pub use reason_codes::{Reason, ReasonCodes, Reissue};
 
@@ -59,6 +61,8 @@ pub struct Reference {
     pub reasons: ReasonCodes,
     /// Categories of beneficiaries and their coefficients by age.
     pub categories: Categories,
+    /// What each bank's channel loads.
+    pub profiles: BankProfiles,
 }
 
 const BANKS: &str = include_str!("../../schemas/banks.csv");
@@ -69,6 +73,7 @@ const PROVINCES: &str = include_str!("../../schemas/provinces.csv");
 const REASON_CODES: &str = include_str!("../../schemas/reason_codes.csv");
 const CATEGORIES: &str = include_str!("../../schemas/categories.csv");
 const CATEGORY_ALIASES: &str = include_str!("../../schemas/category_aliases.csv");
+const BANK_PROFILES: &str = include_str!("../../schemas/bank_profiles.csv");
 
 impl Reference {
     /// The tables shipped in `schemas/`, compiled into the binary.
@@ -83,6 +88,7 @@ impl Reference {
                 "reason_codes.csv" => REASON_CODES.to_owned(),
                 "categories.csv" => CATEGORIES.to_owned(),
                 "category_aliases.csv" => CATEGORY_ALIASES.to_owned(),
+                "bank_profiles.csv" => BANK_PROFILES.to_owned(),
                 other => unreachable!("no built-in table `{other}`"),
             })
         })
@@ -92,15 +98,25 @@ impl Reference {
     pub fn load(dir: &Path) -> Result<Reference, ReferenceError> {
         Reference::from_texts(|name| {
             let path = dir.join(name);
-            std::fs::read_to_string(&path).map_err(|source| ReferenceError::Read { path, source })
+            match std::fs::read_to_string(&path) {
+                // A directory made for a release before bank profiles.
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::NotFound && name == "bank_profiles.csv" =>
+                {
+                    Ok(BANK_PROFILES.to_owned())
+                }
+                read => read.map_err(|source| ReferenceError::Read { path, source }),
+            }
         })
     }
 
     fn from_texts(
         read: impl Fn(&str) -> Result<String, ReferenceError>,
     ) -> Result<Reference, ReferenceError> {
+        let banks = BankDirectory::parse(&read("banks.csv")?, &read("bank_aliases.csv")?)?;
         Ok(Reference {
-            banks: BankDirectory::parse(&read("banks.csv")?, &read("bank_aliases.csv")?)?,
+            profiles: BankProfiles::parse(&read("bank_profiles.csv")?, &banks)?,
+            banks,
             columns: ColumnAliases::parse(&read("columns.csv")?)?,
             base_levels: BaseLevels::parse(&read("base_levels.csv")?)?,
             provinces: Provinces::parse(&read("provinces.csv")?)?,

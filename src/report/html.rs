@@ -116,6 +116,7 @@ pub fn write(
     );
     meta(&mut h, result);
     verdict(&mut h, result);
+    notices(&mut h, result);
     approval_section(&mut h, &result.config);
     summary(&mut h, &result.totals);
     banks(&mut h, result, files);
@@ -134,6 +135,24 @@ pub fn write(
         &result.batch_id,
     );
     out.write_all(h.as_bytes())
+}
+
+/// What to know before the files are sent, one line each.
+fn notices(h: &mut String, result: &Prepared) {
+    if result.notices.is_empty() {
+        return;
+    }
+    h.push_str("<ul class=\"notices\" data-field=\"notices\">\n");
+    for n in &result.notices {
+        let _ = writeln!(
+            h,
+            r#"<li data-code="{}"><b>{}</b> {}</li>"#,
+            n.code,
+            both("Lưu ý:", "Note:"),
+            both(&n.message_vi, &n.message)
+        );
+    }
+    h.push_str("</ul>\n");
 }
 
 /// The approval the batch needs before its files may go to a bank: none,
@@ -202,7 +221,6 @@ fn bank_files(result: &Prepared) -> (usize, i64) {
 /// The batch, the month, the dates and the input file.
 fn meta(h: &mut String, result: &Prepared) {
     let input = &result.table;
-    let config = &result.config;
     let period = result.period.to_string();
     let _ = writeln!(
         h,
@@ -221,12 +239,7 @@ fn meta(h: &mut String, result: &Prepared) {
         both("Ngày lập", "Made on"),
         escape(result.created.format("%d/%m/%Y %H:%M").to_string()),
         both("Ngày chi trả yêu cầu", "Requested execution"),
-        escape(
-            config
-                .execution_date(result.period)
-                .format("%d/%m/%Y")
-                .to_string()
-        ),
+        escape(result.execution_date.format("%d/%m/%Y").to_string()),
         both("Tệp danh sách", "Input file"),
         escape(&input.file_name),
         match &input.format.sheet {

@@ -6,6 +6,8 @@
 pub mod csv_safe;
 pub mod html;
 pub mod listings;
+pub mod mau09;
 pub mod page;
 pub mod reconciliation;
+pub mod words;
 pub mod workbook;

@@ -36,6 +36,10 @@ pub struct Manifest {
     pub changes: Option<crate::changes::Summary>,
     /// Who must sign before the bank files may go to the banks.
     pub approval: ApprovalRequirement,
+    /// What to know before the files are sent (a past execution date, a
+    /// debtor's bank given only by name).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<crate::prepared::Notice>,
 }
 
 /// The roles that must sign a batch (`disburse approve`) before its bank
@@ -129,6 +133,12 @@ pub struct FileEntry {
     /// Receiving bank's BIN (bank files).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_bin: Option<String>,
+    /// The message version, when not pain.001.001.09 (bank files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<&'static str>,
+    /// The part, when a bank's payments are split over several files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<u32>,
     /// `MsgId` (bank files).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
@@ -153,6 +163,8 @@ impl FileEntry {
             sha256: written.sha256,
             bytes: written.bytes,
             bank_bin: None,
+            format: None,
+            part: None,
             message_id: None,
             transactions: None,
             total_vnd: None,

@@ -1,6 +1,9 @@
-//! ISO 20022 pain.001.001.09 (CustomerCreditTransferInitiation): one message
-//! per receiving bank, one payment information block, one credit transfer
-//! per payment. Streamed through a writer: memory does not grow with the
+//! ISO 20022 pain.001 (CustomerCreditTransferInitiation), version .09 or,
+//! for a bank whose profile asks for it, .03: one message per receiving
+//! bank (or per part of one), one payment information block, one credit
+//! transfer per payment. The two versions differ here only in the
+//! namespace, the agents' BIC element (`BICFI`, `BIC`) and the requested
+//! execution date (`<Dt>` inside it in .09). Streamed through a writer: memory does not grow with the
 //! file.
 //!
 //! The group header and payment information are written with quick-xml's
@@ -20,12 +23,24 @@ use quick_xml::Writer;
 use quick_xml::escape::escape;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
+use crate::reference::BankFormat;
 use crate::route::BankBatch;
 use crate::text::bank_ascii;
 use crate::validate::Candidate;
 
-/// The message namespace.
+/// The message namespace of .09.
 pub const NAMESPACE: &str = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09";
+
+/// The message namespace of .03.
+pub const NAMESPACE_V03: &str = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03";
+
+/// The namespace and the BIC element of a version.
+fn version(format: BankFormat) -> (&'static str, &'static str) {
+    match format {
+        BankFormat::Pain001V09 => (NAMESPACE, "BICFI"),
+        BankFormat::Pain001V03 => (NAMESPACE_V03, "BIC"),
+    }
+}
 
 /// What every message of a batch shares.
 #[derive(Debug, Clone)]
@@ -40,8 +55,10 @@ pub struct MessageHeader {
     pub debtor_account: String,
     /// Debtor agent BIC.
     pub debtor_agent_bic: Option<String>,
-    /// Debtor agent name, when there is no BIC.
+    /// Debtor agent name.
     pub debtor_agent_name: Option<String>,
+    /// Debtor agent's NAPAS member id.
+    pub debtor_agent_member_id: Option<String>,
     /// `ReqdExctnDt`.
     pub execution_date: NaiveDate,
     /// `BtchBookg`.
@@ -80,8 +97,9 @@ pub fn write(
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let count = batch.payments.len().to_string();
     let total = batch.total.to_string();
+    let (namespace, bic_tag) = version(batch.format);
     w.create_element("Document")
-        .with_attribute(("xmlns", NAMESPACE))
+        .with_attribute(("xmlns", namespace))
         .write_inner_content(|w| {
             nest(w, "CstmrCdtTrfInitn", |w| {
                 nest(w, "GrpHdr", |w| {
@@ -114,9 +132,11 @@ pub fn write(
                     nest(w, "PmtTpInf", |w| {
                         nest(w, "CtgyPurp", |w| text(w, "Cd", "SSBE"))
                     })?;
-                    nest(w, "ReqdExctnDt", |w| {
-                        text(w, "Dt", &header.execution_date.to_string())
-                    })?;
+                    let date = header.execution_date.to_string();
+                    match batch.format {
+                        BankFormat::Pain001V09 => nest(w, "ReqdExctnDt", |w| text(w, "Dt", &date))?,
+                        BankFormat::Pain001V03 => text(w, "ReqdExctnDt", &date)?,
+                    }
                     nest(w, "Dbtr", |w| {
                         text(w, "Nm", &bank_ascii(&header.debtor_name, 140))
                     })?;
@@ -126,10 +146,20 @@ pub fn write(
                     })?;
                     nest(w, "DbtrAgt", |w| {
                         nest(w, "FinInstnId", |w| {
-                            match (&header.debtor_agent_bic, &header.debtor_agent_name) {
-                                (Some(bic), _) => text(w, "BICFI", bic),
-                                (None, Some(name)) => text(w, "Nm", &bank_ascii(name, 140)),
-                                (None, None) => Ok(()),
+                            // By BIC, else by NAPAS member id; the name
+                            // only when neither is given.
+                            if let Some(bic) = &header.debtor_agent_bic {
+                                return text(w, bic_tag, bic);
+                            }
+                            if let Some(id) = &header.debtor_agent_member_id {
+                                return nest(w, "ClrSysMmbId", |w| {
+                                    nest(w, "ClrSysId", |w| text(w, "Prtry", "NAPAS"))?;
+                                    text(w, "MmbId", id)
+                                });
+                            }
+                            match &header.debtor_agent_name {
+                                Some(name) => text(w, "Nm", &bank_ascii(name, 140)),
+                                None => Ok(()),
                             }
                         })
                     })?;
@@ -164,8 +194,9 @@ fn write_transactions(
 /// The `CdtrAgt` block, the same for every payment of a bank's file: by BIC
 /// where the bank has one, else by its NAPAS BIN.
 fn creditor_agent(batch: &BankBatch) -> String {
+    let (_, tag) = version(batch.format);
     let inner = match &batch.bank.bic {
-        Some(bic) => format!("<BICFI>{}</BICFI>", escape(bic.as_str())),
+        Some(bic) => format!("<{tag}>{}</{tag}>", escape(bic.as_str())),
         None => format!(
             "<ClrSysMmbId><ClrSysId><Prtry>NAPAS</Prtry></ClrSysId><MmbId>{}</MmbId></ClrSysMmbId>",
             escape(batch.bank.bin.as_str())

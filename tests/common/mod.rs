@@ -255,3 +255,26 @@ pub fn to_legacy(text: &str, encoding: &str) -> Vec<u8> {
     }
     out
 }
+
+/// An office whose `schemas_dir` is a copy of `schemas/` with these lines
+/// of `bank_profiles.csv` (after its header): `office.toml` in `w`.
+pub fn profiled_office(w: &Workdir, profiles: &str) {
+    let dir = w.join("schemas");
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(repo_file("schemas")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.join("bank_profiles.csv"),
+        format!("bin,format,max_transactions,template,name_style\n{profiles}"),
+    )
+    .unwrap();
+    let config = std::fs::read_to_string(repo_file("schemas/config.default.toml")).unwrap();
+    w.write(
+        "office.toml",
+        format!("schemas_dir = \"schemas\"\n{config}"),
+    );
+}
