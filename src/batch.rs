@@ -291,6 +291,7 @@ pub fn finish(
         changes: None,
         execution_date,
         notices,
+        profiles: settings.reference.profiles.clone(),
     })
 }
 
@@ -452,16 +453,41 @@ fn write_banks(
         .par_iter()
         .map(|b| {
             let path = format!("banks/{}", b.file_name());
-            let written =
-                staging.write_file(&path, |w| pain001::write(w, b, &result.candidates, header))?;
+            let profiles = &result.profiles;
+            let (written, kind) = match b.template {
+                Some(t) if b.format == crate::reference::BankFormat::Template => {
+                    let period = result.period.slashed();
+                    let context = crate::write::template::Context {
+                        office: &result.config.office.name,
+                        period: &period,
+                        batch: &result.batch_id,
+                        created: result.created,
+                    };
+                    let template = profiles.template(t);
+                    let written = staging.write_file(&path, |w| {
+                        crate::write::template::write(w, b, &result.candidates, template, &context)
+                    })?;
+                    (written, "bank-workbook")
+                }
+                _ => (
+                    staging
+                        .write_file(&path, |w| pain001::write(w, b, &result.candidates, header))?,
+                    "pain.001",
+                ),
+            };
             Ok(FileEntry {
                 path,
-                kind: "pain.001",
+                kind,
                 sha256: written.sha256,
                 bytes: written.bytes,
                 bank_bin: Some(b.bank.bin.clone()),
-                format: (b.format != crate::reference::BankFormat::Pain001V09)
-                    .then(|| b.format.as_str()),
+                format: match (b.format, b.template) {
+                    (crate::reference::BankFormat::Pain001V09, _) => None,
+                    (crate::reference::BankFormat::Template, Some(t)) => {
+                        Some(format!("template:{}", profiles.template(t).file))
+                    }
+                    (format, _) => Some(format.as_str().to_owned()),
+                },
                 part: b.part,
                 message_id: Some(b.message_id.clone()),
                 transactions: Some(b.payments.len()),
@@ -668,13 +694,7 @@ fn records<'r>(
     let files = result
         .batches
         .iter()
-        .zip(
-            staged
-                .manifest
-                .files
-                .iter()
-                .filter(|f| f.kind == "pain.001"),
-        )
+        .zip(staged.manifest.files.iter().filter(|f| f.is_bank_file()))
         .map(|(b, entry)| BankFileRecord {
             message_id: b.message_id.clone(),
             batch_id: result.batch_id.clone(),

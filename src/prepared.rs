@@ -46,6 +46,9 @@ pub struct Prepared {
     /// What the bank's operator or the treasury should know before loading
     /// the files (summary, report and manifest say each).
     pub notices: Vec<Notice>,
+    /// What each bank's channel loads (and the templates of those that
+    /// load their own workbook).
+    pub profiles: crate::reference::BankProfiles,
 }
 
 /// Something about a batch to know before it is sent.

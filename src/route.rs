@@ -71,6 +71,8 @@ pub struct BankBatch {
     pub total: i64,
     /// The message the bank loads.
     pub format: BankFormat,
+    /// The template of a bank that loads its own workbook.
+    pub template: Option<u16>,
     /// The part (from 1) when the bank's payments are split over several
     /// files, each at most the bank's `max_transactions`.
     pub part: Option<u32>,
@@ -89,9 +91,13 @@ impl BankBatch {
     /// The file name under `banks/`: `<BIN>-<SHORTNAME>.xml`, or
     /// `<BIN>-<SHORTNAME>-<k>.xml` for part k.
     pub fn file_name(&self) -> String {
+        let extension = match self.format {
+            BankFormat::Template => "xlsx",
+            _ => "xml",
+        };
         match self.part {
-            None => format!("{}-{}.xml", self.bank.bin, self.bank.slug),
-            Some(k) => format!("{}-{}-{k}.xml", self.bank.bin, self.bank.slug),
+            None => format!("{}-{}.{extension}", self.bank.bin, self.bank.slug),
+            Some(k) => format!("{}-{}-{k}.{extension}", self.bank.bin, self.bank.slug),
         }
     }
 }
@@ -285,6 +291,7 @@ pub fn route(
                 total: payments.iter().map(|p| p.amount(candidates)).sum(),
                 payments,
                 format: profile.format,
+                template: profile.template,
                 part,
                 remittances: Arc::clone(&texts),
             }

@@ -226,3 +226,136 @@ fn a_past_execution_date_is_warned_of_or_moved_to_the_next_business_day() {
         "{xml}"
     );
 }
+
+/// The cells of a workbook's first sheet, one line a row, `|` between.
+fn sheet_text(path: &std::path::Path) -> (String, Vec<Vec<calamine::Data>>) {
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(path).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    let rows: Vec<Vec<calamine::Data>> = range.rows().map(<[calamine::Data]>::to_vec).collect();
+    let text = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    (format!("sheet: {name}\n{text}"), rows)
+}
+
+#[test]
+fn a_bank_that_loads_its_own_workbook_gets_it_from_its_template() {
+    let w = Workdir::new();
+    common::profiled_office(&w, "970418,template,,generic.toml,\n");
+    w.write(
+        "list.csv",
+        "STT,Họ và tên,Số CCCD,Đối tượng,Hệ số,Số tiền,Số tài khoản,Ngân hàng\n\
+         1,Đặng Văn Đức,001085012345,Người khuyết tật nặng,1.5,540000,0123456789,BIDV\n\
+         2,=CMD|' /C calc'!A0,001085012346,Người khuyết tật nặng,1.5,540000,0123456788,BIDV\n\
+         3,Trần Văn Bình,001085012347,Người khuyết tật nặng,1.5,540000,3761012345678,Agribank\n",
+    );
+    w.ok(&[
+        "run",
+        "list.csv",
+        "--period",
+        "2024-01",
+        "--config",
+        "office.toml",
+        "--out",
+        "b",
+        "--ledger",
+        "ledger.sqlite",
+    ]);
+    let manifest = common::manifest(&w.join("b"));
+    let bidv = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["bank_bin"] == "970418")
+        .unwrap()
+        .clone();
+    assert_eq!(bidv["kind"], "bank-workbook");
+    assert_eq!(bidv["path"], "banks/970418-BIDV.xlsx");
+    assert_eq!(bidv["format"], "template:generic.toml");
+    let (text, rows) = sheet_text(&w.join("b/banks/970418-BIDV.xlsx"));
+    // Accounts keep their leading zero as text; the totals row adds up.
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(&calamine::Data::String("0123456789".into())))
+    );
+    let total = rows.last().unwrap();
+    assert_eq!(total[2], calamine::Data::String("Tổng cộng".into()));
+    assert_eq!(
+        total[3],
+        calamine::Data::Float(bidv["total_vnd"].as_f64().unwrap())
+    );
+    // The hostile name is a text cell, never a formula.
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(w.join("b/banks/970418-BIDV.xlsx")).unwrap();
+    use calamine::Reader;
+    let formulas = book.worksheet_formula("Danh sach").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+    insta::assert_snapshot!("template_generic", text);
+    // The rest pay by pain.001 as before; the ledger records the workbook.
+    assert!(w.join("b/banks/970405-Agribank.xml").is_file());
+    w.ok(&["ledger", "verify", "--ledger", "ledger.sqlite"]);
+}
+
+#[test]
+fn a_malformed_template_is_refused_with_its_file_and_line() {
+    let w = Workdir::new();
+    common::profiled_office(&w, "970418,template,,bidv.toml,\n");
+    let generic =
+        std::fs::read_to_string(common::repo_file("schemas/bank_templates/generic.toml")).unwrap();
+    std::fs::create_dir_all(w.join("schemas/bank_templates")).unwrap();
+    w.write(
+        "schemas/bank_templates/bidv.toml",
+        generic.replace("field = \"remittance\"", "field = \"memo\""),
+    );
+    w.write("list.csv", common::generated_list(5, 1));
+    let out = w.run(&[
+        "run",
+        "list.csv",
+        "--period",
+        "2024-01",
+        "--config",
+        "office.toml",
+        "--out",
+        "b",
+    ]);
+    assert_eq!(out.code, 4, "{}", out.render());
+    let line = generic
+        .lines()
+        .position(|l| l.contains("field = \"remittance\""))
+        .unwrap()
+        + 1;
+    assert!(
+        out.stderr
+            .contains(&format!("bank_templates/bidv.toml` line {line}")),
+        "{}",
+        out.render()
+    );
+    assert!(out.stderr.contains("field `memo`"), "{}", out.render());
+    // A template named by a path is refused before anything is read.
+    common::profiled_office(&w, "970418,template,,../../etc/passwd.toml,\n");
+    let out = w.run(&[
+        "run",
+        "list.csv",
+        "--period",
+        "2024-01",
+        "--config",
+        "office.toml",
+        "--out",
+        "b",
+    ]);
+    assert_eq!(out.code, 4, "{}", out.render());
+    assert!(
+        out.stderr.contains("is not a file name"),
+        "{}",
+        out.render()
+    );
+}

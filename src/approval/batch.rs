@@ -101,7 +101,7 @@ pub struct FileView {
 impl FileView {
     /// Whether it is a file for a bank.
     pub fn is_bank_file(&self) -> bool {
-        self.kind == "pain.001"
+        crate::write::manifest::is_bank_kind(&self.kind)
     }
 }
 

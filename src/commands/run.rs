@@ -168,7 +168,7 @@ impl<'a> JsonSummary<'a> {
             banks: m
                 .files
                 .iter()
-                .filter(|f| f.kind == "pain.001")
+                .filter(|f| f.is_bank_file())
                 .map(|f| JsonBank {
                     bank_bin: f.bank_bin.as_deref().unwrap_or(""),
                     file: &f.path,
@@ -355,7 +355,7 @@ fn write_summary(w: &mut dyn Write, m: &Manifest, out: &Path, lang: Lang) -> std
         "  {:<40} {:>8} {:>19}",
         words.bank_file, words.payments, words.amount
     )?;
-    for f in m.files.iter().filter(|f| f.kind == "pain.001") {
+    for f in m.files.iter().filter(|f| f.is_bank_file()) {
         let amount = format!("{} đ", format_vnd(f.total_vnd.unwrap_or(0)));
         writeln!(
             w,

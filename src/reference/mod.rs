@@ -11,6 +11,7 @@ mod columns;
 mod profiles;
 mod provinces;
 mod reason_codes;
+mod templates;
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,7 @@ pub use columns::{ColumnAliases, Field};
 pub use profiles::{BankFormat, BankProfile, BankProfiles, MIN_MAX_TRANSACTIONS, NameStyle};
 pub use provinces::Provinces;
 pub use reason_codes::{Reason, ReasonCodes, Reissue};
+pub use templates::{Template, TemplateColumn, TemplateField};
 
 /// A reference table that could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +76,7 @@ const REASON_CODES: &str = include_str!("../../schemas/reason_codes.csv");
 const CATEGORIES: &str = include_str!("../../schemas/categories.csv");
 const CATEGORY_ALIASES: &str = include_str!("../../schemas/category_aliases.csv");
 const BANK_PROFILES: &str = include_str!("../../schemas/bank_profiles.csv");
+const GENERIC_TEMPLATE: &str = include_str!("../../schemas/bank_templates/generic.toml");
 
 impl Reference {
     /// The tables shipped in `schemas/`, compiled into the binary.
@@ -89,6 +92,16 @@ impl Reference {
                 "categories.csv" => CATEGORIES.to_owned(),
                 "category_aliases.csv" => CATEGORY_ALIASES.to_owned(),
                 "bank_profiles.csv" => BANK_PROFILES.to_owned(),
+                "bank_templates/generic.toml" => GENERIC_TEMPLATE.to_owned(),
+                other if other.starts_with("bank_templates/") => {
+                    return Err(ReferenceError::Read {
+                        path: PathBuf::from("schemas").join(other),
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            "no such template ships with disburse",
+                        ),
+                    });
+                }
                 other => unreachable!("no built-in table `{other}`"),
             })
         })
@@ -105,6 +118,14 @@ impl Reference {
                 {
                     Ok(BANK_PROFILES.to_owned())
                 }
+                // The shipped generic template, unless the directory has
+                // its own.
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::NotFound
+                        && name == "bank_templates/generic.toml" =>
+                {
+                    Ok(GENERIC_TEMPLATE.to_owned())
+                }
                 read => read.map_err(|source| ReferenceError::Read { path, source }),
             }
         })
@@ -115,7 +136,9 @@ impl Reference {
     ) -> Result<Reference, ReferenceError> {
         let banks = BankDirectory::parse(&read("banks.csv")?, &read("bank_aliases.csv")?)?;
         Ok(Reference {
-            profiles: BankProfiles::parse(&read("bank_profiles.csv")?, &banks)?,
+            profiles: BankProfiles::parse(&read("bank_profiles.csv")?, &banks, &|file| {
+                read(&format!("bank_templates/{file}"))
+            })?,
             banks,
             columns: ColumnAliases::parse(&read("columns.csv")?)?,
             base_levels: BaseLevels::parse(&read("base_levels.csv")?)?,

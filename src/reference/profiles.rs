@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use super::templates::Template;
 use super::{BankDirectory, BankMatch, ReferenceError, read_table};
 
 /// The message a bank loads.
@@ -16,6 +17,8 @@ pub enum BankFormat {
     Pain001V09,
     /// ISO 20022 pain.001.001.03, which many host-to-host channels still take.
     Pain001V03,
+    /// The bank's own upload workbook, described by a template.
+    Template,
 }
 
 impl BankFormat {
@@ -24,6 +27,7 @@ impl BankFormat {
         match self {
             BankFormat::Pain001V09 => "pain.001.001.09",
             BankFormat::Pain001V03 => "pain.001.001.03",
+            BankFormat::Template => "template",
         }
     }
 }
@@ -47,6 +51,9 @@ pub struct BankProfile {
     pub max_transactions: Option<usize>,
     /// How names are written.
     pub name_style: NameStyle,
+    /// The template of a bank whose format is `template`: an index into
+    /// [`BankProfiles::template`].
+    pub template: Option<u16>,
 }
 
 /// The fewest transactions a part may be capped at: a national month at
@@ -57,12 +64,20 @@ pub const MIN_MAX_TRANSACTIONS: usize = 100;
 #[derive(Debug, Clone, Default)]
 pub struct BankProfiles {
     by_bin: HashMap<String, BankProfile>,
+    templates: Vec<Template>,
 }
 
 impl BankProfiles {
     /// Parses the table; each BIN must be a bank of the directory.
-    pub fn parse(text: &str, banks: &BankDirectory) -> Result<BankProfiles, ReferenceError> {
+    /// `read_template` gives the text of `bank_templates/<name>`.
+    pub fn parse(
+        text: &str,
+        banks: &BankDirectory,
+        read_template: &dyn Fn(&str) -> Result<String, ReferenceError>,
+    ) -> Result<BankProfiles, ReferenceError> {
         let mut by_bin = HashMap::new();
+        let mut templates: Vec<Template> = Vec::new();
+        let mut failed: Option<ReferenceError> = None;
         read_table(
             "bank_profiles.csv",
             text,
@@ -81,21 +96,47 @@ impl BankProfiles {
                 let format = match r.get("format") {
                     "" | "pain.001.001.09" => BankFormat::Pain001V09,
                     "pain.001.001.03" => BankFormat::Pain001V03,
-                    "template" => {
-                        return Err(
-                            "format `template` (a bank's own workbook) is not supported by this release; use pain.001.001.09 or pain.001.001.03"
-                                .to_owned(),
-                        );
-                    }
+                    "template" => BankFormat::Template,
                     other => {
                         return Err(format!(
                             "format `{other}` is not pain.001.001.09 or pain.001.001.03"
                         ));
                     }
                 };
-                if !r.get("template").is_empty() {
-                    return Err("a template is named but the format is not `template`".to_owned());
-                }
+                let template = match (format, r.get("template")) {
+                    (BankFormat::Template, "") => {
+                        return Err("format `template` needs a template file name".to_owned());
+                    }
+                    (BankFormat::Template, file) => {
+                        if !Template::is_file_name(file) {
+                            return Err(format!(
+                                "template `{file}` is not a file name in bank_templates/ (letters, digits, - _ . and .toml)"
+                            ));
+                        }
+                        match templates.iter().position(|t| t.file == file) {
+                            Some(i) => Some(i as u16),
+                            None => {
+                                let loaded = read_template(file)
+                                    .and_then(|text| Template::parse(file, &text));
+                                match loaded {
+                                    Ok(t) => {
+                                        templates.push(t);
+                                        Some((templates.len() - 1) as u16)
+                                    }
+                                    Err(e) => {
+                                        let why = e.to_string();
+                                        failed = Some(e);
+                                        return Err(format!("template `{file}`: {why}"));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    (_, "") => None,
+                    (_, _) => {
+                        return Err("a template is named but the format is not `template`".to_owned());
+                    }
+                };
                 let max_transactions = match r.get("max_transactions") {
                     "" => None,
                     n => Some(
@@ -125,6 +166,7 @@ impl BankProfiles {
                             format,
                             max_transactions,
                             name_style,
+                            template,
                         },
                     )
                     .is_some()
@@ -133,8 +175,19 @@ impl BankProfiles {
                 }
                 Ok(())
             },
-        )?;
-        Ok(BankProfiles { by_bin })
+        )
+        .map_err(|e| failed.take().unwrap_or(e))?;
+        Ok(BankProfiles { by_bin, templates })
+    }
+
+    /// A template by its index in a profile.
+    pub fn template(&self, index: u16) -> &Template {
+        &self.templates[usize::from(index)]
+    }
+
+    /// The templates the profiles name.
+    pub fn templates(&self) -> &[Template] {
+        &self.templates
     }
 
     /// The profile of the bank with this BIN.
@@ -158,6 +211,14 @@ mod tests {
         crate::reference::Reference::builtin().unwrap().banks
     }
 
+    fn none(file: &str) -> Result<String, ReferenceError> {
+        Err(ReferenceError::Malformed {
+            file: format!("bank_templates/{file}"),
+            line: 1,
+            message: "no such template".to_owned(),
+        })
+    }
+
     #[test]
     fn a_malformed_line_is_named_with_its_line() {
         let head = "bin,format,max_transactions,template,name_style\n";
@@ -166,20 +227,23 @@ mod tests {
             ("970405,pain.001.001.02,,,\n", "is not pain.001.001.09"),
             ("970405,,10,,\n", "at least 100"),
             ("970405,,,,fancy\n", "neither `ascii`"),
-            ("970405,template,,vcb.toml,\n", "not supported"),
+            ("970405,template,,,\n", "needs a template"),
+            ("970405,template,,../x.toml,\n", "is not a file name"),
         ] {
-            let err = BankProfiles::parse(&format!("{head}{line}"), &banks()).unwrap_err();
+            let err = BankProfiles::parse(&format!("{head}{line}"), &banks(), &none).unwrap_err();
             let text = err.to_string();
             assert!(
                 text.contains("bank_profiles.csv` line 2") && text.contains(says),
                 "{text}"
             );
         }
-        let twice = BankProfiles::parse(&format!("{head}970405,,,,\n970405,,,,\n"), &banks());
+        let twice =
+            BankProfiles::parse(&format!("{head}970405,,,,\n970405,,,,\n"), &banks(), &none);
         assert!(twice.unwrap_err().to_string().contains("line 3"));
         let ok = BankProfiles::parse(
             &format!("{head}970405,pain.001.001.03,5000,,vietnamese\n"),
             &banks(),
+            &none,
         )
         .unwrap();
         assert_eq!(
@@ -187,7 +251,8 @@ mod tests {
             BankProfile {
                 format: BankFormat::Pain001V03,
                 max_transactions: Some(5000),
-                name_style: NameStyle::Vietnamese
+                name_style: NameStyle::Vietnamese,
+                template: None,
             }
         );
         assert_eq!(ok.of("970418"), BankProfile::default());

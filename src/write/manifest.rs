@@ -119,6 +119,11 @@ impl Totals {
     }
 }
 
+/// Whether a manifest kind is a bank file's.
+pub fn is_bank_kind(kind: &str) -> bool {
+    kind == "pain.001" || kind == "bank-workbook"
+}
+
 /// One file of the batch.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileEntry {
@@ -133,9 +138,10 @@ pub struct FileEntry {
     /// Receiving bank's BIN (bank files).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_bin: Option<String>,
-    /// The message version, when not pain.001.001.09 (bank files).
+    /// The message version when not pain.001.001.09, or
+    /// `template:<file>` for a bank's own workbook (bank files).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<&'static str>,
+    pub format: Option<String>,
     /// The part, when a bank's payments are split over several files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub part: Option<u32>,
@@ -151,6 +157,12 @@ pub struct FileEntry {
 }
 
 impl FileEntry {
+    /// Whether it is a file for a bank: a pain.001 message or a bank's own
+    /// upload workbook.
+    pub fn is_bank_file(&self) -> bool {
+        is_bank_kind(self.kind)
+    }
+
     /// A file that is not a bank file (listing, report, workbook).
     pub fn document(
         path: &str,

@@ -7,6 +7,7 @@ pub mod hashing;
 pub mod manifest;
 pub mod pain001;
 pub mod publish;
+pub mod template;
 
 pub use hashing::{HashingWriter, WrittenFile};
 pub use publish::{PublishError, Staged, Staging};

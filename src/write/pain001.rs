@@ -37,7 +37,8 @@ pub const NAMESPACE_V03: &str = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 /// The namespace and the BIC element of a version.
 fn version(format: BankFormat) -> (&'static str, &'static str) {
     match format {
-        BankFormat::Pain001V09 => (NAMESPACE, "BICFI"),
+        // A template bank's file is a workbook, never written here.
+        BankFormat::Pain001V09 | BankFormat::Template => (NAMESPACE, "BICFI"),
         BankFormat::Pain001V03 => (NAMESPACE_V03, "BIC"),
     }
 }
@@ -134,7 +135,9 @@ pub fn write(
                     })?;
                     let date = header.execution_date.to_string();
                     match batch.format {
-                        BankFormat::Pain001V09 => nest(w, "ReqdExctnDt", |w| text(w, "Dt", &date))?,
+                        BankFormat::Pain001V09 | BankFormat::Template => {
+                            nest(w, "ReqdExctnDt", |w| text(w, "Dt", &date))?
+                        }
                         BankFormat::Pain001V03 => text(w, "ReqdExctnDt", &date)?,
                     }
                     nest(w, "Dbtr", |w| {
