@@ -276,7 +276,20 @@ pub fn finish(
         });
     }
     let created = clock::now().map_err(RunError::Clock)?;
-    let (execution_date, notices) = execution_and_notices(config, period, created);
+    let (execution_date, mut notices) = execution_and_notices(config, period, created);
+    if totals.accepted > config.treasury.mau_09_max_lines {
+        notices.push(crate::prepared::Notice {
+            code: "MAU_09_BY_BANK",
+            message: format!(
+                "Mẫu 09 lists each bank's count and total, not the {} payments one by one (more than [treasury] mau_09_max_lines = {}); accepted.csv has every line",
+                totals.accepted, config.treasury.mau_09_max_lines
+            ),
+            message_vi: format!(
+                "Mẫu 09 chỉ ghi số món và tổng tiền từng ngân hàng, không liệt kê {} khoản chi (quá [treasury] mau_09_max_lines = {}); accepted.csv có đủ từng dòng",
+                totals.accepted, config.treasury.mau_09_max_lines
+            ),
+        });
+    }
     Ok(Prepared {
         table,
         candidates,

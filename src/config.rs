@@ -156,12 +156,42 @@ pub struct Config {
     pub schemas_dir: Option<PathBuf>,
     /// The payment ledger used when `--ledger` is not given.
     pub ledger: Option<PathBuf>,
+    /// The treasury's forms.
+    #[serde(default)]
+    pub treasury: TreasurySettings,
     /// Which roles must sign a batch before its files go to the banks.
     #[serde(default)]
     pub approval: ApprovalSettings,
     /// The people who sign, each with their role and public key.
     #[serde(default)]
     pub approvers: Vec<Approver>,
+}
+
+/// `[treasury]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreasurySettings {
+    /// The most payment lines Mẫu 09 lists one by one; a larger batch's
+    /// form lists each bank's count and total (its lines are
+    /// `accepted.csv`'s).
+    #[serde(default = "default_mau_09_lines")]
+    pub mau_09_max_lines: usize,
+}
+
+/// Mẫu 09's lines by default: more than any district pays; a form a
+/// person prints and signs, and an Excel sheet, hold no more.
+pub const DEFAULT_MAU_09_LINES: usize = 200_000;
+
+fn default_mau_09_lines() -> usize {
+    DEFAULT_MAU_09_LINES
+}
+
+impl Default for TreasurySettings {
+    fn default() -> Self {
+        TreasurySettings {
+            mau_09_max_lines: DEFAULT_MAU_09_LINES,
+        }
+    }
 }
 
 /// `[approval]`.

@@ -148,3 +148,61 @@ fn names_reach_the_form_as_text_never_as_markup_or_formulas() {
         "no formula cells"
     );
 }
+
+#[test]
+fn a_batch_larger_than_the_form_takes_gets_it_by_bank_and_says_so() {
+    let w = Workdir::new();
+    let config = std::fs::read_to_string(common::repo_file("schemas/config.default.toml"))
+        .unwrap()
+        .replace("mau_09_max_lines = 200000", "mau_09_max_lines = 10");
+    w.write("office.toml", config);
+    w.write("list.csv", common::generated_list(40, 3));
+    let out = w.ok(&[
+        "run",
+        "list.csv",
+        "--period",
+        "2024-01",
+        "--config",
+        "office.toml",
+        "--out",
+        "out",
+    ]);
+    assert!(
+        out.stdout
+            .contains("Mẫu 09 lists each bank's count and total"),
+        "{}",
+        out.render()
+    );
+    let manifest = common::manifest(&w.join("out"));
+    assert!(
+        manifest["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["code"] == "MAU_09_BY_BANK"),
+        "{manifest}"
+    );
+    let mut book = open_workbook_auto(w.join("out/treasury/mau-09.xlsx")).unwrap();
+    let sheet = book.worksheet_range("Mẫu 09").unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(text).collect()).collect();
+    assert!(
+        rows.iter().all(|r| r[0].parse::<u64>().is_err()),
+        "no payment line"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r[1].starts_with("Danh sách ") && r[1].contains("accepted.csv"))
+    );
+    let total = rows.iter().find(|r| r[1] == "Tổng cộng").unwrap();
+    assert_eq!(
+        total[4].parse::<f64>().unwrap() as i64,
+        manifest["totals"]["accepted_vnd"].as_i64().unwrap()
+    );
+    assert_eq!(
+        total[2],
+        manifest["totals"]["accepted"].as_u64().unwrap().to_string()
+    );
+    let page = w.read("out/treasury/mau-09.html");
+    assert_eq!(page.matches("<tr><td class=\"num\">").count(), 0);
+    assert!(page.contains("data-field=\"lines_elsewhere\""));
+}

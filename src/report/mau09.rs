@@ -5,6 +5,11 @@
 //! its subtotal, so that each part is checked against that bank's file),
 //! the total in figures and in Vietnamese words, and the signature block.
 //! Its total is the accepted total and the bank files' total.
+//!
+//! A batch of more payments than `[treasury] mau_09_max_lines` (200,000 by
+//! default: no paying unit prints and signs more) gets the form with each
+//! bank's count and total only, and says where its lines are
+//! (`accepted.csv`); the summary, report and manifest say so too.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -30,6 +35,20 @@ const LINES_PER_SHEET: usize = 250_000;
 enum Line {
     Payment(u32, u32, u64),
     Subtotal(u32),
+}
+
+/// Whether the form lists every payment (else each bank's count and
+/// total).
+pub fn itemised(result: &Prepared) -> bool {
+    result.totals.accepted <= result.config.treasury.mau_09_max_lines
+}
+
+/// The line saying where the payments are, on a form that lists banks only.
+fn lines_elsewhere(result: &Prepared) -> String {
+    format!(
+        "Danh sách {} khoản chi chi tiết: accepted.csv của lô (biểu mẫu liệt kê tối đa {} dòng; [treasury] mau_09_max_lines)",
+        result.totals.accepted, result.config.treasury.mau_09_max_lines
+    )
 }
 
 /// The form's content column for a payment: the office's wording and the
@@ -95,10 +114,13 @@ fn workbook(result: &Prepared) -> XlsxResult<Vec<u8>> {
     );
     let mut lines = Vec::new();
     let mut stt = 0u64;
+    let itemised = itemised(result);
     for (b, batch) in result.batches.iter().enumerate() {
         for p in 0..batch.payments.len() {
             stt += 1;
-            lines.push(Line::Payment(b as u32, p as u32, stt));
+            if itemised {
+                lines.push(Line::Payment(b as u32, p as u32, stt));
+            }
         }
         lines.push(Line::Subtotal(b as u32));
     }
@@ -167,6 +189,10 @@ fn fill(
     }
     sheet.set_freeze_panes(8, 0)?;
     let mut row = 8u32;
+    if !itemised(result) {
+        sheet.write_string(row, 1, lines_elsewhere(result))?;
+        row += 1;
+    }
     for line in lines {
         match *line {
             Line::Payment(b, p, stt) => {
@@ -266,8 +292,19 @@ pub fn write_page(out: &mut (dyn Write + Send), result: &Prepared) -> std::io::R
     let mut stt = 0u64;
     let mut grand = 0i64;
     let mut buf = String::with_capacity(1 << 16);
+    let itemised = itemised(result);
+    if !itemised {
+        let _ = writeln!(
+            buf,
+            r#"<tr data-field="lines_elsewhere"><td colspan="6">{}</td></tr>"#,
+            escape(lines_elsewhere(result))
+        );
+    }
     for b in &result.batches {
-        for p in &b.payments {
+        if !itemised {
+            stt += b.payments.len() as u64;
+        }
+        for p in b.payments.iter().filter(|_| itemised) {
             let c = &result.candidates[p.candidate()];
             stt += 1;
             let _ = writeln!(
