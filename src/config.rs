@@ -178,9 +178,9 @@ pub struct TreasurySettings {
     pub mau_09_max_lines: usize,
 }
 
-/// Mẫu 09's lines by default: more than any district pays; a form a
-/// person prints and signs, and an Excel sheet, hold no more.
-pub const DEFAULT_MAU_09_LINES: usize = 200_000;
+/// Mẫu 09's lines by default: more than any district pays, and about as
+/// many as a form a person prints and signs can hold.
+pub const DEFAULT_MAU_09_LINES: usize = 50_000;
 
 fn default_mau_09_lines() -> usize {
     DEFAULT_MAU_09_LINES

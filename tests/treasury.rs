@@ -154,7 +154,7 @@ fn a_batch_larger_than_the_form_takes_gets_it_by_bank_and_says_so() {
     let w = Workdir::new();
     let config = std::fs::read_to_string(common::repo_file("schemas/config.default.toml"))
         .unwrap()
-        .replace("mau_09_max_lines = 200000", "mau_09_max_lines = 10");
+        .replace("mau_09_max_lines = 50000", "mau_09_max_lines = 10");
     w.write("office.toml", config);
     w.write("list.csv", common::generated_list(40, 3));
     let out = w.ok(&[

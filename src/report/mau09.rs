@@ -6,7 +6,7 @@
 //! the total in figures and in Vietnamese words, and the signature block.
 //! Its total is the accepted total and the bank files' total.
 //!
-//! A batch of more payments than `[treasury] mau_09_max_lines` (200,000 by
+//! A batch of more payments than `[treasury] mau_09_max_lines` (50,000 by
 //! default: no paying unit prints and signs more) gets the form with each
 //! bank's count and total only, and says where its lines are
 //! (`accepted.csv`); the summary, report and manifest say so too.
