@@ -59,6 +59,8 @@ pub enum Command {
     Release(ReleaseArgs),
     /// Check a batch, or a release a bank received, against its manifest and the approvers' public keys.
     Verify(VerifyArgs),
+    /// Withdraw a batch not yet released (its signatories refused it): its payments are rejected, so a corrected list pays the same people.
+    Void(VoidArgs),
     /// Check or export the payment ledger.
     #[command(subcommand)]
     Ledger(LedgerCommand),
@@ -253,6 +255,23 @@ pub struct VerifyArgs {
     pub config: Option<PathBuf>,
     /// The payment ledger, to check the batch against what it recorded too.
     #[arg(long)]
+    pub ledger: Option<PathBuf>,
+}
+
+/// `disburse void`.
+#[derive(Debug, Args)]
+#[command(after_help = Exit::help())]
+pub struct VoidArgs {
+    /// The batch directory.
+    pub batch_dir: PathBuf,
+    /// Why it is withdrawn (recorded in the ledger and on each payment).
+    #[arg(long)]
+    pub reason: String,
+    /// The office's settings (TOML).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The payment ledger the batch was recorded in.
+    #[arg(long, env = "DISBURSE_LEDGER")]
     pub ledger: Option<PathBuf>,
 }
 

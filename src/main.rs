@@ -86,6 +86,7 @@ fn main() -> ExitCode {
         Command::Approve(args) => commands::approval::approve(args),
         Command::Release(args) => commands::approval::release(args),
         Command::Verify(args) => commands::approval::verify(args),
+        Command::Void(args) => commands::approval::void(args),
         Command::Ledger(command) => commands::ledger::run(command, cli.quiet),
         Command::Generate(args) => commands::generate::run(args),
     };

@@ -897,3 +897,120 @@ fn the_configuration_refuses_approvers_that_would_let_one_person_approve_alone()
         "64 hexadecimal digits",
     );
 }
+
+#[test]
+fn a_batch_its_signatories_refuse_is_withdrawn_and_its_people_paid_from_a_corrected_list() {
+    let w = office();
+    assert_eq!(approve(&w, "lan.key", PASS_LAN).code, 0);
+    let void = |w: &Workdir| {
+        w.run(&[
+            "void",
+            "batch",
+            "--reason",
+            "sai hệ số dòng 12",
+            "--config",
+            "office.toml",
+            "--ledger",
+            "ledger.sqlite",
+        ])
+    };
+    let out = void(&w);
+    assert_eq!(out.code, 0, "{}", out.render());
+    assert!(out.stdout.contains("withdrawn"), "{}", out.render());
+    let again = void(&w);
+    assert!(
+        again.stdout.contains("already withdrawn"),
+        "{}",
+        again.render()
+    );
+    // Never signed further, never released.
+    let signed = approve(&w, "hung.key", PASS_HUNG);
+    assert_ne!(signed.code, 0, "{}", signed.render());
+    let released = release(&w, "tobank");
+    assert_eq!(released.code, 9, "{}", released.render());
+    assert!(
+        released.stderr.contains("withdrawn"),
+        "{}",
+        released.render()
+    );
+    assert!(!w.join("tobank").exists());
+    // Every payment rejected VOID; the status lists no batch awaiting release.
+    let statuses = common::answers::statuses(&w.join("ledger.sqlite"));
+    assert!(
+        statuses
+            .values()
+            .all(|(s, code)| s == "rejected" && code == "VOID"),
+        "{statuses:?}"
+    );
+    let status = w.ok(&["status", "--ledger", "ledger.sqlite"]);
+    assert!(
+        !status.stdout.contains("not released"),
+        "{}",
+        status.render()
+    );
+    // A corrected list (other bytes) pays the same people, once.
+    let list = w.read("list.csv");
+    w.write("corrected.csv", format!("{list}\n"));
+    let corrected = w.ok(&[
+        "run",
+        "corrected.csv",
+        "--period",
+        "2024-01",
+        "--config",
+        "office.toml",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "batch2",
+        "--json",
+    ]);
+    let summary: serde_json::Value = serde_json::from_str(&corrected.stdout).unwrap();
+    let first = common::manifest(&w.join("batch"));
+    assert_eq!(summary["totals"]["accepted"], first["totals"]["accepted"]);
+    ledger_verify(&w);
+}
+
+#[test]
+fn a_batch_that_needed_no_approval_or_was_released_cannot_be_withdrawn() {
+    let w = office();
+    assert_eq!(approve(&w, "lan.key", PASS_LAN).code, 0);
+    assert_eq!(approve(&w, "hung.key", PASS_HUNG).code, 0);
+    assert_eq!(release(&w, "tobank").code, 0);
+    let out = w.run(&[
+        "void",
+        "batch",
+        "--reason",
+        "late",
+        "--ledger",
+        "ledger.sqlite",
+    ]);
+    assert_eq!(out.code, 9, "{}", out.render());
+    assert!(out.stderr.contains("was released"), "{}", out.render());
+
+    let plain = Workdir::new();
+    plain.write("list.csv", common::generated_list(10, 3));
+    plain.ok(&[
+        "run",
+        "list.csv",
+        "--period",
+        "2024-01",
+        "--ledger",
+        "ledger.sqlite",
+        "--out",
+        "batch",
+    ]);
+    let out = plain.run(&[
+        "void",
+        "batch",
+        "--reason",
+        "late",
+        "--ledger",
+        "ledger.sqlite",
+    ]);
+    assert_eq!(out.code, 9, "{}", out.render());
+    assert!(
+        out.stderr.contains("needed no approval"),
+        "{}",
+        out.render()
+    );
+}

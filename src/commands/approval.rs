@@ -10,11 +10,11 @@ use crate::approval::release::{self, Package, ReleaseError};
 use crate::approval::statement::{Statement, short_key};
 use crate::approval::{self, State, page, role_label};
 use crate::cells::format_vnd;
-use crate::cli::{ApproveArgs, KeygenArgs, ReleaseArgs, VerifyArgs};
+use crate::cli::{ApproveArgs, KeygenArgs, ReleaseArgs, VerifyArgs, VoidArgs};
 use crate::commands::{Failure, open_existing_ledger, print};
 use crate::config::{Config, Signatories};
 use crate::exit::Exit;
-use crate::ledger::{ApprovalRecord, Ledger, ReleaseRecord};
+use crate::ledger::{ApprovalRecord, Ledger, ReleaseRecord, VoidRecord};
 use crate::settings::RunSettings;
 
 fn refused(exit: Exit, message: String, hint: Option<&str>) -> Failure {
@@ -331,6 +331,7 @@ pub fn approve(args: &ApproveArgs) -> Result<(), Failure> {
                 None,
             ));
         }
+        refuse_voided(ledger, &id)?;
     }
     let passphrase = key::passphrase(&format!("Passphrase for {}: ", args.key.display()), false)?;
     let signing = key::open(&args.key, &passphrase)?;
@@ -587,6 +588,9 @@ pub fn release(args: &ReleaseArgs) -> Result<(), Failure> {
             r.released_at, r.destination
         ));
     }
+    if let Some(ledger) = &ledger {
+        refuse_voided(ledger, &id)?;
+    }
     check_whole(&batch, "released")?;
     let recorded_roles = match &ledger {
         Some(l) => check_recorded(l, &batch)?,
@@ -676,7 +680,10 @@ pub fn release_approved(
             }
             _ => continue,
         };
-        if roles.is_empty() || ledger.release(&id).ok().flatten().is_some() {
+        if roles.is_empty()
+            || ledger.release(&id).ok().flatten().is_some()
+            || ledger.void(&id).ok().flatten().is_some()
+        {
             continue;
         }
         let state = approval::state(&batch, &signatories);
@@ -709,6 +716,86 @@ pub fn release_approved(
         }
     }
     released
+}
+
+/// Refuses a batch that was withdrawn.
+fn refuse_voided(ledger: &Ledger, id: &str) -> Result<(), Failure> {
+    match ledger.void(id)? {
+        Some(v) => Err(refused(
+            Exit::NotApproved,
+            format!(
+                "batch {id} was withdrawn on {} ({}): it is never sent",
+                v.voided_at, v.reason
+            ),
+            Some("pay its people from a corrected list"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `disburse void`.
+pub fn void(args: &VoidArgs) -> Result<(), Failure> {
+    let settings = RunSettings::load(args.config.as_deref(), None)?;
+    let batch = open_batch(&args.batch_dir)?;
+    let id = batch.manifest.batch_id.clone();
+    let reason = args.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 || reason.chars().any(char::is_control) {
+        return Err(Failure::usage(
+            "--reason must say why, in at most 500 characters on one line",
+            "pass --reason \"kế toán trưởng không duyệt: sai hệ số dòng 12\"",
+        ));
+    }
+    let path = crate::commands::ledger_path(args.ledger.as_deref(), &settings)?;
+    let mut ledger = open_existing_ledger(&path)?;
+    let Some((record, _)) = ledger.batch(&id)? else {
+        return Err(refused(
+            Exit::Ledger,
+            format!("batch {id} is not in the ledger `{}`", path.display()),
+            None,
+        ));
+    };
+    if record.manifest_sha256 != batch.manifest_sha256 {
+        return Err(refused(
+            Exit::NotApproved,
+            format!("batch {id}: manifest.json is not the manifest the ledger recorded"),
+            None,
+        ));
+    }
+    if let Some(v) = ledger.void(&id)? {
+        return print(&format!(
+            "batch {id} was already withdrawn on {} ({}); nothing changed\n",
+            v.voided_at, v.reason
+        ));
+    }
+    if record.roles().next().is_none() {
+        return Err(refused(
+            Exit::NotApproved,
+            format!(
+                "batch {id} needed no approval: its files were ready for the banks when it was written, and may have been sent"
+            ),
+            Some("ask the banks; an answer that rejects its payments frees them for a re-issue"),
+        ));
+    }
+    if let Some(r) = ledger.release(&id)? {
+        return Err(refused(
+            Exit::NotApproved,
+            format!(
+                "batch {id} was released on {} to {}: its files may be at the banks",
+                r.released_at, r.destination
+            ),
+            Some("ask the banks; an answer that rejects its payments frees them for a re-issue"),
+        ));
+    }
+    let at = now()?;
+    let count = ledger.void_batch(&VoidRecord {
+        batch_id: id.clone(),
+        voided_at: at.clone(),
+        reason: reason.to_owned(),
+    })?;
+    tracing::info!(batch = %id, payments = count, "batch withdrawn");
+    print(&format!(
+        "batch {id} withdrawn: its {count} payment(s) are rejected (VOID: {reason}); it is never sent. A corrected list pays the same people.\n"
+    ))
 }
 
 /// `disburse verify`.

@@ -132,7 +132,11 @@ fn unreleased(
             (None, None) => true,
         };
         let required: Vec<String> = record.roles().map(str::to_owned).collect();
-        if !in_scope || required.is_empty() || ledger.release(&record.batch_id)?.is_some() {
+        if !in_scope
+            || required.is_empty()
+            || ledger.release(&record.batch_id)?.is_some()
+            || ledger.void(&record.batch_id)?.is_some()
+        {
             continue;
         }
         let signed: Vec<(String, String)> = ledger

@@ -33,7 +33,7 @@ pub use history::{History, RecordedSide};
 pub use journal::ChainHead;
 pub use records::{
     AnswerRecord, ApprovalRecord, BankFileRecord, BatchRecord, NewPayment, NewPayments,
-    PaymentFilter, PaymentRecord, ReleaseRecord, StatusChange, StatusCount,
+    PaymentFilter, PaymentRecord, ReleaseRecord, StatusChange, StatusCount, VoidRecord,
 };
 pub use source::{SourceRow, SourceRows};
 pub use status::{PaymentStatus, UnknownStatus};
@@ -450,6 +450,40 @@ impl Ledger {
         records::insert_release(&tx.tx, release).map_err(tx.sql())?;
         journal::append(&tx.tx, "release", release).map_err(tx.sql())?;
         tx.commit()
+    }
+
+    /// A batch's withdrawal, if it was withdrawn.
+    pub fn void(&self, batch_id: &str) -> Result<Option<VoidRecord>, LedgerError> {
+        Ok(records::voids(&self.conn, batch_id)
+            .map_err(self.sql())?
+            .pop())
+    }
+
+    /// Withdraws a batch not released: journals the withdrawal and rejects
+    /// its payments with reason `VOID`, in one transaction, so that a
+    /// corrected list may pay the same people.
+    pub fn void_batch(&mut self, void: &VoidRecord) -> Result<usize, LedgerError> {
+        let mut tx = self.begin()?;
+        records::insert_void(&tx.tx, void).map_err(tx.sql())?;
+        journal::append(&tx.tx, "void", void).map_err(tx.sql())?;
+        let payments = tx.payments(PaymentFilter::Batch(&void.batch_id))?;
+        let changes: Vec<StatusChange> = payments
+            .iter()
+            .map(|(p, _)| StatusChange {
+                end_to_end_id: p.end_to_end_id.clone(),
+                status: PaymentStatus::Rejected,
+                reason_code: "VOID".to_owned(),
+                reason_text: void.reason.clone(),
+            })
+            .collect();
+        let pairs: Vec<(&PaymentRecord, &StatusChange)> = payments
+            .iter()
+            .map(|(p, _)| p)
+            .zip(changes.iter())
+            .collect();
+        tx.set_statuses(&pairs)?;
+        tx.commit()?;
+        Ok(changes.len())
     }
 
     /// Every bank file.

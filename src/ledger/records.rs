@@ -80,6 +80,17 @@ pub struct ReleaseRecord {
     pub manifest_sha256: String,
 }
 
+/// A batch withdrawn before release, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoidRecord {
+    /// The batch.
+    pub batch_id: String,
+    /// When.
+    pub voided_at: String,
+    /// Why, in the words of who withdrew it.
+    pub reason: String,
+}
+
 /// A bank file as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BankFileRecord {
@@ -702,4 +713,38 @@ pub(super) fn released(conn: &Connection, batch_id: &str) -> rusqlite::Result<Op
     )?;
     let mut rows = stmt.query_map([batch_id], |r| r.get::<_, bool>(0))?;
     rows.next().transpose()
+}
+
+/// Withdrawals, of one batch or (with an empty id) of all.
+pub(super) fn voids(conn: &Connection, batch_id: &str) -> rusqlite::Result<Vec<VoidRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT b.batch_id, v.voided_at, v.reason
+         FROM voids v JOIN batches b ON b.id = v.batch
+         WHERE b.batch_id = ?1 OR ?1 IS NULL ORDER BY b.id",
+    )?;
+    let batch = (!batch_id.is_empty()).then_some(batch_id);
+    stmt.query_map([batch], |r| {
+        Ok(VoidRecord {
+            batch_id: r.get(0)?,
+            voided_at: r.get(1)?,
+            reason: r.get(2)?,
+        })
+    })?
+    .collect()
+}
+
+/// Records a withdrawal.
+pub(super) fn insert_void(conn: &Connection, v: &VoidRecord) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO voids (batch, voided_at, reason)
+         SELECT id, ?2, ?3 FROM batches WHERE batch_id = ?1",
+        params![v.batch_id, v.voided_at, v.reason],
+    )
+    .and_then(|n| {
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(rusqlite::Error::QueryReturnedNoRows)
+        }
+    })
 }

@@ -123,6 +123,14 @@ CREATE TABLE IF NOT EXISTS releases (
     manifest_sha256 TEXT NOT NULL
 );
 
+-- Batches withdrawn before release (their payments rejected `VOID`, so
+-- that a corrected list pays the same people): never sent to a bank.
+CREATE TABLE IF NOT EXISTS voids (
+    batch           INTEGER PRIMARY KEY REFERENCES batches (id),
+    voided_at       TEXT NOT NULL,
+    reason          TEXT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS journal (
     seq       INTEGER PRIMARY KEY,
     kind      TEXT NOT NULL,

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use super::journal::{ChainHead, GENESIS, PaymentsSeal, payments_digest, record_hash};
 use super::records::{
     AnswerRecord, ApprovalRecord, BankFileRecord, BatchRecord, PaymentRecord, ReleaseRecord,
-    StatusChange,
+    StatusChange, VoidRecord,
 };
 use super::{Ledger, LedgerError, PaymentStatus, records};
 
@@ -35,6 +35,7 @@ struct Replayed {
     answers: BTreeMap<String, AnswerRecord>,
     approvals: BTreeMap<(String, String), ApprovalRecord>,
     releases: BTreeMap<String, ReleaseRecord>,
+    voids: BTreeMap<String, VoidRecord>,
 }
 
 fn parse<T: serde::de::DeserializeOwned>(seq: i64, body: &str) -> Result<T, Problem> {
@@ -148,6 +149,10 @@ fn replay(state: &mut Replayed, seq: i64, kind: &str, body: &str) -> Result<(), 
             let r: ReleaseRecord = parse(seq, body)?;
             state.releases.insert(r.batch_id.clone(), r);
         }
+        "void" => {
+            let v: VoidRecord = parse(seq, body)?;
+            state.voids.insert(v.batch_id.clone(), v);
+        }
         "migration" => {
             // The schema changed: the batches' payments are sealed anew as
             // the new one records them.
@@ -164,6 +169,7 @@ fn replay(state: &mut Replayed, seq: i64, kind: &str, body: &str) -> Result<(), 
             state.seals.remove(&id);
             state.approvals.retain(|(b, _), _| *b != id);
             state.releases.remove(&id);
+            state.voids.remove(&id);
         }
         other => {
             return Err(Problem(format!(
@@ -231,6 +237,16 @@ fn compare(
     if releases != replayed.releases {
         problems.push(Problem(
             "the releases differ from the journal: a batch was marked released, or unreleased, behind it".to_owned(),
+        ));
+    }
+    let voids: BTreeMap<String, VoidRecord> = records::voids(ledger.conn(), "")
+        .map_err(&sql)?
+        .into_iter()
+        .map(|v| (v.batch_id.clone(), v))
+        .collect();
+    if voids != replayed.voids {
+        problems.push(Problem(
+            "the withdrawn batches differ from the journal".to_owned(),
         ));
     }
     let answers: BTreeMap<String, AnswerRecord> = records::answers(ledger.conn())
