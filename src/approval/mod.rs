@@ -138,11 +138,14 @@ pub fn approver_of<'a>(
     config: &'a Signatories,
     public: &ed25519_dalek::VerifyingKey,
 ) -> Option<&'a Approver> {
-    let text = key::public_key_text(public);
-    config
-        .approvers
+    approver_with_key(&config.approvers, &key::public_key_text(public))
+}
+
+/// The approver whose public key is `hex` (as a statement writes it).
+pub fn approver_with_key<'a>(approvers: &'a [Approver], hex: &str) -> Option<&'a Approver> {
+    approvers
         .iter()
-        .find(|a| a.public_key.trim().eq_ignore_ascii_case(&text))
+        .find(|a| a.public_key.trim().eq_ignore_ascii_case(hex))
 }
 
 /// Writes a role's approval file beside the manifest: under a temporary

@@ -173,15 +173,12 @@ impl Approval {
                     .to_owned(),
             );
         }
-        let approver = approvers
-            .iter()
-            .find(|a| a.public_key.trim().eq_ignore_ascii_case(&s.public_key))
-            .ok_or_else(|| {
-                format!(
-                    "its key ({}) is not a configured approver's",
-                    short_key(&s.public_key)
-                )
-            })?;
+        let approver = super::approver_with_key(approvers, &s.public_key).ok_or_else(|| {
+            format!(
+                "its key ({}) is not a configured approver's",
+                short_key(&s.public_key)
+            )
+        })?;
         if approver.role != role {
             return Err(format!(
                 "its key is configured for `{}`, not `{role}`",

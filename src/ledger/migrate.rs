@@ -68,26 +68,9 @@ pub(super) fn from_v2(conn: &mut Connection, path: &Path) -> Result<(), LedgerEr
         path: path.to_owned(),
         message,
     };
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(sql)?;
-    let version: i64 = tx
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(sql)?;
-    if version == SCHEMA_VERSION {
-        // Another process migrated it while this one waited.
+    let Some(tx) = begin(conn, path, FROM)? else {
         return Ok(());
-    }
-    if version != FROM {
-        return Err(LedgerError::Version {
-            path: path.to_owned(),
-            found: version,
-        });
-    }
-    tracing::warn!(
-        "migrating ledger `{}` from schema version {FROM} to {SCHEMA_VERSION}",
-        path.display()
-    );
+    };
     check_v2_seals(&tx)
         .map_err(sql)?
         .map_or(Ok(()), |why| Err(refuse(why)))?;
@@ -155,28 +138,16 @@ pub(super) fn from_v2(conn: &mut Connection, path: &Path) -> Result<(), LedgerEr
             digest,
         });
     }
-    journal::append(
-        &tx,
-        "migration",
+    commit(
+        tx,
+        path,
         &Migration {
             from: FROM,
             to: SCHEMA_VERSION,
             payments: before,
             seals,
         },
-    )
-    .map_err(sql)?;
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)
-        .map_err(sql)?;
-    crate::failpoint::hit("migration-copied");
-    let head_file = |source| LedgerError::HeadFile {
-        path: super::head::path(path),
-        source,
-    };
-    super::head::prepare(path, &super::head::current(&tx).map_err(sql)?).map_err(head_file)?;
-    tx.commit().map_err(sql)?;
-    super::head::publish(path).map_err(head_file)?;
-    crate::failpoint::hit("migration-committed");
+    )?;
     // The pages the old rows took go back to the file system; on its own
     // transaction, so a kill here leaves the migrated ledger as it was.
     conn.execute_batch("VACUUM").map_err(sql)?;
@@ -275,9 +246,44 @@ fn check_v2_seals(conn: &Connection) -> rusqlite::Result<Option<String>> {
 
 /// Migrates the version 3 ledger open on `conn` to the current version, in
 /// one transaction: batches gain the roles that must approve them (none for
-/// every batch recorded so far), and the approvals and releases get their
-/// tables. Journalled as a `migration` record with nothing to seal anew.
+/// every batch recorded so far), and the approvals, releases and
+/// withdrawals get their tables. Journalled as a `migration` record with
+/// nothing to seal anew.
 pub(super) fn from_v3(conn: &mut Connection, path: &Path) -> Result<(), LedgerError> {
+    let sql = |source| LedgerError::Sqlite {
+        path: path.to_owned(),
+        source,
+    };
+    let Some(tx) = begin(conn, path, 3)? else {
+        return Ok(());
+    };
+    tx.execute_batch(&format!(
+        "ALTER TABLE batches ADD COLUMN approval_roles TEXT NOT NULL DEFAULT '';
+         {SCHEMA}"
+    ))
+    .map_err(sql)?;
+    let payments: u64 = tx
+        .query_row("SELECT count(*) FROM end_to_end_ids", [], |r| r.get(0))
+        .map_err(sql)?;
+    commit(
+        tx,
+        path,
+        &Migration {
+            from: 3,
+            to: SCHEMA_VERSION,
+            payments,
+            seals: Vec::new(),
+        },
+    )
+}
+
+/// The migration's write transaction, once the ledger is found at version
+/// `from`; `None` when another process migrated it while this one waited.
+fn begin<'c>(
+    conn: &'c mut Connection,
+    path: &Path,
+    from: i64,
+) -> Result<Option<rusqlite::Transaction<'c>>, LedgerError> {
     let sql = |source| LedgerError::Sqlite {
         path: path.to_owned(),
         source,
@@ -289,37 +295,34 @@ pub(super) fn from_v3(conn: &mut Connection, path: &Path) -> Result<(), LedgerEr
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(sql)?;
     if version == SCHEMA_VERSION {
-        return Ok(());
+        // Another process migrated it while this one waited.
+        return Ok(None);
     }
-    if version != 3 {
+    if version != from {
         return Err(LedgerError::Version {
             path: path.to_owned(),
             found: version,
         });
     }
     tracing::warn!(
-        "migrating ledger `{}` from schema version 3 to {SCHEMA_VERSION}",
+        "migrating ledger `{}` from schema version {from} to {SCHEMA_VERSION}",
         path.display()
     );
-    tx.execute_batch(&format!(
-        "ALTER TABLE batches ADD COLUMN approval_roles TEXT NOT NULL DEFAULT '';
-         {SCHEMA}"
-    ))
-    .map_err(sql)?;
-    let payments: u64 = tx
-        .query_row("SELECT count(*) FROM end_to_end_ids", [], |r| r.get(0))
-        .map_err(sql)?;
-    journal::append(
-        &tx,
-        "migration",
-        &Migration {
-            from: 3,
-            to: SCHEMA_VERSION,
-            payments,
-            seals: Vec::new(),
-        },
-    )
-    .map_err(sql)?;
+    Ok(Some(tx))
+}
+
+/// Journals the migration, sets the new version and commits, with the
+/// journal's head anchored beside the ledger as every commit does.
+fn commit(
+    tx: rusqlite::Transaction<'_>,
+    path: &Path,
+    migration: &Migration,
+) -> Result<(), LedgerError> {
+    let sql = |source| LedgerError::Sqlite {
+        path: path.to_owned(),
+        source,
+    };
+    journal::append(&tx, "migration", migration).map_err(sql)?;
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)
         .map_err(sql)?;
     crate::failpoint::hit("migration-copied");

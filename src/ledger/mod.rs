@@ -415,10 +415,7 @@ impl Ledger {
 
     /// The batch with this id, and its state (`pending`, `published`).
     pub fn batch(&self, batch_id: &str) -> Result<Option<(BatchRecord, String)>, LedgerError> {
-        Ok(records::all_batches(&self.conn)
-            .map_err(self.sql())?
-            .into_iter()
-            .find(|(b, _)| b.batch_id == batch_id))
+        records::batch_and_state_where(&self.conn, "batch_id = ?1", batch_id).map_err(self.sql())
     }
 
     /// A batch's approvals, by role.

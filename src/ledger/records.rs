@@ -325,11 +325,20 @@ pub(super) fn batch_where(
     filter: &str,
     value: &str,
 ) -> rusqlite::Result<Option<BatchRecord>> {
+    batch_and_state_where(conn, filter, value).map(|b| b.map(|(b, _)| b))
+}
+
+/// [`batch_where`], with the batch's state.
+pub(super) fn batch_and_state_where(
+    conn: &Connection,
+    filter: &str,
+    value: &str,
+) -> rusqlite::Result<Option<(BatchRecord, String)>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {BATCH_COLUMNS} FROM batches WHERE {filter}"
     ))?;
     let mut rows = stmt.query_map([value], batch_from)?;
-    rows.next().transpose().map(|b| b.map(|(b, _)| b))
+    rows.next().transpose()
 }
 
 pub(super) fn batches_where(conn: &Connection, filter: &str) -> rusqlite::Result<Vec<BatchRecord>> {
@@ -645,6 +654,15 @@ pub(super) fn approvals(
     .collect()
 }
 
+/// An insert that selects its batch by id wrote exactly one row: none
+/// means the batch is not recorded.
+fn one_row(inserted: usize) -> rusqlite::Result<()> {
+    match inserted {
+        1 => Ok(()),
+        _ => Err(rusqlite::Error::QueryReturnedNoRows),
+    }
+}
+
 /// Records an approval.
 pub(super) fn insert_approval(conn: &Connection, a: &ApprovalRecord) -> rusqlite::Result<()> {
     conn.execute(
@@ -660,13 +678,7 @@ pub(super) fn insert_approval(conn: &Connection, a: &ApprovalRecord) -> rusqlite
             a.signature
         ],
     )
-    .and_then(|n| {
-        if n == 1 {
-            Ok(())
-        } else {
-            Err(rusqlite::Error::QueryReturnedNoRows)
-        }
-    })
+    .and_then(one_row)
 }
 
 /// Releases, of one batch or (with an empty id) of all.
@@ -695,13 +707,7 @@ pub(super) fn insert_release(conn: &Connection, r: &ReleaseRecord) -> rusqlite::
          SELECT id, ?2, ?3, ?4 FROM batches WHERE batch_id = ?1",
         params![r.batch_id, r.released_at, r.destination, r.manifest_sha256],
     )
-    .and_then(|n| {
-        if n == 1 {
-            Ok(())
-        } else {
-            Err(rusqlite::Error::QueryReturnedNoRows)
-        }
-    })
+    .and_then(one_row)
 }
 
 /// Whether a batch's payments are sent: it needs no approval (released
@@ -740,11 +746,5 @@ pub(super) fn insert_void(conn: &Connection, v: &VoidRecord) -> rusqlite::Result
          SELECT id, ?2, ?3 FROM batches WHERE batch_id = ?1",
         params![v.batch_id, v.voided_at, v.reason],
     )
-    .and_then(|n| {
-        if n == 1 {
-            Ok(())
-        } else {
-            Err(rusqlite::Error::QueryReturnedNoRows)
-        }
-    })
+    .and_then(one_row)
 }
