@@ -15,26 +15,11 @@ const PASS_HUNG: &str = "thủ trưởng đơn vị 2024";
 
 /// Runs with a passphrase given as scripts give it.
 fn run_with(w: &Workdir, pass: &str, args: &[&str]) -> Outcome {
-    let out = w
-        .command(args)
-        .env("DISBURSE_PASSPHRASE", pass)
-        .output()
-        .expect("the binary runs");
-    Outcome {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    w.run_env(args, &[("DISBURSE_PASSPHRASE", pass)])
 }
 
 fn keygen(w: &Workdir, name: &str, role: &str, file: &str, pass: &str) -> String {
-    let out = run_with(
-        w,
-        pass,
-        &["keygen", "--name", name, "--role", role, "--out", file],
-    );
-    assert_eq!(out.code, 0, "{}", out.render());
-    out.stdout
+    common::keygen_in(w.path(), name, role, file, pass)
 }
 
 /// The entry keygen printed, without its comments.

@@ -15,47 +15,22 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use common::{Outcome, disburse_command, repo_file};
+use common::{Outcome, user_version};
 
 /// Where the fixture was made, and is restored.
 const HOME: &str = "/tmp/disburse-fixture-ledger-v2";
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// The fixture, fresh, at the path its ledger names.
 fn restore() -> PathBuf {
-    let home = PathBuf::from(HOME);
-    if home.exists() {
-        std::fs::remove_dir_all(&home).unwrap();
-    }
-    copy_dir(&repo_file("tests/fixtures/ledger-v2"), &home);
-    home
+    common::restore_fixture("ledger-v2", HOME)
 }
 
 fn run(home: &Path, args: &[&str], failpoint: Option<&str>) -> Outcome {
-    let mut cmd = disburse_command();
-    cmd.args(args).current_dir(home);
-    if let Some(point) = failpoint {
-        cmd.env(disburse::failpoint::VAR, point);
-    }
-    let out = cmd.output().expect("the binary runs");
-    Outcome {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    match failpoint {
+        Some(point) => common::run_in(home, args, &[(disburse::failpoint::VAR, point)]),
+        None => common::run_in(home, args, &[]),
     }
 }
 
@@ -63,13 +38,6 @@ fn ok(home: &Path, args: &[&str]) -> Outcome {
     let out = run(home, args, None);
     assert_eq!(out.code, 0, "{}", out.render());
     out
-}
-
-fn user_version(ledger: &Path) -> i64 {
-    rusqlite::Connection::open(ledger)
-        .unwrap()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap()
 }
 
 /// Each row of a re-issue list as header to cell (its columns may come in

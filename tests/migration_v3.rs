@@ -14,59 +14,24 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use common::{Outcome, disburse_command, repo_file};
+use common::{Outcome, repo_file, user_version};
 
 const HOME: &str = "/tmp/disburse-fixture-ledger-v3";
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 fn restore() -> PathBuf {
-    let home = PathBuf::from(HOME);
-    if home.exists() {
-        std::fs::remove_dir_all(&home).unwrap();
-    }
-    copy_dir(&repo_file("tests/fixtures/ledger-v3"), &home);
-    home
+    common::restore_fixture("ledger-v3", HOME)
 }
 
 fn run(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
-    let mut cmd = disburse_command();
-    cmd.args(args).current_dir(home);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("the binary runs");
-    Outcome {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::run_in(home, args, env)
 }
 
 fn ok(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
     let out = run(home, args, env);
     assert_eq!(out.code, 0, "{}", out.render());
     out
-}
-
-fn user_version(ledger: &Path) -> i64 {
-    rusqlite::Connection::open(ledger)
-        .unwrap()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap()
 }
 
 #[test]
@@ -129,13 +94,8 @@ fn a_ledger_of_the_release_before_approvals_is_migrated_and_approves_the_next_mo
         ("Nguyễn Thị Lan", "chief_accountant", "lan.key"),
         ("Trần Văn Hùng", "head", "hung.key"),
     ] {
-        let printed = ok(
-            &home,
-            &["keygen", "--name", name, "--role", role, "--out", file],
-            &env,
-        );
         config.push('\n');
-        config.push_str(&printed.stdout);
+        config.push_str(&common::keygen_in(&home, name, role, file, pass));
     }
     std::fs::write(home.join("office.toml"), config).unwrap();
     std::fs::write(home.join("list-2024-02.csv"), common::generated_list(40, 7)).unwrap();

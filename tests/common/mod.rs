@@ -26,6 +26,15 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// What a finished process did.
+    pub fn of(out: std::process::Output) -> Outcome {
+        Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// Exit code, stdout and stderr together, for snapshots.
     pub fn render(&self) -> String {
         format!(
@@ -86,12 +95,12 @@ impl Workdir {
 
     /// Runs `disburse` with `args` in this directory, clock pinned.
     pub fn run(&self, args: &[&str]) -> Outcome {
-        let out = self.command(args).output().expect("the binary runs");
-        Outcome {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        self.run_env(args, &[])
+    }
+
+    /// [`Workdir::run`] with these environment variables set.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Outcome {
+        run_in(self.path(), args, env)
     }
 
     /// Runs and insists on success.
@@ -277,4 +286,60 @@ pub fn profiled_office(w: &Workdir, profiles: &str) {
         "office.toml",
         format!("schemas_dir = \"schemas\"\n{config}"),
     );
+}
+
+/// Runs `disburse` with `args` in `dir` ([`disburse_command`]), with these
+/// environment variables set.
+pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
+    let mut cmd = disburse_command();
+    cmd.args(args).current_dir(dir);
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    Outcome::of(cmd.output().expect("the binary runs"))
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A ledger fixture (`tests/fixtures/<name>`), fresh, at `home`: the path
+/// its ledger was made at and records.
+pub fn restore_fixture(name: &str, home: &str) -> PathBuf {
+    let home = PathBuf::from(home);
+    if home.exists() {
+        std::fs::remove_dir_all(&home).unwrap();
+    }
+    copy_dir(&repo_file(&format!("tests/fixtures/{name}")), &home);
+    home
+}
+
+/// A ledger's schema version.
+pub fn user_version(ledger: &Path) -> i64 {
+    rusqlite::Connection::open(ledger)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Makes an approver's key in `dir` with `disburse keygen`; what it
+/// printed (the `[[approvers]]` entry, after two comment lines).
+pub fn keygen_in(dir: &Path, name: &str, role: &str, file: &str, pass: &str) -> String {
+    let out = run_in(
+        dir,
+        &["keygen", "--name", name, "--role", role, "--out", file],
+        &[("DISBURSE_PASSPHRASE", pass)],
+    );
+    assert_eq!(out.code, 0, "{}", out.render());
+    out.stdout
 }
